@@ -1,0 +1,168 @@
+//! The commands behind the command line: each returns the exit status and
+//! prints its messages (in Russian) to standard error.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{self, Diagnostic, Source};
+use crate::layout;
+use crate::load::{self, Failure, Loaded};
+use crate::output;
+use crate::render::{self, Format};
+use crate::template::Template;
+
+/// Exit status: success (warnings allowed).
+pub const OK: i32 = 0;
+/// Exit status: the data or a template is invalid or cannot be rendered.
+pub const FAILED: i32 = 1;
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn report(diags: &[Diagnostic], source: &Source) {
+    if !diags.is_empty() {
+        eprint!("{}", diag::render(diags, source, color()));
+    }
+}
+
+fn report_failure(f: &Failure) {
+    report(&f.diagnostics, &f.source);
+    eprintln!("{} — ничего не записано", diag::summary(&f.diagnostics));
+}
+
+/// Loads a template file, or the built-in official form.
+pub fn load_template(path: Option<&Path>) -> Result<Template, Failure> {
+    let Some(path) = path else { return Ok(Template::official()) };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Failure {
+        source: Source::new(name.clone(), String::new()),
+        diagnostics: vec![load::io_error("не удалось прочитать шаблон", &e)],
+    })?;
+    let source = load::decode(&name, &bytes)?;
+    Template::parse(&source)
+}
+
+/// `otchet check`: validates and prints warnings; writes nothing.
+pub fn check(input: &Path, template: Option<&Path>) -> i32 {
+    let template = match load_template(template) {
+        Ok(t) => t,
+        Err(f) => {
+            report_failure(&f);
+            return FAILED;
+        }
+    };
+    match load_checked(input, &template) {
+        Ok((loaded, _)) => {
+            report(&loaded.warnings, &loaded.source);
+            eprintln!(
+                "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}",
+                loaded.source.name,
+                loaded.report.departments.len(),
+                loaded.report.event_count(),
+                diag::summary(&loaded.warnings)
+            );
+            OK
+        }
+        Err(f) => {
+            report_failure(&f);
+            FAILED
+        }
+    }
+}
+
+/// Loads the data and checks that it can be rendered with the template
+/// (every character has a glyph in the PDF font).
+fn load_checked(input: &Path, template: &Template) -> Result<(Loaded, layout::Table), Failure> {
+    let loaded = load::load_file(input)?;
+    let table = layout::build(&loaded.report, template);
+    let font_problems = render::pdf::check_glyphs(&table);
+    if !font_problems.is_empty() {
+        let mut diagnostics = loaded.warnings.clone();
+        diagnostics.extend(font_problems);
+        return Err(Failure { source: loaded.source, diagnostics });
+    }
+    Ok((loaded, table))
+}
+
+/// What `otchet render` does.
+#[derive(Debug, Clone)]
+pub struct RenderArgs {
+    pub input: PathBuf,
+    pub outdir: PathBuf,
+    pub formats: Vec<Format>,
+    pub template: Option<PathBuf>,
+}
+
+/// Renders the table to each format, in memory.
+pub fn render_bytes(table: &layout::Table, template: &Template, format: Format) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Docx => render::docx::render(table, template),
+        Format::Pdf => render::pdf::render(table, template),
+    }
+}
+
+/// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
+pub fn render(args: &RenderArgs) -> i32 {
+    let template = match load_template(args.template.as_deref()) {
+        Ok(t) => t,
+        Err(f) => {
+            report_failure(&f);
+            return FAILED;
+        }
+    };
+    let (loaded, table) = match load_checked(&args.input, &template) {
+        Ok(x) => x,
+        Err(f) => {
+            report_failure(&f);
+            return FAILED;
+        }
+    };
+    report(&loaded.warnings, &loaded.source);
+    let fail = |d: Diagnostic| {
+        report(std::slice::from_ref(&d), &Source::new(args.input.display().to_string(), String::new()));
+        eprintln!("ничего не записано");
+        FAILED
+    };
+
+    let stem = match args.input.file_stem() {
+        Some(s) => s.to_owned(),
+        None => return fail(Diagnostic::error("не удалось определить имя выходного файла")),
+    };
+    let mut formats = args.formats.clone();
+    formats.sort();
+    formats.dedup();
+    let mut files = Vec::new();
+    for format in formats {
+        let path = args.outdir.join(&stem).with_extension(format.extension());
+        if same_file(&path, &args.input) {
+            return fail(
+                Diagnostic::error(format!("выходной файл «{}» совпадает с входным", path.display()))
+                    .help("переименуйте файл данных так, чтобы он оканчивался на .toml"),
+            );
+        }
+        match render_bytes(&table, &template, format) {
+            Ok(bytes) => files.push((path, bytes)),
+            Err(e) => {
+                return fail(
+                    Diagnostic::error(format!("не удалось сформировать {}: {e}", format.extension().to_uppercase()))
+                        .help("это ошибка otchet; сообщите разработчикам, приложив файл данных"),
+                )
+            }
+        }
+    }
+    if let Err(d) = output::ensure_dir(&args.outdir).and_then(|_| output::write_all(&files)) {
+        return fail(d);
+    }
+    for (path, _) in &files {
+        println!("{}", path.display());
+    }
+    OK
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

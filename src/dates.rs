@@ -1,0 +1,127 @@
+//! Russian rendering of event dates and Roman numerals.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::Dates;
+
+const MONTHS_GENITIVE: [&str; 12] = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+];
+
+/// Roman numeral for 1..=3999 (quarters need only I..IV).
+pub fn roman(mut n: u32) -> String {
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in TABLE {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+fn month(d: NaiveDate) -> &'static str {
+    MONTHS_GENITIVE[d.month0() as usize]
+}
+
+/// `20 октября`, with ` 2021 года` when the year differs from the report's.
+fn day(d: NaiveDate, report_year: i32) -> String {
+    if d.year() == report_year {
+        format!("{} {}", d.day(), month(d))
+    } else {
+        format!("{} {} {} года", d.day(), month(d), d.year())
+    }
+}
+
+/// Renders the `dates` field as printed in the report.
+///
+/// Ranges use an en dash: `26 ноября – 16 декабря`; within one month the
+/// dash stands between the days without spaces: `26–28 ноября`.
+pub fn format(dates: &Dates, report_year: i32) -> String {
+    match dates {
+        Dates::Text(s) => s.clone(),
+        Dates::Day(d) => day(*d, report_year),
+        Dates::Range { from, to } if from == to => day(*from, report_year),
+        Dates::Range { from, to } => {
+            if from.year() == to.year() && from.month() == to.month() {
+                let suffix = if from.year() == report_year {
+                    String::new()
+                } else {
+                    format!(" {} года", from.year())
+                };
+                format!("{}–{} {}{}", from.day(), to.day(), month(*from), suffix)
+            } else if from.year() == to.year() && from.year() != report_year {
+                // Both outside the report's year: say the year once, at the end.
+                format!(
+                    "{} {} – {} {} {} года",
+                    from.day(),
+                    month(*from),
+                    to.day(),
+                    month(*to),
+                    to.year()
+                )
+            } else {
+                format!("{} – {}", day(*from, report_year), day(*to, report_year))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn roman_numerals() {
+        let cases = [(1, "I"), (2, "II"), (3, "III"), (4, "IV"), (9, "IX"), (14, "XIV"), (2020, "MMXX")];
+        for (n, want) in cases {
+            assert_eq!(roman(n), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn dates_in_russian() {
+        let cases = [
+            (Dates::Text("В течение всего периода".into()), "В течение всего периода"),
+            (Dates::Day(d(2020, 10, 20)), "20 октября"),
+            (Dates::Day(d(2021, 1, 5)), "5 января 2021 года"),
+            (Dates::Range { from: d(2020, 10, 16), to: d(2020, 11, 15) }, "16 октября – 15 ноября"),
+            (Dates::Range { from: d(2020, 11, 26), to: d(2020, 11, 28) }, "26–28 ноября"),
+            (Dates::Range { from: d(2020, 12, 2), to: d(2020, 12, 2) }, "2 декабря"),
+            (Dates::Range { from: d(2020, 12, 28), to: d(2021, 1, 10) }, "28 декабря – 10 января 2021 года"),
+            (Dates::Range { from: d(2019, 12, 1), to: d(2019, 12, 3) }, "1–3 декабря 2019 года"),
+            (Dates::Range { from: d(2019, 11, 1), to: d(2019, 12, 3) }, "1 ноября – 3 декабря 2019 года"),
+        ];
+        for (dates, want) in cases {
+            assert_eq!(format(&dates, 2020), want);
+        }
+    }
+
+    #[test]
+    fn every_month_has_a_genitive_name() {
+        for m in 1..=12 {
+            let s = format(&Dates::Day(d(2020, m, 1)), 2020);
+            assert!(s.starts_with("1 ") && s.ends_with('я') || s.ends_with("та"), "{s}");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The logical report table, independent of any output format: title lines,
+//! header cells, department rows, numbered event rows and agreement merge
+//! groups. Both renderers consume this, so they cannot disagree about
+//! numbering, merges or text.
+
+use crate::dates;
+use crate::model::{Period, Report, Span};
+use crate::template::{Template, COLUMNS};
+use crate::typo;
+
+/// Index of the agreement column.
+pub const AGREEMENT_COL: usize = 1;
+
+/// The text of one cell after the typography pass. `\n` separates
+/// paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    /// Where the text came from in the data file (none for generated text
+    /// such as numbers).
+    pub origin: Option<Span>,
+}
+
+impl Cell {
+    fn new(raw: &str, origin: Option<Span>) -> Cell {
+        Cell { text: typo::apply(raw), origin }
+    }
+
+    /// Paragraphs of the cell.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.text.split('\n')
+    }
+}
+
+/// Position of a row in its agreement merge group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// The agreement cell is this row's alone.
+    Single,
+    /// First row of a group of `rows` rows (rows >= 2) sharing one cell.
+    Start { rows: usize },
+    /// A later row of the group; its agreement cell continues the one above.
+    Continue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// 1-based, continuous across departments.
+    pub number: usize,
+    /// The seven cells. The agreement cell holds the agreement's title in
+    /// every row of a merge group; renderers show it once per group (and
+    /// again where a page break cuts the group).
+    pub cells: Vec<Cell>,
+    pub merge: Merge,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// A department: one cell spanning all columns.
+    Department(Cell),
+    Event(EventRow),
+}
+
+/// Document metadata shared by both renderers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The title on one line.
+    pub title: String,
+    /// Region and period, e.g. `Смоленская область, за IV квартал 2020 года`.
+    pub subject: String,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub title: Vec<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+    pub meta: Meta,
+}
+
+impl Table {
+    pub fn events(&self) -> impl Iterator<Item = &EventRow> {
+        self.rows.iter().filter_map(|r| match r {
+            Row::Event(e) => Some(e),
+            Row::Department(_) => None,
+        })
+    }
+
+    /// Every text cell with its origin, in reading order (for font checks).
+    pub fn cells(&self) -> impl Iterator<Item = &Cell> {
+        self.rows.iter().flat_map(|r| match r {
+            Row::Department(c) => std::slice::from_ref(c).iter(),
+            Row::Event(e) => e.cells.iter(),
+        })
+    }
+}
+
+/// Builds the logical table of a report.
+pub fn build(report: &Report, template: &Template) -> Table {
+    let title_text = report.title.as_ref().map_or(template.title.text.as_str(), |t| t.value.as_str());
+    let period = report.period.label();
+    let title = vec![typo::apply(title_text), typo::apply(&period)];
+    let header = template.column.iter().map(|c| typo::apply(&c.title)).collect();
+    let mut rows = Vec::with_capacity(report.event_count() + report.departments.len());
+    let year = report.period.year();
+    let mut number = 0;
+    for dep in &report.departments {
+        rows.push(Row::Department(Cell::new(&dep.name.value, Some(dep.name.span.clone()))));
+        let events = &dep.events;
+        let mut i = 0;
+        while i < events.len() {
+            // A merge group: consecutive events with the same agreement key.
+            let key = &events[i].agreement;
+            let len = events[i..].iter().take_while(|e| &e.agreement == key).count();
+            let agreement = report.agreement(key);
+            for (k, ev) in events[i..i + len].iter().enumerate() {
+                number += 1;
+                let merge = match (len, k) {
+                    (1, _) => Merge::Single,
+                    (_, 0) => Merge::Start { rows: len },
+                    _ => Merge::Continue,
+                };
+                let (agr_text, agr_span) = match agreement {
+                    Some(a) => (a.title.value.as_str(), Some(a.title.span.clone())),
+                    None => (key.as_str(), Some(ev.agreement_span.clone())),
+                };
+                let dates_text = dates::format(&ev.dates, year);
+                let cells = vec![
+                    Cell { text: format!("{number}."), origin: None },
+                    Cell::new(agr_text, agr_span),
+                    Cell::new(&ev.title.value, Some(ev.title.span.clone())),
+                    Cell::new(&dates_text, Some(ev.dates_span.clone())),
+                    Cell::new(&ev.place.value, Some(ev.place.span.clone())),
+                    Cell::new(&ev.participants.value, Some(ev.participants.span.clone())),
+                    Cell::new(&ev.result.value, Some(ev.result.span.clone())),
+                ];
+                debug_assert_eq!(cells.len(), COLUMNS);
+                rows.push(Row::Event(EventRow { number, cells, merge }));
+            }
+            i += len;
+        }
+    }
+    let one_line = format!("{title_text} {period}");
+    let subject = match &report.region {
+        Some(region) => format!("{region}, {period}"),
+        None => period.clone(),
+    };
+    Table { title, header, rows, meta: Meta { title: one_line, subject, period: report.period } }
+}

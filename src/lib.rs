@@ -1,0 +1,18 @@
+//! otchet: the quarterly report on interregional cooperation agreements,
+//! from TOML data to DOCX and PDF.
+//!
+//! One pipeline, one direction:
+//! [`load`] (TOML -> validated [`model::Report`]) -> [`layout`] (report +
+//! [`template::Template`] -> logical [`layout::Table`]) -> [`render::docx`] |
+//! [`render::pdf`] (table -> bytes) -> [`output`] (atomic write).
+
+pub mod app;
+pub mod dates;
+pub mod diag;
+pub mod layout;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod template;
+pub mod typo;

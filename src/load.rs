@@ -1,0 +1,793 @@
+//! Loading: bytes -> validated [`Report`], collecting every problem of the
+//! file (not only the first) as [`Diagnostic`]s with source spans.
+//!
+//! The file is parsed into toml's spanned document tree (`DeTable`) and
+//! walked by hand, so that each missing field, wrong type, unknown key or
+//! bad value gets its own message at its own line and column.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Source};
+use crate::model::{Agreement, Dates, Department, Event, Period, Report, Span, Text};
+
+/// Larger input files are refused before reading them.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Longest accepted text of one field, in characters.
+pub const MAX_TEXT_CHARS: usize = 50_000;
+/// Most events accepted in one file.
+pub const MAX_EVENTS: usize = 100_000;
+
+/// A file that could not be loaded: the diagnostics, and the source to show
+/// them against when it could be read.
+#[derive(Debug)]
+pub struct Failure {
+    pub source: Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A successfully loaded report with its warnings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub source: Source,
+    pub report: Report,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates a data file.
+pub fn load_file(path: &Path) -> Result<Loaded, Failure> {
+    let name = path.display().to_string();
+    let fail = |d: Diagnostic| Failure { source: Source::new(name.clone(), String::new()), diagnostics: vec![d] };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(fail(
+                Diagnostic::error("это каталог, а не файл данных").help("укажите путь к файлу .toml"),
+            ))
+        }
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return Err(fail(
+                Diagnostic::error(format!(
+                    "файл слишком велик: {} МБ, допустимо не более {} МБ",
+                    meta.len() / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ))
+                .help("проверьте, что указан файл данных отчета; большой отчет разделите по кварталам"),
+            ))
+        }
+        Ok(_) => {}
+        Err(e) => return Err(fail(io_error("не удалось открыть файл", &e))),
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(io_error("не удалось прочитать файл", &e)))?;
+    load_bytes(&name, &bytes)
+}
+
+/// A Russian description of an I/O error.
+pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
+    use std::io::ErrorKind::*;
+    let (why, help) = match e.kind() {
+        NotFound => ("нет такого файла или каталога", "проверьте путь"),
+        PermissionDenied => ("нет прав доступа", "проверьте права на файл или каталог"),
+        AlreadyExists => ("файл уже существует", "укажите другое имя или удалите старый файл"),
+        IsADirectory => ("это каталог", "укажите путь к файлу"),
+        NotADirectory => ("часть пути — файл, а не каталог", "проверьте путь"),
+        ReadOnlyFilesystem => ("файловая система только для чтения", "укажите другой каталог"),
+        StorageFull => ("нет места на диске", "освободите место и повторите"),
+        _ => ("ошибка ввода-вывода", "повторите; если ошибка не исчезнет, проверьте диск"),
+    };
+    Diagnostic::error(format!("{what}: {why} ({e})")).help(help)
+}
+
+/// Decodes the bytes (UTF-8, optional BOM) and validates the report.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Loaded, Failure> {
+    let source = decode(name, bytes)?;
+    let (report, diagnostics) = parse(&source);
+    match report {
+        Some(report) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(Loaded { source, report, warnings: diagnostics })
+        }
+        _ => Err(Failure { source, diagnostics }),
+    }
+}
+
+/// Text decoding: UTF-8 with an optional BOM; UTF-16 and other encodings are
+/// refused with a hint.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<Source, Failure> {
+    let fail = |d: Diagnostic| Failure { source: Source::new(name, String::new()), diagnostics: vec![d] };
+    let resave = "откройте файл в редакторе и сохраните его в кодировке UTF-8";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_like_utf16(bytes) {
+        return Err(fail(Diagnostic::error("файл в кодировке UTF-16, а нужна UTF-8").help(resave)));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The lossy text has the same prefix, so the offset is valid there.
+            let source = Source::new(name, text);
+            let d = Diagnostic::error(format!(
+                "файл не в кодировке UTF-8 (байт 0x{:02X}); вероятно, он сохранен в Windows-1251",
+                bytes[valid]
+            ))
+            .at(valid..valid + 1)
+            .help(resave);
+            Err(Failure { source, diagnostics: vec![d] })
+        }
+    }
+}
+
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(200)];
+    head.len() >= 4 && head.iter().filter(|&&b| b == 0).count() * 4 >= head.len()
+}
+
+/// Parses and validates; the report is returned only if it could be built
+/// (it may still come with errors from cross-checks).
+pub fn parse(source: &Source) -> (Option<Report>, Vec<Diagnostic>) {
+    let text = source.text.as_str();
+    if text.trim().is_empty() {
+        return (
+            None,
+            vec![Diagnostic::error("файл пуст")
+                .help("начните с раздела [report] с полями year и quarter; пример — в README.md")],
+        );
+    }
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    let mut cx = Cx { src: text, diags: Vec::new() };
+    if !errors.is_empty() {
+        for e in errors {
+            cx.diags.push(syntax_error(&e, text));
+        }
+        return (None, cx.diags);
+    }
+    let report = cx.report(&doc);
+    let mut diags = cx.diags;
+    // In file order; diagnostics without a place first.
+    diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start + 1));
+    (report, diags)
+}
+
+fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let span = e.span().unwrap_or(0..0);
+    let raw = e.message().trim().to_string();
+    let msg = translate_syntax(&raw);
+    let mut d = Diagnostic::error(format!("синтаксическая ошибка TOML: {msg}")).at(span.clone());
+    d = d.help(syntax_hint(&raw, text, &span));
+    d
+}
+
+/// Best-effort Russian wording of the TOML parser's messages.
+fn translate_syntax(raw: &str) -> String {
+    let table: &[(&str, &str)] = &[
+        ("invalid basic string", "незакрытая или неверная строка в кавычках"),
+        ("unclosed", "не закрыта кавычка или скобка"),
+        ("duplicate key", "ключ повторяется"),
+        ("invalid table header", "неверный заголовок таблицы"),
+        ("invalid key", "неверный ключ"),
+        ("expected", "неожиданный символ"),
+        ("invalid string", "неверная строка"),
+        ("invalid escape", "неверная escape-последовательность после «\\»"),
+        ("invalid unicode", "неверный код символа"),
+        ("invalid date", "неверная дата"),
+        ("invalid integer", "неверное число"),
+        ("invalid number", "неверное число"),
+        ("redefin", "таблица или ключ определены повторно"),
+        ("unquoted string", "строка без кавычек"),
+        ("string values must be quoted", "текст должен быть в кавычках"),
+        ("missing", "чего-то не хватает"),
+    ];
+    let lower = raw.to_lowercase();
+    for (en, ru) in table {
+        if lower.contains(en) {
+            return format!("{ru} ({raw})");
+        }
+    }
+    raw.to_string()
+}
+
+fn syntax_hint(raw: &str, text: &str, span: &Span) -> String {
+    let lower = raw.to_lowercase();
+    if lower.contains("duplicate") || lower.contains("redefin") {
+        return "каждый ключ указывается в таблице один раз; мероприятие начинается с [[department.event]]".into();
+    }
+    let line_start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    if line.contains('=') && !line.contains('"') && !line.contains('\'') && !line.contains('{') {
+        return "текст пишется в кавычках: title = \"Название\"; даты — как 2020-10-20".into();
+    }
+    "проверьте кавычки, скобки и знак «=» в этой строке; многострочный текст заключайте в \"\"\"тройные кавычки\"\"\"".into()
+}
+
+struct Cx<'s> {
+    src: &'s str,
+    diags: Vec<Diagnostic>,
+}
+
+type Val<'i> = Spanned<DeValue<'i>>;
+
+fn type_ru(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "строка",
+        DeValue::Integer(_) => "целое число",
+        DeValue::Float(_) => "дробное число",
+        DeValue::Boolean(_) => "логическое значение",
+        DeValue::Datetime(_) => "дата",
+        DeValue::Array(_) => "массив",
+        DeValue::Table(_) => "таблица",
+    }
+}
+
+/// The closest known key, for "did you mean".
+pub fn suggest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::levenshtein(unknown, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+const TOP_KEYS: &[&str] = &["report", "agreements", "department"];
+const REPORT_KEYS: &[&str] = &["year", "quarter", "region", "title"];
+const DEPARTMENT_KEYS: &[&str] = &["name", "event"];
+const EVENT_KEYS: &[&str] = &["agreement", "title", "dates", "place", "participants", "result"];
+const RANGE_KEYS: &[&str] = &["from", "to"];
+
+impl<'s> Cx<'s> {
+    fn err(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn check_keys(&mut self, t: &DeTable<'_>, allowed: &[&str], where_: &str) {
+        for (k, _) in t.iter() {
+            let key: &str = k.get_ref();
+            if !allowed.contains(&key) {
+                let mut d = Diagnostic::error(format!("неизвестный ключ «{key}» {where_}"))
+                    .at(k.span())
+                    .label("такого поля нет");
+                d = match suggest(key, allowed.iter().copied()) {
+                    Some(s) => d.help(format!("возможно, имелось в виду «{s}»? Допустимые ключи: {}", allowed.join(", "))),
+                    None => d.help(format!("допустимые ключи: {}", allowed.join(", "))),
+                };
+                self.err(d);
+            }
+        }
+    }
+
+    fn get<'t, 'i>(&self, t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i>> {
+        t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+    }
+
+    fn required<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str, at: Span, what: &str, example: &str) -> Option<&'t Val<'i>> {
+        let v = self.get(t, key);
+        if v.is_none() {
+            self.err(
+                Diagnostic::error(format!("нет обязательного поля «{key}» {what}"))
+                    .at(at)
+                    .help(format!("добавьте строку: {example}")),
+            );
+        }
+        v
+    }
+
+    fn integer(&mut self, v: &Val<'_>, key: &str, range: std::ops::RangeInclusive<i64>, example: &str) -> Option<i64> {
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+            other => {
+                self.err(
+                    Diagnostic::error(format!("поле «{key}» должно быть целым числом, а здесь {}", type_ru(other)))
+                        .at(v.span())
+                        .help(format!("например: {example}")),
+                );
+                return None;
+            }
+        };
+        match n {
+            Some(n) if range.contains(&n) => Some(n),
+            _ => {
+                self.err(
+                    Diagnostic::error(format!(
+                        "поле «{key}» вне допустимого диапазона {}..={}",
+                        range.start(),
+                        range.end()
+                    ))
+                    .at(v.span())
+                    .label("недопустимое значение")
+                    .help(format!("например: {example}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Maps a byte range of a decoded string to the source, when the string
+    /// is written there literally; otherwise the whole value.
+    fn inner_span(&self, value_span: &Span, decoded: &str, range: std::ops::Range<usize>) -> Span {
+        let raw = &self.src[value_span.clone()];
+        let needle = &decoded[range.clone()];
+        // The prefix of the decoded text up to the match must also appear
+        // literally for the mapping to be exact; search from the opening quote.
+        if let Some(pos) = raw.find(needle) {
+            if needle.is_empty() {
+                return value_span.clone();
+            }
+            let start = value_span.start + pos;
+            return start..start + needle.len();
+        }
+        value_span.clone()
+    }
+
+    /// A required, non-empty text field.
+    fn text(&mut self, v: &Val<'_>, key: &str, what: &str) -> Option<Text> {
+        let span = v.span();
+        let s = match v.get_ref() {
+            DeValue::String(s) => s,
+            other => {
+                self.err(
+                    Diagnostic::error(format!("поле «{key}» {what} должно быть текстом, а здесь {}", type_ru(other)))
+                        .at(span)
+                        .help(format!("заключите текст в кавычки: {key} = \"…\"")),
+                );
+                return None;
+            }
+        };
+        // Windows line ends inside multi-line strings are just line ends.
+        let value = s.replace("\r\n", "\n");
+        let mut ok = true;
+        if value.trim().is_empty() {
+            self.err(
+                Diagnostic::error(format!("поле «{key}» {what} пустое"))
+                    .at(span.clone())
+                    .label("пустой текст")
+                    .help("заполните поле; если сведений нет, так и напишите, например «—» или «нет данных»"),
+            );
+            ok = false;
+        }
+        let chars = value.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            self.err(
+                Diagnostic::error(format!(
+                    "поле «{key}» {what} слишком длинное: {chars} символов, допустимо не более {MAX_TEXT_CHARS}"
+                ))
+                .at(span.start..span.start + 1)
+                .help("сократите текст; в ячейку таблицы отчета столько не поместится"),
+            );
+            ok = false;
+        }
+        for (i, c) in value.char_indices() {
+            if c.is_control() && c != '\n' && c != '\t' {
+                let at = self.inner_span(&span, &value, i..i + c.len_utf8());
+                self.err(
+                    Diagnostic::error(format!(
+                        "недопустимый управляющий символ U+{:04X} в поле «{key}» {what}",
+                        c as u32
+                    ))
+                    .at(at)
+                    .label("этот символ нельзя записать в документ")
+                    .help("удалите символ (часто он попадает при копировании из других программ)"),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        self.mixed_script(&value, &span, key, what);
+        Some(Text::new(value, span))
+    }
+
+    /// Warns about words mixing Latin and Cyrillic letters (`Cоглашение`).
+    fn mixed_script(&mut self, value: &str, span: &Span, key: &str, what: &str) {
+        for (start, word) in words(value) {
+            let latin = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
+            let cyr = word.chars().filter(|c| is_cyrillic(*c)).count();
+            if latin > 0 && cyr > 0 {
+                let latin_chars: String = word.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+                let at = self.inner_span(span, value, start..start + word.len());
+                self.err(
+                    Diagnostic::warning(format!(
+                        "в слове «{word}» поля «{key}» {what} смешаны латиница и кириллица (латинские: {latin_chars})"
+                    ))
+                    .at(at)
+                    .label("смешанное слово")
+                    .help("перепечатайте слово в одной раскладке: иначе поиск по документу его не найдет"),
+                );
+            }
+        }
+    }
+
+    fn report(&mut self, doc: &Spanned<DeTable<'_>>) -> Option<Report> {
+        let root = doc.get_ref();
+        self.check_keys(root, TOP_KEYS, "на верхнем уровне файла");
+        let whole = 0..0;
+
+        // [report]
+        let mut period = None;
+        let mut region = None;
+        let mut title = None;
+        match self.get(root, "report") {
+            None => self.err(
+                Diagnostic::error("нет раздела [report]")
+                    .at(whole.clone())
+                    .help("добавьте в начало файла:\n[report]\nyear = 2020\nquarter = 4"),
+            ),
+            Some(v) => match v.get_ref() {
+                DeValue::Table(t) => {
+                    let at = v.span();
+                    self.check_keys(t, REPORT_KEYS, "в разделе [report]");
+                    let year = self
+                        .required(t, "year", at.clone(), "в разделе [report]", "year = 2020")
+                        .and_then(|v| self.integer(v, "year", 2000..=2100, "year = 2020"));
+                    let quarter = self
+                        .required(t, "quarter", at.clone(), "в разделе [report]", "quarter = 4")
+                        .and_then(|v| self.integer(v, "quarter", 1..=4, "quarter = 4"));
+                    if let (Some(y), Some(q)) = (year, quarter) {
+                        period = Some(Period::Quarter { year: y as i32, quarter: q as u8 });
+                    }
+                    if let Some(v) = self.get(t, "region") {
+                        region = self.text(v, "region", "в разделе [report]").map(|t| t.value);
+                    }
+                    if let Some(v) = self.get(t, "title") {
+                        title = self.text(v, "title", "в разделе [report]");
+                    }
+                }
+                other => self.err(
+                    Diagnostic::error(format!("«report» должен быть разделом [report], а здесь {}", type_ru(other)))
+                        .at(v.span()),
+                ),
+            },
+        }
+
+        // [agreements]
+        let mut agreements: Vec<Agreement> = Vec::new();
+        match self.get(root, "agreements") {
+            None => self.err(
+                Diagnostic::error("нет раздела [agreements] — реестра соглашений")
+                    .at(whole.clone())
+                    .help("добавьте раздел:\n[agreements]\nmoscow = \"Соглашение между …\""),
+            ),
+            Some(v) => match v.get_ref() {
+                DeValue::Table(t) => {
+                    for (k, v) in t.iter() {
+                        let key = k.get_ref().to_string();
+                        if let Some(title) = self.text(v, &key, "в разделе [agreements]") {
+                            agreements.push(Agreement { key, title, key_span: k.span() });
+                        }
+                    }
+                }
+                other => self.err(
+                    Diagnostic::error(format!("«agreements» должен быть разделом [agreements], а здесь {}", type_ru(other)))
+                        .at(v.span()),
+                ),
+            },
+        }
+
+        // [[department]]
+        let mut departments = Vec::new();
+        match self.get(root, "department") {
+            None => {}
+            Some(v) => match v.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        if let Some(d) = self.department(item) {
+                            departments.push(d);
+                        }
+                    }
+                }
+                other => self.err(
+                    Diagnostic::error(format!(
+                        "«department» должен быть списком разделов [[department]], а здесь {}",
+                        type_ru(other)
+                    ))
+                    .at(v.span())
+                    .help("каждый департамент начинается со строки [[department]]"),
+                ),
+            },
+        }
+
+        // Cross-checks run on whatever could be read, so that every problem
+        // of the file is reported at once.
+        self.cross_check(period, &agreements, &departments);
+        let period = period?;
+        Some(Report { period, region, title, agreements, departments })
+    }
+
+    fn department(&mut self, item: &Val<'_>) -> Option<Department> {
+        let t = match item.get_ref() {
+            DeValue::Table(t) => t,
+            other => {
+                self.err(
+                    Diagnostic::error(format!("элемент [[department]] должен быть таблицей, а здесь {}", type_ru(other)))
+                        .at(item.span()),
+                );
+                return None;
+            }
+        };
+        let at = item.span();
+        self.check_keys(t, DEPARTMENT_KEYS, "в разделе [[department]]");
+        let name = self
+            .required(t, "name", at.clone(), "в разделе [[department]]", "name = \"Департамент …\"")
+            .and_then(|v| self.text(v, "name", "департамента"));
+        let mut events = Vec::new();
+        if let Some(v) = self.get(t, "event") {
+            match v.get_ref() {
+                DeValue::Array(items) => {
+                    for e in items.iter() {
+                        if let Some(e) = self.event(e) {
+                            events.push(e);
+                        }
+                    }
+                }
+                other => self.err(
+                    Diagnostic::error(format!(
+                        "«event» должен быть списком разделов [[department.event]], а здесь {}",
+                        type_ru(other)
+                    ))
+                    .at(v.span()),
+                ),
+            }
+        }
+        Some(Department { name: name?, events })
+    }
+
+    fn event(&mut self, item: &Val<'_>) -> Option<Event> {
+        let t = match item.get_ref() {
+            DeValue::Table(t) => t,
+            other => {
+                self.err(
+                    Diagnostic::error(format!(
+                        "элемент [[department.event]] должен быть таблицей, а здесь {}",
+                        type_ru(other)
+                    ))
+                    .at(item.span()),
+                );
+                return None;
+            }
+        };
+        let at = item.span();
+        let what = "мероприятия";
+        self.check_keys(t, EVENT_KEYS, "в мероприятии [[department.event]]");
+        let req = |cx: &mut Self, key: &str, example: &str| cx.required(t, key, at.clone(), "в мероприятии [[department.event]]", example);
+        let agreement = req(self, "agreement", "agreement = \"moscow\"").and_then(|v| match v.get_ref() {
+            DeValue::String(s) if !s.trim().is_empty() => Some((s.to_string(), v.span())),
+            DeValue::String(_) => {
+                self.err(
+                    Diagnostic::error("поле «agreement» пустое")
+                        .at(v.span())
+                        .help("укажите ключ соглашения из раздела [agreements]"),
+                );
+                None
+            }
+            other => {
+                self.err(
+                    Diagnostic::error(format!("поле «agreement» должно быть ключом соглашения в кавычках, а здесь {}", type_ru(other)))
+                        .at(v.span())
+                        .help("например: agreement = \"moscow\""),
+                );
+                None
+            }
+        });
+        let title = req(self, "title", "title = \"Название мероприятия\"").and_then(|v| self.text(v, "title", what));
+        let dates = req(self, "dates", "dates = 2020-10-20").and_then(|v| self.dates(v).map(|d| (d, v.span())));
+        let place = req(self, "place", "place = \"г. Смоленск\"").and_then(|v| self.text(v, "place", what));
+        let participants =
+            req(self, "participants", "participants = \"Представители …\"").and_then(|v| self.text(v, "participants", what));
+        let result = req(self, "result", "result = \"Содержание и результат …\"").and_then(|v| self.text(v, "result", what));
+        let (agreement, agreement_span) = agreement?;
+        let (dates, dates_span) = dates?;
+        Some(Event {
+            agreement,
+            agreement_span,
+            title: title?,
+            dates,
+            dates_span,
+            place: place?,
+            participants: participants?,
+            result: result?,
+            span: at,
+        })
+    }
+
+    fn date(&mut self, v: &Val<'_>, key: &str) -> Option<NaiveDate> {
+        let help = "дата пишется без кавычек: 2020-10-20; период — { from = 2020-11-26, to = 2020-12-16 }";
+        match v.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+                (Some(d), None, None) => {
+                    NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32).or_else(|| {
+                        self.err(Diagnostic::error("такой даты нет в календаре").at(v.span()).help(help));
+                        None
+                    })
+                }
+                _ => {
+                    self.err(
+                        Diagnostic::error(format!("в поле «{key}» укажите только дату, без времени"))
+                            .at(v.span())
+                            .help(help),
+                    );
+                    None
+                }
+            },
+            other => {
+                self.err(
+                    Diagnostic::error(format!("поле «{key}» должно быть датой, а здесь {}", type_ru(other)))
+                        .at(v.span())
+                        .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn dates(&mut self, v: &Val<'_>) -> Option<Dates> {
+        match v.get_ref() {
+            DeValue::String(_) => self.text(v, "dates", "мероприятия").map(|t| Dates::Text(t.value)),
+            DeValue::Datetime(_) => self.date(v, "dates").map(Dates::Day),
+            DeValue::Table(t) => {
+                self.check_keys(t, RANGE_KEYS, "в периоде dates");
+                let at = v.span();
+                let from = self
+                    .required(t, "from", at.clone(), "в периоде dates", "from = 2020-11-26")
+                    .and_then(|v| self.date(v, "from"));
+                let to = self
+                    .required(t, "to", at.clone(), "в периоде dates", "to = 2020-12-16")
+                    .and_then(|v| self.date(v, "to"));
+                let (from, to) = (from?, to?);
+                if from > to {
+                    self.err(
+                        Diagnostic::error(format!("начало периода ({from}) позже его конца ({to})"))
+                            .at(at)
+                            .label("from позже to")
+                            .help("поменяйте даты местами"),
+                    );
+                    return None;
+                }
+                Some(Dates::Range { from, to })
+            }
+            other => {
+                self.err(
+                    Diagnostic::error(format!("поле «dates» должно быть текстом, датой или периодом, а здесь {}", type_ru(other)))
+                        .at(v.span())
+                        .help("например: dates = \"октябрь\", dates = 2020-10-20 или dates = { from = 2020-11-26, to = 2020-12-16 }"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks that need the whole report.
+    fn cross_check(&mut self, period: Option<Period>, agreements: &[Agreement], departments: &[Department]) {
+        let known: Vec<&str> = agreements.iter().map(|a| a.key.as_str()).collect();
+        let mut used = vec![false; agreements.len()];
+        let mut events = 0usize;
+        for dep in departments {
+            if dep.events.is_empty() {
+                self.err(
+                    Diagnostic::warning(format!("у департамента «{}» нет мероприятий", dep.name.value))
+                        .at(dep.name.span.clone())
+                        .help("добавьте мероприятия [[department.event]] или удалите раздел"),
+                );
+            }
+            for ev in &dep.events {
+                events += 1;
+                match known.iter().position(|k| *k == ev.agreement) {
+                    Some(i) => used[i] = true,
+                    None => {
+                        let list = if known.is_empty() { "реестр пуст".to_string() } else { known.join(", ") };
+                        let mut d = Diagnostic::error(format!("неизвестное соглашение «{}»; есть: {list}", ev.agreement))
+                            .at(ev.agreement_span.clone())
+                            .label("нет такого ключа в [agreements]");
+                        d = match suggest(&ev.agreement, known.iter().copied()) {
+                            Some(s) => d.help(format!("возможно, имелось в виду «{s}»?")),
+                            None => d.help("добавьте соглашение в раздел [agreements] или исправьте ключ"),
+                        };
+                        self.err(d);
+                    }
+                }
+                let (a, b) = match ev.dates {
+                    Dates::Day(d) => (d, d),
+                    Dates::Range { from, to } => (from, to),
+                    Dates::Text(_) => continue,
+                };
+                let Some(period) = period else { continue };
+                let (q_from, q_to) = period.bounds();
+                if b < q_from || a > q_to {
+                    self.err(
+                        Diagnostic::warning(format!("даты мероприятия вне отчетного периода ({})", period.label()))
+                            .at(ev.dates_span.clone())
+                            .label("вне периода")
+                            .help("проверьте год и месяц"),
+                    );
+                }
+            }
+        }
+        if events > MAX_EVENTS {
+            self.err(
+                Diagnostic::error(format!("слишком много мероприятий: {events}, допустимо не более {MAX_EVENTS}"))
+                    .help("разделите отчет на несколько файлов"),
+            );
+        }
+        if events == 0 {
+            self.err(Diagnostic::warning("в отчете нет ни одного мероприятия").help("добавьте разделы [[department.event]]"));
+        }
+        // An event that failed to load may be the one using an agreement.
+        let complete = !self.diags.iter().any(Diagnostic::is_error);
+        for (a, used) in agreements.iter().zip(&used) {
+            if !used && complete {
+                self.err(
+                    Diagnostic::warning(format!("соглашение «{}» нигде не использовано", a.key))
+                        .at(a.key_span.clone())
+                        .help("это не ошибка: реестр может содержать все соглашения региона"),
+                );
+            }
+        }
+        // Titles differing only in case, spaces or punctuation.
+        let norm: Vec<String> = agreements.iter().map(|a| normalize_title(&a.title.value)).collect();
+        for j in 0..agreements.len() {
+            if let Some(i) = (0..j).find(|&i| norm[i] == norm[j]) {
+                self.err(
+                    Diagnostic::warning(format!(
+                        "соглашения «{}» и «{}» названы почти одинаково (различие только в регистре, пробелах или знаках)",
+                        agreements[i].key, agreements[j].key
+                    ))
+                    .at(agreements[j].key_span.clone())
+                    .help(format!("если это одно соглашение, оставьте один ключ, «{}»", agreements[i].key)),
+                );
+            }
+        }
+    }
+}
+
+/// Lower-case letters and digits only.
+pub fn normalize_title(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+pub fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+/// Runs of letters with their byte offsets.
+fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                out.push((st, &s[st..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("moskow", ["moscow", "tver"]), Some("moscow"));
+        assert_eq!(suggest("titel", EVENT_KEYS.iter().copied()), Some("title"));
+        assert_eq!(suggest("zzzzzz", ["moscow"]), None);
+    }
+
+    #[test]
+    fn words_split_on_non_letters() {
+        let w: Vec<_> = words("IT-отдел, Cоглашение").map(|(_, w)| w).collect();
+        assert_eq!(w, ["IT", "отдел", "Cоглашение"]);
+    }
+
+    #[test]
+    fn title_normalisation() {
+        assert_eq!(normalize_title("Трехстороннее  Соглашение."), normalize_title("трехстороннее соглашение"));
+    }
+}

@@ -1,0 +1,162 @@
+//! The `otchet` command line: argument parsing and exit codes only.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use otchet::app;
+use otchet::render::Format;
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{name} {version} — {about}
+
+Использование: {usage}
+
+{all-args}{after-help}";
+
+#[derive(Parser)]
+#[command(
+    name = "otchet",
+    version,
+    about = "отчет о реализации соглашений в сфере межрегионального сотрудничества: из данных TOML в DOCX и PDF",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Команды",
+    subcommand_value_name = "КОМАНДА",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Пример: otchet render data/2020-q4.toml -o out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Показать справку
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "Параметры")]
+    help: Option<bool>,
+    /// Показать версию
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "Параметры")]
+    version: Option<bool>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Docx,
+    Pdf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Сформировать отчет: DOCX и/или PDF
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Render {
+        /// Файл данных отчета (.toml)
+        #[arg(value_name = "ФАЙЛ")]
+        input: PathBuf,
+        /// Каталог для готовых файлов (создается при необходимости)
+        #[arg(short = 'o', long = "out", value_name = "КАТАЛОГ", default_value = ".")]
+        outdir: PathBuf,
+        /// Форматы через запятую
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "ФОРМАТЫ", default_value = "docx,pdf")]
+        format: Vec<FormatArg>,
+        /// Файл шаблона вместо встроенной официальной формы
+        #[arg(long, value_name = "ШАБЛОН")]
+        template: Option<PathBuf>,
+    },
+    /// Проверить файл данных и показать предупреждения; ничего не записывает
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Check {
+        /// Файл данных отчета (.toml)
+        #[arg(value_name = "ФАЙЛ")]
+        input: PathBuf,
+        /// Файл шаблона вместо встроенной официальной формы
+        #[arg(long, value_name = "ШАБЛОН")]
+        template: Option<PathBuf>,
+    },
+    /// Напечатать сценарий автодополнения для оболочки
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Completions {
+        /// Оболочка
+        #[arg(value_enum, value_name = "ОБОЛОЧКА")]
+        shell: Shell,
+    },
+}
+
+/// clap's usage errors, in Russian (exit status 2).
+fn usage_error(e: &clap::Error) -> String {
+    let ctx = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let valid = ctx(ContextKind::ValidValue);
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("неизвестный параметр «{arg}»"),
+        ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "не указана команда: render, check или completions".to_string()
+        }
+        ErrorKind::InvalidValue => {
+            format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
+        }
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => format!("лишнее или конфликтующее значение для {arg}"),
+        ErrorKind::NoEquals | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("неверное число значений для {arg}")
+        }
+        _ => format!("неверная командная строка ({})", e.kind()),
+    };
+    format!("otchet: {what}\nСправка: otchet --help\n")
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprint!("{}", usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let status = match cli.command {
+        Command::Render { input, outdir, format, template } => {
+            let formats = format
+                .into_iter()
+                .map(|f| match f {
+                    FormatArg::Docx => Format::Docx,
+                    FormatArg::Pdf => Format::Pdf,
+                })
+                .collect();
+            app::render(&app::RenderArgs { input, outdir, formats, template })
+        }
+        Command::Check { input, template } => app::check(&input, template.as_deref()),
+        Command::Completions { shell } => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+                Shell::Powershell => clap_complete::Shell::PowerShell,
+                Shell::Elvish => clap_complete::Shell::Elvish,
+            };
+            clap_complete::generate(shell, &mut Cli::command(), "otchet", &mut std::io::stdout());
+            app::OK
+        }
+    };
+    ExitCode::from(status as u8)
+}

@@ -1,0 +1,230 @@
+//! Templates: the official form as data (`templates/official.toml`, compiled
+//! in as the default). Both renderers read only the template and the
+//! logical table.
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Source};
+use crate::load::Failure;
+
+/// The built-in official form.
+pub const OFFICIAL: &str = include_str!("../templates/official.toml");
+
+/// Number of columns of the report table.
+pub const COLUMNS: usize = 7;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub page: Page,
+    pub font: Font,
+    pub title: Title,
+    pub cell: Cell,
+    pub column: Vec<Column>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageNumbers {
+    None,
+    All,
+    FromSecond,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_left: f32,
+    pub margin_right: f32,
+    pub header_distance: f32,
+    pub page_numbers: PageNumbers,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Font {
+    pub family: String,
+    pub language: String,
+    pub title_size: f32,
+    pub header_size: f32,
+    pub body_size: f32,
+    pub page_number_size: f32,
+    pub header_bold: bool,
+    pub department_bold: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Title {
+    pub text: String,
+    /// Points between the title and the table.
+    pub space_after: f32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    pub padding_left: f32,
+    pub padding_right: f32,
+    pub padding_top: f32,
+    pub padding_bottom: f32,
+    /// Border width in points.
+    pub border: f32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+    Justify,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub title: String,
+    /// Relative width.
+    pub width: f32,
+    pub align: Align,
+}
+
+pub const MM_PER_PT: f32 = 25.4 / 72.0;
+
+impl Template {
+    /// The compiled-in official form.
+    pub fn official() -> Template {
+        Template::parse(&Source::new("templates/official.toml", OFFICIAL)).expect("the built-in template is valid")
+    }
+
+    /// Parses and validates a template file.
+    pub fn parse(source: &Source) -> Result<Template, Failure> {
+        let fail = |diagnostics| Failure { source: source.clone(), diagnostics };
+        let t: Template = toml::from_str(&source.text).map_err(|e| {
+            let mut d = Diagnostic::error(format!("неверный шаблон: {}", e.message().trim()))
+                .help("сравните с templates/official.toml из поставки otchet");
+            if let Some(span) = e.span() {
+                d = d.at(span);
+            }
+            fail(vec![d])
+        })?;
+        let problems = t.problems();
+        if problems.is_empty() {
+            Ok(t)
+        } else {
+            Err(fail(problems.into_iter().map(|p| Diagnostic::error(format!("неверный шаблон: {p}"))).collect()))
+        }
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.column.len() != COLUMNS {
+            out.push(format!("граф должно быть {COLUMNS}, а описано {}", self.column.len()));
+        }
+        if self.column.iter().any(|c| !(c.width > 0.0) || !c.width.is_finite()) {
+            out.push("ширина каждой графы должна быть положительной".into());
+        }
+        let p = &self.page;
+        for (name, v) in [
+            ("page.width", p.width),
+            ("page.height", p.height),
+            ("font.title_size", self.font.title_size),
+            ("font.header_size", self.font.header_size),
+            ("font.body_size", self.font.body_size),
+            ("font.page_number_size", self.font.page_number_size),
+        ] {
+            if !(v > 0.0 && v < 2000.0) {
+                out.push(format!("{name} должно быть положительным числом"));
+            }
+        }
+        for (name, v) in [
+            ("page.margin_top", p.margin_top),
+            ("page.margin_bottom", p.margin_bottom),
+            ("page.margin_left", p.margin_left),
+            ("page.margin_right", p.margin_right),
+            ("page.header_distance", p.header_distance),
+            ("cell.padding_left", self.cell.padding_left),
+            ("cell.padding_right", self.cell.padding_right),
+            ("cell.padding_top", self.cell.padding_top),
+            ("cell.padding_bottom", self.cell.padding_bottom),
+            ("cell.border", self.cell.border),
+            ("title.space_after", self.title.space_after),
+        ] {
+            if !(v >= 0.0 && v < 500.0) {
+                out.push(format!("{name} не может быть отрицательным"));
+            }
+        }
+        if self.text_width() < 50.0 || p.height - p.margin_top - p.margin_bottom < 50.0 {
+            out.push("поля слишком велики: на странице не остается места для таблицы".into());
+        }
+        if self.title.text.trim().is_empty() {
+            out.push("title.text пуст".into());
+        }
+        out
+    }
+
+    /// Width of the text area, mm.
+    pub fn text_width(&self) -> f32 {
+        self.page.width - self.page.margin_left - self.page.margin_right
+    }
+
+    /// Column widths in mm, summing to the text width.
+    pub fn column_widths_mm(&self) -> Vec<f32> {
+        let total: f32 = self.column.iter().map(|c| c.width).sum();
+        self.column.iter().map(|c| c.width / total * self.text_width()).collect()
+    }
+
+    /// Column widths in twentieths of a point (DOCX units), summing exactly
+    /// to the text width in twips.
+    pub fn column_widths_twips(&self) -> Vec<u32> {
+        let total_twips = mm_to_twips(self.text_width());
+        let total: f32 = self.column.iter().map(|c| c.width).sum();
+        let mut widths: Vec<u32> =
+            self.column.iter().map(|c| (c.width / total * total_twips as f32).floor() as u32).collect();
+        let rest = total_twips - widths.iter().sum::<u32>();
+        if let Some(last) = widths.last_mut() {
+            *last += rest;
+        }
+        widths
+    }
+}
+
+pub fn mm_to_twips(mm: f32) -> u32 {
+    (mm / MM_PER_PT * 20.0).round() as u32
+}
+
+pub fn mm_to_pt(mm: f32) -> f32 {
+    mm / MM_PER_PT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_template_is_landscape_a4_with_seven_columns() {
+        let t = Template::official();
+        assert_eq!((t.page.width, t.page.height), (297.0, 210.0));
+        assert_eq!(t.column.len(), 7);
+        assert_eq!(t.font.family, "Times New Roman");
+        let twips = t.column_widths_twips();
+        assert_eq!(twips.iter().sum::<u32>(), mm_to_twips(267.0));
+        let mm: f32 = t.column_widths_mm().iter().sum();
+        assert!((mm - 267.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn template_errors_are_reported() {
+        let bad = OFFICIAL.replace("width = 22.0", "widht = 22.0");
+        let err = Template::parse(&Source::new("t.toml", bad)).unwrap_err();
+        assert!(err.diagnostics[0].message.contains("widht"), "{:?}", err.diagnostics);
+        let six = OFFICIAL.rsplit_once("[[column]]").unwrap().0.to_string();
+        let err = Template::parse(&Source::new("t.toml", six)).unwrap_err();
+        assert!(err.diagnostics[0].message.contains("граф должно быть 7"), "{:?}", err.diagnostics);
+    }
+}
