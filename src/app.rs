@@ -76,7 +76,7 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
 fn load_checked(input: &Path, template: &Template) -> Result<(Loaded, layout::Table), Failure> {
     let loaded = load::load_file(input)?;
     let table = layout::build(&loaded.report, template);
-    let font_problems = render::pdf::check_glyphs(&table);
+    let font_problems = render::pdf::check_glyphs(&table, &loaded.source.text);
     if !font_problems.is_empty() {
         let mut diagnostics = loaded.warnings.clone();
         diagnostics.extend(font_problems);

@@ -13,7 +13,7 @@ pub const AGREEMENT_COL: usize = 1;
 
 /// The text of one cell after the typography pass. `\n` separates
 /// paragraphs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cell {
     pub text: String,
     /// Where the text came from in the data file (none for generated text
@@ -33,7 +33,7 @@ impl Cell {
 }
 
 /// Position of a row in its agreement merge group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Merge {
     /// The agreement cell is this row's alone.
     Single,
@@ -43,7 +43,7 @@ pub enum Merge {
     Continue,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EventRow {
     /// 1-based, continuous across departments.
     pub number: usize,
@@ -54,7 +54,7 @@ pub struct EventRow {
     pub merge: Merge,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Row {
     /// A department: one cell spanning all columns.
     Department(Cell),
@@ -62,7 +62,7 @@ pub enum Row {
 }
 
 /// Document metadata shared by both renderers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Meta {
     /// The title on one line.
     pub title: String,
@@ -71,7 +71,7 @@ pub struct Meta {
     pub period: Period,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table {
     pub title: Vec<String>,
     pub header: Vec<String>,

@@ -60,7 +60,7 @@ pub struct Department {
 }
 
 /// The reporting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     Quarter { year: i32, quarter: u8 },
     Year { year: i32 },

@@ -20,6 +20,7 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
             .tempfile_in(dir)
             .map_err(|e| io_error(&format!("не удалось создать временный файл в каталоге «{}»", dir.display()), &e))?;
         tmp.write_all(bytes)
+            .and_then(|_| readable(tmp.as_file()))
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
         staged.push((tmp, path));
@@ -28,6 +29,18 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
     for (tmp, path) in staged {
         tmp.persist(path).map_err(|e| io_error(&format!("не удалось сохранить «{}»", path.display()), &e.error))?;
     }
+    Ok(())
+}
+
+/// Temporary files are private (0600); a report is an ordinary file.
+#[cfg(unix)]
+fn readable(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn readable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 

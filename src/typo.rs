@@ -55,8 +55,9 @@ fn bind(prev: &str, next: &str) -> bool {
     let p_lower = p.to_lowercase();
     let n_lower = next.to_lowercase();
     let n_word = n_lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let starts_with_digit = next.chars().next().is_some_and(|c| c.is_ascii_digit());
     BIND_NEXT.contains(&p_lower.as_str())
-        || ABBREV_NEXT.contains(&p_lower.as_str())
+        || (ABBREV_NEXT.contains(&p_lower.as_str()) && (!matches!(p, "№" | "§") || starts_with_digit))
         || is_initials(p) && next.chars().next().is_some_and(char::is_uppercase)
         || is_initials(next.trim_end_matches([',', ';', ')', '.'])) && p.chars().next().is_some_and(char::is_uppercase) && next.len() <= 8
         || ends_with_number(p) && !next.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -128,6 +129,7 @@ mod tests {
             ("ул. Советская, д.3", "ул.~Советская, д.3"),
             ("д. Войновщина", "д.~Войновщина"),
             ("№ 5", "№~5"),
+            ("№ п/п", "№ п/п"),
             ("около 150 оригинальных произведений", "около 150~оригинальных произведений"),
             ("участников 159 человек", "участников 159~человек"),
             ("1941-1945 гг. представлены", "1941-1945~гг. представлены"),

@@ -42,15 +42,21 @@ fn alignment(a: Align) -> AlignmentType {
     }
 }
 
-/// Paragraphs of a cell text; `\n` starts a new paragraph.
-fn paragraphs(text: &str, align: AlignmentType, bold: bool, pt: f32, keep_next: bool) -> Vec<Paragraph> {
+/// Paragraphs of a cell text; `\n` starts a new paragraph. The size is
+/// written on runs only where it differs from the document default.
+fn paragraphs(text: &str, align: AlignmentType, bold: bool, pt: f32, default_pt: f32, keep_next: bool) -> Vec<Paragraph> {
     text.split('\n')
         .map(|p| {
             let mut run = Run::new().add_text(p);
             if bold {
                 run = run.bold();
             }
-            let mut para = Paragraph::new().add_run(run).align(align).size(size(pt));
+            let mut para = Paragraph::new().align(align);
+            if pt != default_pt {
+                run = run.size(size(pt));
+                para = para.size(size(pt));
+            }
+            para = para.add_run(run);
             if keep_next {
                 para = para.keep_next(true);
             }
@@ -70,6 +76,7 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
     let total: u32 = widths.iter().sum();
     let font = &t.font;
     let family = font.family.as_str();
+    let body = font.body_size;
 
     // Title: two centred bold lines.
     let mut docx = Docx::new()
@@ -95,7 +102,7 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
     let last = table.title.len().saturating_sub(1);
     for (i, line) in table.title.iter().enumerate() {
         let mut p = Paragraph::new()
-            .add_run(Run::new().add_text(line).bold())
+            .add_run(Run::new().add_text(line).bold().size(size(font.title_size)))
             .align(AlignmentType::Center)
             .size(size(font.title_size))
             .keep_next(true);
@@ -111,7 +118,7 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
         .iter()
         .zip(&widths)
         .map(|(text, w)| {
-            cell(*w, paragraphs(text, AlignmentType::Center, font.header_bold, font.header_size, false))
+            cell(*w, paragraphs(text, AlignmentType::Center, font.header_bold, font.header_size, body, false))
                 .vertical_align(VAlignType::Center)
         })
         .collect();
@@ -123,7 +130,7 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
             Row::Department(c) => {
                 let dep = cell(
                     total,
-                    paragraphs(&c.text, AlignmentType::Center, font.department_bold, font.body_size, true),
+                    paragraphs(&c.text, AlignmentType::Center, font.department_bold, body, body, true),
                 )
                 .grid_span(widths.len());
                 rows.push(TableRow::new(vec![dep]).cant_split());
@@ -137,14 +144,14 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
                         let w = widths[i];
                         if i == layout::AGREEMENT_COL {
                             match ev.merge {
-                                Merge::Single => cell(w, paragraphs(&c.text, aligns[i], false, font.body_size, false)),
-                                Merge::Start { .. } => cell(w, paragraphs(&c.text, aligns[i], false, font.body_size, false))
+                                Merge::Single => cell(w, paragraphs(&c.text, aligns[i], false, body, body, false)),
+                                Merge::Start { .. } => cell(w, paragraphs(&c.text, aligns[i], false, body, body, false))
                                     .vertical_merge(VMergeType::Restart),
-                                Merge::Continue => cell(w, vec![Paragraph::new().size(size(font.body_size))])
+                                Merge::Continue => cell(w, vec![Paragraph::new()])
                                     .vertical_merge(VMergeType::Continue),
                             }
                         } else {
-                            cell(w, paragraphs(&c.text, aligns[i], false, font.body_size, false))
+                            cell(w, paragraphs(&c.text, aligns[i], false, body, body, false))
                         }
                     })
                     .collect();
@@ -191,6 +198,7 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
             .size(size(font.page_number_size))
             .add_run(
                 Run::new()
+                    .size(size(font.page_number_size))
                     .add_field_char(docx_rs::FieldCharType::Begin, false)
                     .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
                     .add_field_char(docx_rs::FieldCharType::Separate, false)
@@ -205,6 +213,9 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
     }
     docx
 }
+
+/// The same hyphenation zone as the PDF engine's, in twips.
+const HYPHENATION_ZONE_TWIPS: u32 = (crate::render::pdf::engine::HYPHENATION_ZONE * 20.0) as u32;
 
 type XmlResult<T> = Result<T, quick_xml::Error>;
 
@@ -276,6 +287,9 @@ fn amend_settings(xml: &[u8]) -> XmlResult<Vec<u8>> {
             pending = false;
             // Written before the current event: right after defaultTabStop.
             w.write_event(Event::Empty(BytesStart::new("w:autoHyphenation")))?;
+            let mut zone = BytesStart::new("w:hyphenationZone");
+            zone.push_attribute(("w:val", HYPHENATION_ZONE_TWIPS.to_string().as_str()));
+            w.write_event(Event::Empty(zone))?;
         }
         if let Event::Empty(e) = ev {
             if e.name().as_ref() == b"w:defaultTabStop" {

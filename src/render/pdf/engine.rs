@@ -1,0 +1,605 @@
+//! The table layout engine: logical table + template + font metrics ->
+//! positioned text lines and rules on pages. Pure: no PDF here, so it is
+//! unit-tested directly; `paint` only draws its result.
+//!
+//! Units are points, with y measured downwards from the top of the page.
+
+use crate::layout::{Merge, Row, Table};
+use crate::template::{mm_to_pt, Align, PageNumbers, Template};
+use crate::typo::NBSP;
+
+use super::fonts::{self, Metrics};
+
+/// Tolerance for "fits" comparisons, pt.
+const EPS: f32 = 0.01;
+
+/// Hyphenation zone, pt: a word is hyphenated at a line end only when the
+/// line would otherwise leave at least this much free (Word's default
+/// `w:hyphenationZone` of 0.25 inch, also written into the DOCX).
+pub const HYPHENATION_ZONE: f32 = 18.0;
+
+/// One line of text with its measured width (pt).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    pub width: f32,
+}
+
+/// A text run placed on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    pub x: f32,
+    /// Baseline, from the top of the page.
+    pub y: f32,
+    pub text: String,
+    pub bold: bool,
+    pub size: f32,
+}
+
+/// A straight rule (table border).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub x1: f32,
+    pub y1: f32,
+    pub x2: f32,
+    pub y2: f32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub texts: Vec<TextRun>,
+    pub rules: Vec<Rule>,
+    /// Number of the first event row that starts or continues on this page.
+    pub first_event: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub width: f32,
+    pub height: f32,
+    /// Border width, pt.
+    pub border: f32,
+    pub pages: Vec<Page>,
+}
+
+/// Is `c` a space a line may break after (and that hangs at a line end)?
+fn is_break_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn is_caps_word(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+}
+
+/// Byte offsets inside `seg` where a word may be hyphenated.
+fn hyphenation_points(seg: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let flush = |st: usize, end: usize, out: &mut Vec<usize>| {
+        let word = &seg[st..end];
+        if word.chars().count() < 5 || is_caps_word(word) {
+            return;
+        }
+        let lang = if word.chars().any(|c| c.is_ascii_alphabetic()) {
+            hypher::Lang::English
+        } else {
+            hypher::Lang::Russian
+        };
+        let mut off = st;
+        let syllables: Vec<&str> = hypher::hyphenate(word, lang).collect();
+        for s in &syllables[..syllables.len().saturating_sub(1)] {
+            off += s.len();
+            out.push(off);
+        }
+    };
+    for (i, c) in seg.char_indices() {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                flush(st, i, &mut out);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        flush(st, seg.len(), &mut out);
+    }
+    out
+}
+
+/// Greedy line breaking with Unicode line-break rules (UAX #14; no-break
+/// spaces hold words together), Russian hyphenation of a word that does
+/// not fit, and a forced break for a word longer than the whole width.
+pub struct Breaker<'m> {
+    pub metrics: &'m Metrics,
+    pub size: f32,
+}
+
+impl Breaker<'_> {
+    fn w(&self, s: &str) -> f32 {
+        self.metrics.width(s) * self.size
+    }
+
+    /// Lines of a text; `\n` separates paragraphs.
+    pub fn lines(&self, text: &str, width: f32) -> Vec<Line> {
+        let mut out = Vec::new();
+        for para in text.split('\n') {
+            self.paragraph(para, width, &mut out);
+        }
+        out
+    }
+
+    fn push(&self, out: &mut Vec<Line>, text: &str) {
+        let text = text.trim_end_matches(is_break_space);
+        out.push(Line { text: text.to_string(), width: self.w(text) });
+    }
+
+    fn paragraph(&self, p: &str, width: f32, out: &mut Vec<Line>) {
+        let start_len = out.len();
+        let hyphen = self.w("-");
+        let mut cur = String::new();
+        let mut cur_w = 0.0f32;
+        let mut last = 0;
+        for (pos, _) in unicode_linebreak::linebreaks(p) {
+            let mut seg = &p[last..pos];
+            last = pos;
+            while !seg.is_empty() {
+                let trimmed = seg.trim_end_matches(is_break_space);
+                if cur_w + self.w(trimmed) <= width + EPS {
+                    cur.push_str(seg);
+                    cur_w += self.w(seg);
+                    break;
+                }
+                // Hyphenate the segment into what is left of the line, when
+                // that is more than the hyphenation zone.
+                let avail = width - cur_w - hyphen;
+                let worth = cur.is_empty() || width - cur_w >= HYPHENATION_ZONE;
+                if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &hyphenation_points(trimmed))).flatten() {
+                    cur.push_str(&seg[..off]);
+                    cur.push('-');
+                    self.push(out, &cur);
+                    cur.clear();
+                    cur_w = 0.0;
+                    seg = &seg[off..];
+                    continue;
+                }
+                if !cur.is_empty() {
+                    self.push(out, &cur);
+                    cur.clear();
+                    cur_w = 0.0;
+                    continue;
+                }
+                // Alone on a line and still too wide: break at a no-break
+                // space, else anywhere.
+                let nbsp: Vec<usize> = trimmed.match_indices(NBSP).map(|(i, _)| i).collect();
+                if let Some(off) = self.best_prefix(seg, width, &nbsp) {
+                    self.push(out, &seg[..off]);
+                    seg = &seg[off + NBSP.len_utf8()..];
+                    continue;
+                }
+                let chars: Vec<usize> = trimmed.char_indices().map(|(i, _)| i).skip(1).collect();
+                let off = self.best_prefix(seg, width, &chars).or(chars.first().copied()).unwrap_or(seg.len());
+                self.push(out, &seg[..off]);
+                seg = &seg[off..];
+            }
+        }
+        if !cur.is_empty() || out.len() == start_len {
+            self.push(out, &cur);
+        }
+    }
+
+    /// The longest prefix `seg[..off]`, `off` in `points` (ascending), whose
+    /// width fits in `avail`.
+    fn best_prefix(&self, seg: &str, avail: f32, points: &[usize]) -> Option<usize> {
+        if avail <= 0.0 {
+            return None;
+        }
+        points.iter().rev().copied().find(|&off| off > 0 && self.w(&seg[..off]) <= avail + EPS)
+    }
+}
+
+/// A cell laid out into lines.
+#[derive(Debug, Clone)]
+struct CellBox {
+    lines: Vec<Line>,
+    x: f32,
+    w: f32,
+    align: Align,
+    bold: bool,
+    size: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Header,
+    Department,
+    Event,
+}
+
+#[derive(Debug, Clone)]
+struct RowBox {
+    kind: Kind,
+    number: Option<usize>,
+    /// Cells; for rows in a merge group the agreement cell is left out and
+    /// drawn per page segment of the group.
+    cells: Vec<CellBox>,
+    merge: Merge,
+    /// Index of the row in the table's rows, to find the group's agreement.
+    group_end: bool,
+}
+
+struct Geometry {
+    left: f32,
+    col_x: Vec<f32>,
+    col_w: Vec<f32>,
+    width: f32,
+    pad_l: f32,
+    pad_r: f32,
+    pad_t: f32,
+    pad_b: f32,
+}
+
+impl Geometry {
+    fn cell_height(&self, lines: usize, size: f32, m: &Metrics) -> f32 {
+        self.pad_t + lines as f32 * m.line_height * size + self.pad_b
+    }
+}
+
+fn metrics(bold: bool) -> &'static Metrics {
+    if bold {
+        fonts::bold()
+    } else {
+        fonts::regular()
+    }
+}
+
+impl CellBox {
+    fn height(&self, g: &Geometry) -> f32 {
+        g.cell_height(self.lines.len(), self.size, metrics(self.bold))
+    }
+
+    fn line_height(&self) -> f32 {
+        metrics(self.bold).line_height * self.size
+    }
+}
+
+impl RowBox {
+    fn height(&self, g: &Geometry) -> f32 {
+        self.cells.iter().map(|c| c.height(g)).fold(0.0, f32::max)
+    }
+
+    fn line_height(&self) -> f32 {
+        self.cells.iter().map(CellBox::line_height).fold(0.0, f32::max)
+    }
+}
+
+fn make_cell(text: &str, x: f32, w: f32, g: &Geometry, align: Align, bold: bool, size: f32) -> CellBox {
+    let inner = (w - g.pad_l - g.pad_r).max(1.0);
+    let lines = Breaker { metrics: metrics(bold), size }.lines(text, inner);
+    CellBox { lines, x, w, align, bold, size }
+}
+
+/// The state of the agreement cell of the merge group being placed.
+struct Group {
+    cell: CellBox,
+    /// Top of the group's segment on the current page.
+    seg_top: f32,
+    /// Height of the group rows already placed on this page.
+    seg_height: f32,
+}
+
+struct Pager<'a> {
+    t: &'a Template,
+    g: Geometry,
+    header: RowBox,
+    doc: Document,
+    y: f32,
+    body_top: f32,
+    bottom: f32,
+    /// Rows placed on the current page: (top, height, kind, keep agreement
+    /// column open below).
+    placed: Vec<(f32, f32, Kind, bool)>,
+    group: Option<Group>,
+}
+
+impl<'a> Pager<'a> {
+    fn page(&mut self) -> &mut Page {
+        self.doc.pages.last_mut().expect("a page is open")
+    }
+
+    fn new_page(&mut self, with_title: Option<&[String]>) {
+        self.finish_page();
+        self.doc.pages.push(Page::default());
+        self.y = mm_to_pt(self.t.page.margin_top);
+        if let Some(title) = with_title {
+            let size = self.t.font.title_size;
+            let m = fonts::bold();
+            let breaker = Breaker { metrics: m, size };
+            let width = self.g.width;
+            for line in title.iter().flat_map(|l| breaker.lines(l, width)) {
+                let x = self.g.left + (width - line.width) / 2.0;
+                let y = self.y + m.ascent * size;
+                self.page().texts.push(TextRun { x, y, text: line.text, bold: true, size });
+                self.y += m.line_height * size;
+            }
+            self.y += self.t.title.space_after;
+        }
+        let header = self.header.clone();
+        let h = header.height(&self.g);
+        self.draw_cells(&header.cells, self.y, h, true);
+        self.placed.push((self.y, h, Kind::Header, false));
+        self.y += h;
+        self.body_top = self.y;
+        if let Some(group) = &mut self.group {
+            group.seg_top = self.y;
+            group.seg_height = 0.0;
+        }
+    }
+
+    /// Draws the open group's agreement text into its segment on this page
+    /// (clipped to the segment; a cut group repeats it on the next page).
+    fn flush_group(&mut self, complete: bool) {
+        let Some(group) = &self.group else { return };
+        if group.seg_height <= 0.0 {
+            return;
+        }
+        let mut cell = group.cell.clone();
+        let lh = cell.line_height();
+        let room = ((group.seg_height - self.g.pad_t - self.g.pad_b + EPS) / lh).floor().max(0.0) as usize;
+        if !complete {
+            cell.lines.truncate(room);
+        }
+        let (top, h) = (group.seg_top, group.seg_height);
+        self.draw_cells(std::slice::from_ref(&cell), top, h, false);
+    }
+
+    fn finish_page(&mut self) {
+        if self.doc.pages.is_empty() {
+            return;
+        }
+        self.flush_group(false);
+        let placed = std::mem::take(&mut self.placed);
+        let g = &self.g;
+        let right = g.left + g.width;
+        let mut rules = Vec::new();
+        if let Some((top, ..)) = placed.first() {
+            rules.push(Rule { x1: g.left, y1: *top, x2: right, y2: *top });
+        }
+        let last = placed.len().saturating_sub(1);
+        for (i, &(top, h, kind, open_below)) in placed.iter().enumerate() {
+            let bottom = top + h;
+            // Verticals: outer edges always, inner ones except in a department row.
+            let xs: Vec<f32> = match kind {
+                Kind::Department => vec![g.left, right],
+                _ => g.col_x.iter().copied().chain([right]).collect(),
+            };
+            for x in xs {
+                rules.push(Rule { x1: x, y1: top, x2: x, y2: bottom });
+            }
+            if open_below && i != last {
+                // Leave the merged agreement cell open.
+                let (a, b) = (g.col_x[1], g.col_x[1] + g.col_w[1]);
+                rules.push(Rule { x1: g.left, y1: bottom, x2: a, y2: bottom });
+                rules.push(Rule { x1: b, y1: bottom, x2: right, y2: bottom });
+            } else {
+                rules.push(Rule { x1: g.left, y1: bottom, x2: right, y2: bottom });
+            }
+        }
+        self.page().rules.extend(rules);
+    }
+
+    fn draw_cells(&mut self, cells: &[CellBox], top: f32, height: f32, center_vertically: bool) {
+        let g = &self.g;
+        let mut runs = Vec::new();
+        for c in cells {
+            let m = metrics(c.bold);
+            let lh = m.line_height * c.size;
+            let block = c.lines.len() as f32 * lh;
+            let inner = c.w - g.pad_l - g.pad_r;
+            let mut y = top + g.pad_t;
+            if center_vertically {
+                y += ((height - g.pad_t - g.pad_b - block) / 2.0).max(0.0);
+            }
+            for line in &c.lines {
+                if !line.text.is_empty() {
+                    let dx = match c.align {
+                        Align::Left | Align::Justify => 0.0,
+                        Align::Center => (inner - line.width) / 2.0,
+                        Align::Right => inner - line.width,
+                    };
+                    runs.push(TextRun {
+                        x: c.x + g.pad_l + dx,
+                        y: y + m.ascent * c.size,
+                        text: line.text.clone(),
+                        bold: c.bold,
+                        size: c.size,
+                    });
+                }
+                y += lh;
+            }
+        }
+        self.page().texts.extend(runs);
+    }
+
+    /// Places one row (splitting it over pages if it is taller than one).
+    fn place(&mut self, mut row: RowBox, keep_with: f32) {
+        loop {
+            let mut h = row.height(&self.g);
+            let in_group = row.merge != Merge::Single && row.kind == Kind::Event;
+            if in_group && row.group_end {
+                // The last row of a group grows to hold the agreement text.
+                let group = self.group.as_ref().expect("group open");
+                h = h.max(group.cell.height(&self.g) - group.seg_height);
+            }
+            let need = h + keep_with;
+            let page_empty = self.y <= self.body_top + EPS;
+            if self.y + need <= self.bottom + EPS || (page_empty && self.y + h <= self.bottom + EPS) {
+                self.put(&row, h);
+                return;
+            }
+            if !page_empty {
+                self.new_page(None);
+                continue;
+            }
+            // Taller than a whole page: place what fits, continue on the next.
+            let lh = row.line_height();
+            let fit = (((self.bottom - self.y - self.g.pad_t - self.g.pad_b) + EPS) / lh).floor().max(1.0) as usize;
+            let mut head = row.clone();
+            let mut more = false;
+            for (hc, rc) in head.cells.iter_mut().zip(row.cells.iter_mut()) {
+                let rest = rc.lines.split_off(fit.min(rc.lines.len()));
+                more |= !rest.is_empty();
+                hc.lines = std::mem::replace(&mut rc.lines, rest);
+            }
+            if !more {
+                // Only the group's agreement text made it too tall.
+                let h = self.bottom - self.y;
+                self.put(&row, h);
+                return;
+            }
+            head.group_end = false;
+            let hh = head.height(&self.g).min(self.bottom - self.y);
+            self.put(&head, hh);
+            self.new_page(None);
+        }
+    }
+
+    fn put(&mut self, row: &RowBox, h: f32) {
+        if self.page().first_event.is_none() {
+            self.page().first_event = row.number;
+        }
+        let top = self.y;
+        self.draw_cells(&row.cells, top, h, row.kind == Kind::Header);
+        let open_below = row.kind == Kind::Event && row.merge != Merge::Single && !row.group_end;
+        self.placed.push((top, h, row.kind, open_below));
+        self.y += h;
+        if let Some(group) = &mut self.group {
+            if row.kind == Kind::Event {
+                group.seg_height += h;
+            }
+        }
+        if row.group_end {
+            self.flush_group(true);
+            self.group = None;
+        }
+    }
+}
+
+/// Lays out the whole document.
+pub fn layout(table: &Table, t: &Template) -> Document {
+    let widths: Vec<f32> = t.column_widths_mm().iter().map(|w| mm_to_pt(*w)).collect();
+    let left = mm_to_pt(t.page.margin_left);
+    let mut col_x = Vec::with_capacity(widths.len());
+    let mut x = left;
+    for w in &widths {
+        col_x.push(x);
+        x += w;
+    }
+    let g = Geometry {
+        left,
+        width: widths.iter().sum(),
+        col_x,
+        col_w: widths,
+        pad_l: mm_to_pt(t.cell.padding_left),
+        pad_r: mm_to_pt(t.cell.padding_right),
+        pad_t: mm_to_pt(t.cell.padding_top),
+        pad_b: mm_to_pt(t.cell.padding_bottom),
+    };
+    let font = &t.font;
+    let header_cells = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, text)| make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size))
+        .collect();
+    let header = RowBox { kind: Kind::Header, number: None, cells: header_cells, merge: Merge::Single, group_end: false };
+
+    let rows: Vec<RowBox> = table
+        .rows
+        .iter()
+        .map(|row| match row {
+            Row::Department(c) => RowBox {
+                kind: Kind::Department,
+                number: None,
+                cells: vec![make_cell(&c.text, g.left, g.width, &g, Align::Center, font.department_bold, font.body_size)],
+                merge: Merge::Single,
+                group_end: false,
+            },
+            Row::Event(ev) => {
+                let cells = ev
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], &g, t.column[i].align, false, font.body_size))
+                    .collect();
+                RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
+            }
+        })
+        .collect();
+
+    let mut pager = Pager {
+        t,
+        g,
+        header,
+        doc: Document {
+            width: mm_to_pt(t.page.width),
+            height: mm_to_pt(t.page.height),
+            border: t.cell.border,
+            pages: Vec::new(),
+        },
+        y: 0.0,
+        body_top: 0.0,
+        bottom: mm_to_pt(t.page.height - t.page.margin_bottom),
+        placed: Vec::new(),
+        group: None,
+    };
+    pager.new_page(Some(&table.title));
+
+    let mut rows = rows.into_iter().enumerate().peekable();
+    while let Some((i, mut row)) = rows.next() {
+        let next_kind = table.rows.get(i + 1);
+        if row.kind == Kind::Event {
+            let next_continues = matches!(next_kind, Some(Row::Event(e)) if e.merge == Merge::Continue);
+            match row.merge {
+                Merge::Start { .. } => {
+                    let cell = row.cells.remove(1);
+                    pager.group = Some(Group { cell, seg_top: pager.y, seg_height: 0.0 });
+                }
+                Merge::Continue => {
+                    row.cells.remove(1);
+                }
+                Merge::Single => {}
+            }
+            row.group_end = row.merge != Merge::Single && !next_continues;
+        }
+        // A department row is kept with the first line of the next row.
+        let keep_with = match (row.kind, rows.peek()) {
+            (Kind::Department, Some((_, next))) => {
+                next.cells.iter().map(|c| pager.g.cell_height(c.lines.len().min(1), c.size, metrics(c.bold))).fold(0.0, f32::max)
+            }
+            _ => 0.0,
+        };
+        pager.place(row, keep_with);
+    }
+    pager.finish_page();
+
+    // Page numbers, centred in the header area.
+    let size = t.font.page_number_size;
+    let m = fonts::regular();
+    let top = mm_to_pt(t.page.header_distance);
+    let center = pager.g.left + pager.g.width / 2.0;
+    for (i, page) in pager.doc.pages.iter_mut().enumerate() {
+        let show = match t.page.page_numbers {
+            PageNumbers::None => false,
+            PageNumbers::All => true,
+            PageNumbers::FromSecond => i > 0,
+        };
+        if show {
+            let text = (i + 1).to_string();
+            let w = m.width(&text) * size;
+            page.texts.push(TextRun { x: center - w / 2.0, y: top + m.ascent * size, text, bold: false, size });
+        }
+    }
+    pager.doc
+}

@@ -1,0 +1,105 @@
+//! The embedded PDF fonts (Liberation Serif, metric-compatible with Times
+//! New Roman, SIL OFL) and their metrics, with a per-character advance
+//! cache.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub const REGULAR_TTF: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Regular.ttf");
+pub const BOLD_TTF: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Bold.ttf");
+
+/// Characters below this are cached in a flat table (Latin, Cyrillic,
+/// general punctuation, `№`).
+const FLAT: usize = 0x2200;
+
+/// Metrics of one font face, in em units (multiply by the size in pt).
+#[derive(Debug)]
+pub struct Metrics {
+    /// Advance per char (em); NaN where the font has no glyph.
+    flat: Vec<f32>,
+    other: HashMap<char, f32>,
+    /// Distance from the top of a line to the baseline (em).
+    pub ascent: f32,
+    /// Single line spacing as Word computes it (em).
+    pub line_height: f32,
+}
+
+impl Metrics {
+    pub fn parse(data: &[u8]) -> Metrics {
+        let face = ttf_parser::Face::parse(data, 0).expect("embedded font parses");
+        let upem = face.units_per_em() as f32;
+        let advance = |c: char| -> f32 {
+            match face.glyph_index(c) {
+                Some(g) => face.glyph_hor_advance(g).unwrap_or(0) as f32 / upem,
+                None => f32::NAN,
+            }
+        };
+        let flat = (0..FLAT as u32).map(|u| char::from_u32(u).map_or(f32::NAN, advance)).collect();
+        let mut other = HashMap::new();
+        if let Some(cmap) = face.tables().cmap {
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|u| {
+                    if u as usize >= FLAT {
+                        if let Some(c) = char::from_u32(u) {
+                            other.entry(c).or_insert_with(|| advance(c));
+                        }
+                    }
+                });
+            }
+        }
+        // Word and LibreOffice space single lines by the horizontal header:
+        // ascender + descender + line gap (1.15 em for Times New Roman).
+        let (asc, desc, gap) = (face.ascender() as f32, face.descender().unsigned_abs() as f32, face.line_gap() as f32);
+        Metrics { flat, other, ascent: asc / upem, line_height: (asc + desc + gap) / upem }
+    }
+
+    /// Advance of `c` in em, or None when the font has no glyph for it.
+    #[inline]
+    pub fn advance(&self, c: char) -> Option<f32> {
+        let a = match c as usize {
+            u if u < FLAT => self.flat[u],
+            _ => *self.other.get(&c)?,
+        };
+        (!a.is_nan()).then_some(a)
+    }
+
+    pub fn has_glyph(&self, c: char) -> bool {
+        self.advance(c).is_some()
+    }
+
+    /// Width of `s` in em. Tabs count as a space; characters without a
+    /// glyph (rejected earlier by the glyph check) as nothing.
+    pub fn width(&self, s: &str) -> f32 {
+        s.chars().map(|c| self.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0)).sum()
+    }
+}
+
+/// Regular and bold metrics, parsed once per process.
+pub fn regular() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(|| Metrics::parse(REGULAR_TTF))
+}
+
+pub fn bold() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(|| Metrics::parse(BOLD_TTF))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_match_times_new_roman() {
+        let m = regular();
+        // Times New Roman / Liberation Serif: space 0.25 em, digits 0.5 em.
+        assert!((m.advance(' ').unwrap() - 0.25).abs() < 1e-3);
+        assert!((m.advance('0').unwrap() - 0.5).abs() < 1e-3);
+        assert!((m.line_height - 1.15).abs() < 1e-3, "{}", m.line_height);
+        for c in ['Ж', 'ё', 'Ё', '№', '«', '»', '–', '—', '…', '\u{00A0}'] {
+            assert!(m.has_glyph(c), "{c}");
+        }
+        assert!(!m.has_glyph('漢'));
+        assert!(bold().width("Департамент") > m.width("Департамент"));
+    }
+}
