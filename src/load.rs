@@ -136,7 +136,7 @@ pub fn parse(source: &Source) -> (Option<Report>, Vec<Diagnostic>) {
         );
     }
     let (doc, errors) = DeTable::parse_recoverable(text);
-    let mut cx = Cx { src: text, diags: Vec::new() };
+    let mut cx = Cx { src: text, diags: Vec::new(), agreement_refs: Vec::new() };
     if !errors.is_empty() {
         for e in errors {
             cx.diags.push(syntax_error(&e, text));
@@ -204,6 +204,9 @@ fn syntax_hint(raw: &str, text: &str, span: &Span) -> String {
 struct Cx<'s> {
     src: &'s str,
     diags: Vec<Diagnostic>,
+    /// Every `agreement = "…"` seen, also in events that failed to load, so
+    /// unknown keys are reported together with other errors.
+    agreement_refs: Vec<(String, Span)>,
 }
 
 type Val<'i> = Spanned<DeValue<'i>>;
@@ -552,7 +555,10 @@ impl<'s> Cx<'s> {
         self.check_keys(t, EVENT_KEYS, "в мероприятии [[department.event]]");
         let req = |cx: &mut Self, key: &str, example: &str| cx.required(t, key, at.clone(), "в мероприятии [[department.event]]", example);
         let agreement = req(self, "agreement", "agreement = \"moscow\"").and_then(|v| match v.get_ref() {
-            DeValue::String(s) if !s.trim().is_empty() => Some((s.to_string(), v.span())),
+            DeValue::String(s) if !s.trim().is_empty() => {
+                self.agreement_refs.push((s.to_string(), v.span()));
+                Some((s.to_string(), v.span()))
+            }
             DeValue::String(_) => {
                 self.err(
                     Diagnostic::error("поле «agreement» пустое")
@@ -661,6 +667,22 @@ impl<'s> Cx<'s> {
     fn cross_check(&mut self, period: Option<Period>, agreements: &[Agreement], departments: &[Department]) {
         let known: Vec<&str> = agreements.iter().map(|a| a.key.as_str()).collect();
         let mut used = vec![false; agreements.len()];
+        for (key, span) in std::mem::take(&mut self.agreement_refs) {
+            match known.iter().position(|k| *k == key) {
+                Some(i) => used[i] = true,
+                None => {
+                    let list = if known.is_empty() { "реестр пуст".to_string() } else { known.join(", ") };
+                    let mut d = Diagnostic::error(format!("неизвестное соглашение «{key}»; есть: {list}"))
+                        .at(span)
+                        .label("нет такого ключа в [agreements]");
+                    d = match suggest(&key, known.iter().copied()) {
+                        Some(s) => d.help(format!("возможно, имелось в виду «{s}»?")),
+                        None => d.help("добавьте соглашение в раздел [agreements] или исправьте ключ"),
+                    };
+                    self.err(d);
+                }
+            }
+        }
         let mut events = 0usize;
         for dep in departments {
             if dep.events.is_empty() {
@@ -672,20 +694,6 @@ impl<'s> Cx<'s> {
             }
             for ev in &dep.events {
                 events += 1;
-                match known.iter().position(|k| *k == ev.agreement) {
-                    Some(i) => used[i] = true,
-                    None => {
-                        let list = if known.is_empty() { "реестр пуст".to_string() } else { known.join(", ") };
-                        let mut d = Diagnostic::error(format!("неизвестное соглашение «{}»; есть: {list}", ev.agreement))
-                            .at(ev.agreement_span.clone())
-                            .label("нет такого ключа в [agreements]");
-                        d = match suggest(&ev.agreement, known.iter().copied()) {
-                            Some(s) => d.help(format!("возможно, имелось в виду «{s}»?")),
-                            None => d.help("добавьте соглашение в раздел [agreements] или исправьте ключ"),
-                        };
-                        self.err(d);
-                    }
-                }
                 let (a, b) = match ev.dates {
                     Dates::Day(d) => (d, d),
                     Dates::Range { from, to } => (from, to),

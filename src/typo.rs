@@ -16,7 +16,7 @@ const BIND_NEXT: &[&str] = &[
 
 /// Abbreviations bound to the next word (`г. Смоленск`, `ул. Советская`).
 const ABBREV_NEXT: &[&str] = &[
-    "г.", "гг.", "ул.", "д.", "п.", "пос.", "с.", "им.", "пр.", "пр-т", "пер.", "пл.", "обл.", "р-н", "№", "§", "ст.",
+    "г.", "ул.", "д.", "п.", "пос.", "с.", "им.", "пр.", "пр-т", "пер.", "пл.", "обл.", "р-н", "№", "§", "ст.",
     "т.", "тел.", "корп.", "стр.", "кв.", "каб.", "рис.", "табл.", "гл.", "разд.", "см.", "пгт", "дер.", "х.",
 ];
 
@@ -59,7 +59,7 @@ fn bind(prev: &str, next: &str) -> bool {
     BIND_NEXT.contains(&p_lower.as_str())
         || (ABBREV_NEXT.contains(&p_lower.as_str()) && (!matches!(p, "№" | "§") || starts_with_digit))
         || is_initials(p) && next.chars().next().is_some_and(char::is_uppercase)
-        || is_initials(next.trim_end_matches([',', ';', ')', '.'])) && p.chars().next().is_some_and(char::is_uppercase) && next.len() <= 8
+        || is_initials(next.trim_end_matches([',', ';', ')'])) && p.chars().next().is_some_and(char::is_uppercase) && next.len() <= 8
         || ends_with_number(p) && !next.chars().next().is_some_and(|c| c.is_ascii_digit())
         || is_dash(next)
         || BIND_PREV.contains(&n_word)

@@ -1,0 +1,109 @@
+//! The command line end to end: exit codes, messages, files written.
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_otchet");
+const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_reference_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["check", REFERENCE], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("мероприятий: 17"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "check writes nothing");
+}
+
+#[test]
+fn unknown_agreement_fails_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE).unwrap().replacen("agreement = \"moscow\"", "agreement = \"moskow\"", 1);
+    let line = text.lines().position(|l| l.contains("moskow")).unwrap() + 1;
+    std::fs::write(dir.path().join("2020-q4.toml"), &text).unwrap();
+    let o = run(&["check", "2020-q4.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("2020-q4.toml:{line}:13: неизвестное соглашение «moskow»; есть: kaluga-bryansk, orel, moscow")), "{err}");
+}
+
+#[test]
+fn render_writes_both_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["render", REFERENCE, "-o", "out/sub"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docx = std::fs::read(dir.path().join("out/sub/2020-q4.docx")).unwrap();
+    let pdf = std::fs::read(dir.path().join("out/sub/2020-q4.pdf")).unwrap();
+    assert!(docx.starts_with(b"PK"));
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(std::fs::read_dir(dir.path().join("out/sub")).unwrap().count(), 2, "no temporary files left");
+}
+
+#[test]
+fn format_selects_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["render", REFERENCE, "--format", "pdf"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("2020-q4.pdf").exists());
+    assert!(!dir.path().join("2020-q4.docx").exists());
+}
+
+#[test]
+fn failed_render_leaves_existing_outputs_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = std::fs::read_to_string(REFERENCE).unwrap().replace("year = 2020", "year = 20200");
+    std::fs::write(dir.path().join("r.toml"), bad).unwrap();
+    std::fs::write(dir.path().join("r.docx"), b"signed submission").unwrap();
+    std::fs::write(dir.path().join("r.pdf"), b"archived").unwrap();
+    let o = run(&["render", "r.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ничего не записано"));
+    assert_eq!(std::fs::read(dir.path().join("r.docx")).unwrap(), b"signed submission");
+    assert_eq!(std::fs::read(dir.path().join("r.pdf")).unwrap(), b"archived");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+}
+
+#[test]
+fn missing_glyph_is_an_error_naming_character_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE).unwrap().replacen("Арт-проект", "Арт-проект 漢", 1);
+    std::fs::write(dir.path().join("r.toml"), &text).unwrap();
+    let line = text.lines().position(|l| l.contains('漢')).unwrap() + 1;
+    let o = run(&["render", "r.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("r.toml:{line}:")) && err.contains("U+6F22"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing written");
+}
+
+#[test]
+fn unreadable_input_and_bad_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["check", "nope.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nope.toml: не удалось открыть файл: нет такого файла"), "{}", stderr(&o));
+    let o = run(&["render"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("не указан обязательный аргумент"), "{}", stderr(&o));
+    let o = run(&["render", REFERENCE, "--format", "odt"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["--help"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Сформировать отчет"));
+}
+
+#[test]
+fn output_directory_that_cannot_be_created() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), b"x").unwrap();
+    let o = run(&["render", REFERENCE, "-o", "file/sub"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("не удалось создать каталог"), "{}", stderr(&o));
+}

@@ -1,0 +1,154 @@
+//! Helpers shared by the integration tests: render the reference data and
+//! read the produced documents back.
+#![allow(dead_code)]
+
+use std::io::Read;
+
+use otchet::layout::Table;
+use otchet::load::{self, Loaded};
+use otchet::template::Template;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+pub const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
+
+pub fn load_str(text: &str) -> Loaded {
+    match load::load_bytes("test.toml", text.as_bytes()) {
+        Ok(l) => l,
+        Err(f) => panic!("{}", otchet::diag::render(&f.diagnostics, &f.source, false)),
+    }
+}
+
+pub fn reference() -> Loaded {
+    load_str(&std::fs::read_to_string(REFERENCE).unwrap())
+}
+
+pub fn table(l: &Loaded) -> Table {
+    otchet::layout::build(&l.report, &Template::official())
+}
+
+pub fn docx(l: &Loaded) -> Vec<u8> {
+    otchet::render::docx::render(&table(l), &Template::official()).unwrap()
+}
+
+pub fn pdf(l: &Loaded) -> Vec<u8> {
+    otchet::render::pdf::render(&table(l), &Template::official()).unwrap()
+}
+
+/// A part of a DOCX package as text.
+pub fn part(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut f = zip.by_name(name).unwrap();
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+/// A table cell read back from document.xml.
+#[derive(Debug, Default, Clone)]
+pub struct XCell {
+    pub text: String,
+    pub grid_span: Option<String>,
+    pub vmerge: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct XRow {
+    pub header: bool,
+    pub cant_split: bool,
+    pub cells: Vec<XCell>,
+}
+
+/// Rows of the first table of document.xml; paragraphs joined with `\n`.
+pub fn rows(document_xml: &str) -> Vec<XRow> {
+    let mut r = Reader::from_str(document_xml);
+    let mut rows: Vec<XRow> = Vec::new();
+    let mut in_t = false;
+    let mut paras_in_cell = 0;
+    loop {
+        match r.read_event().unwrap() {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name();
+                let attr = |k: &[u8]| {
+                    e.attributes().flatten().find(|a| a.key.as_ref() == k).map(|a| String::from_utf8(a.value.to_vec()).unwrap())
+                };
+                match name.as_ref() {
+                    b"w:tr" => rows.push(XRow::default()),
+                    b"w:tblHeader" => rows.last_mut().unwrap().header = true,
+                    b"w:cantSplit" => rows.last_mut().unwrap().cant_split = true,
+                    b"w:tc" => {
+                        rows.last_mut().unwrap().cells.push(XCell::default());
+                        paras_in_cell = 0;
+                    }
+                    b"w:gridSpan" => rows.last_mut().unwrap().cells.last_mut().unwrap().grid_span = attr(b"w:val"),
+                    b"w:vMerge" => {
+                        rows.last_mut().unwrap().cells.last_mut().unwrap().vmerge =
+                            Some(attr(b"w:val").unwrap_or_else(|| "continue".into()))
+                    }
+                    b"w:p" if !rows.is_empty() => {
+                        if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
+                            if paras_in_cell > 0 {
+                                c.text.push('\n');
+                            }
+                            paras_in_cell += 1;
+                        }
+                    }
+                    b"w:t" => in_t = true,
+                    _ => {}
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"w:t" => in_t = false,
+            Event::Text(t) if in_t => {
+                if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
+                    c.text.push_str(&t.decode().unwrap());
+                }
+            }
+            Event::GeneralRef(g) if in_t => {
+                if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
+                    let name = g.decode().unwrap();
+                    let ch = match name.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    };
+                    c.text.push_str(ch);
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// All text of a PDF, page by page (lopdf, through the ToUnicode maps).
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.get_pages().keys().map(|&n| doc.extract_text(&[n]).unwrap()).collect()
+}
+
+/// Text with whitespace, no-break spaces and hyphens removed, so that line
+/// breaks and hyphenation do not matter for comparisons.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{a0}').collect()
+}
+
+/// Every user text of a report with a description.
+pub fn user_texts(l: &Loaded) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for a in &l.report.agreements {
+        out.push((format!("agreement {}", a.key), a.title.value.clone()));
+    }
+    for d in &l.report.departments {
+        out.push(("department".into(), d.name.value.clone()));
+        for (i, e) in d.events.iter().enumerate() {
+            for (k, v) in [("title", &e.title), ("place", &e.place), ("participants", &e.participants), ("result", &e.result)] {
+                out.push((format!("{} event {} {k}", d.name.value, i + 1), v.value.clone()));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,113 @@
+//! The DOCX read back: structure, text, properties, determinism.
+mod common;
+
+use otchet::typo::plain;
+
+#[test]
+fn reference_docx_structure() {
+    let l = common::reference();
+    let bytes = common::docx(&l);
+    let doc = common::part(&bytes, "word/document.xml");
+    let rows = common::rows(&doc);
+    // Header row flagged to repeat, and only it.
+    assert!(rows[0].header && rows[0].cant_split);
+    assert_eq!(rows.iter().filter(|r| r.header).count(), 1);
+    assert_eq!(rows[0].cells.len(), 7);
+    assert_eq!(plain(&rows[0].cells[0].text), "№ п/п");
+    // Five department rows spanning all seven columns.
+    let deps: Vec<_> = rows.iter().filter(|r| r.cells.len() == 1).collect();
+    assert_eq!(deps.len(), 5);
+    assert!(deps.iter().all(|r| r.cells[0].grid_span.as_deref() == Some("7")));
+    assert_eq!(plain(&deps[1].cells[0].text), "Департамент Смоленской области по культуре");
+    // Seventeen numbered rows.
+    let events: Vec<_> = rows.iter().filter(|r| r.cells.len() == 7 && !r.header).collect();
+    assert_eq!(events.len(), 17);
+    for (i, r) in events.iter().enumerate() {
+        assert_eq!(r.cells[0].text, format!("{}.", i + 1));
+    }
+    // vMerge: restart at 5 and 12, continue at 6, 7, 13, nowhere else.
+    for (i, r) in events.iter().enumerate() {
+        let n = i + 1;
+        let want = match n {
+            5 | 12 => Some("restart"),
+            6 | 7 | 13 => Some("continue"),
+            _ => None,
+        };
+        assert_eq!(r.cells[1].vmerge.as_deref(), want, "row {n}");
+        if want == Some("continue") {
+            assert_eq!(r.cells[1].text, "", "continued cell {n} must be empty");
+        }
+        for c in &r.cells[2..] {
+            assert!(c.vmerge.is_none());
+        }
+    }
+    // Every field's text in its cell.
+    let mut k = 0;
+    for d in &l.report.departments {
+        for e in &d.events {
+            let cells = &events[k].cells;
+            assert_eq!(plain(&cells[2].text), e.title.value);
+            assert_eq!(plain(&cells[4].text), e.place.value);
+            assert_eq!(plain(&cells[5].text), e.participants.value);
+            assert_eq!(plain(&cells[6].text), e.result.value);
+            if events[k].cells[1].vmerge.as_deref() != Some("continue") {
+                assert_eq!(plain(&cells[1].text), l.report.agreement(&e.agreement).unwrap().title.value);
+            }
+            k += 1;
+        }
+    }
+}
+
+#[test]
+fn docx_page_language_fonts_and_settings() {
+    let bytes = common::docx(&common::reference());
+    let doc = common::part(&bytes, "word/document.xml");
+    assert!(doc.contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape""#), "landscape A4");
+    assert!(doc.contains(r#"w:titlePg"#), "page numbers from the second page");
+    let styles = common::part(&bytes, "word/styles.xml");
+    assert!(styles.contains(r#"<w:lang w:val="ru-RU""#));
+    assert!(styles.contains(r#"w:ascii="Times New Roman""#));
+    let settings = common::part(&bytes, "word/settings.xml");
+    assert!(settings.contains("<w:autoHyphenation/>"));
+    let core = common::part(&bytes, "docProps/core.xml");
+    assert!(core.contains("<dc:creator>otchet</dc:creator>"));
+    assert!(core.contains("<dc:subject>Смоленская область, за IV квартал 2020 года</dc:subject>"));
+    assert!(core.contains("2020-12-31T00:00:00Z"));
+    let header = common::part(&bytes, "word/header1.xml");
+    assert!(header.contains("PAGE"));
+}
+
+#[test]
+fn docx_parts_are_compressed_and_bytes_reproducible() {
+    let l = common::reference();
+    let a = common::docx(&l);
+    let b = common::docx(&l);
+    assert_eq!(a, b, "two renders must be byte-identical");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+    let f = zip.by_name("word/document.xml").unwrap();
+    assert_eq!(f.compression(), zip::CompressionMethod::Deflated);
+    assert!(f.compressed_size() * 4 < f.size(), "{} of {}", f.compressed_size(), f.size());
+}
+
+#[test]
+fn xml_special_characters_survive() {
+    let text = r#"A & B <c> "d" 'e' ]]> &amp; конец"#;
+    let src = format!(
+        "[report]\nyear = 2020\nquarter = 4\n[agreements]\nk = '''{text}'''\n[[department]]\nname = '''{text}'''\n[[department.event]]\nagreement = \"k\"\ntitle = '''{text}'''\ndates = '''{text}'''\nplace = '''{text}'''\nparticipants = '''{text}'''\nresult = '''{text}'''\n"
+    );
+    let l = common::load_str(&src);
+    let rows = common::rows(&common::part(&common::docx(&l), "word/document.xml"));
+    let ev = &rows[2];
+    for c in &ev.cells[1..] {
+        assert_eq!(plain(&c.text), text);
+    }
+    assert_eq!(plain(&rows[1].cells[0].text), text);
+}
+
+#[test]
+fn paragraphs_become_separate_paragraphs() {
+    let l = common::reference();
+    let rows = common::rows(&common::part(&common::docx(&l), "word/document.xml"));
+    let row13 = rows.iter().find(|r| r.cells.len() == 7 && r.cells[0].text == "13.").unwrap();
+    assert_eq!(row13.cells[6].text.matches('\n').count(), 2);
+}
