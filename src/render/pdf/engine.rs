@@ -603,3 +603,180 @@ pub fn layout(table: &Table, t: &Template) -> Document {
     }
     pager.doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Agreement, Dates, Department, Event, Period, Report, Text};
+
+    fn breaker(size: f32) -> Breaker<'static> {
+        Breaker { metrics: fonts::regular(), size }
+    }
+
+    fn texts(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn breaks_at_spaces_and_fits_the_width() {
+        let b = breaker(12.0);
+        let text = "Обмен опытом работы, обмен информацией об имеющихся вакансиях";
+        let lines = b.lines(text, 120.0);
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(l.width <= 120.0 + EPS, "{l:?}");
+        }
+        let joined: String = texts(&lines).join(" ");
+        assert_eq!(joined.replace("- ", "").replace(' ', ""), text.replace(' ', ""));
+    }
+
+    #[test]
+    fn no_break_space_keeps_words_together() {
+        let b = breaker(12.0);
+        // Room for "слово в" but not for "слово в области".
+        let w = b.w("слово в") + 2.0;
+        let lines = b.lines("слово в\u{a0}области", w);
+        assert_eq!(texts(&lines)[0], "слово");
+        assert!(lines[1].text.starts_with("в\u{a0}"));
+    }
+
+    #[test]
+    fn hyphenates_a_word_that_does_not_fit() {
+        let b = breaker(12.0);
+        let w = b.w("Межрегиональ-") + 1.0;
+        let lines = b.lines("Межрегиональный", w);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].text.ends_with('-'));
+        assert_eq!(format!("{}{}", lines[0].text.trim_end_matches('-'), lines[1].text), "Межрегиональный");
+    }
+
+    #[test]
+    fn hyphenation_zone_moves_the_word_instead() {
+        let b = breaker(12.0);
+        // The gap after "Обмен" is smaller than the zone: no hyphenation.
+        let w = b.w("Обмен ") + HYPHENATION_ZONE - 2.0;
+        let lines = b.lines("Обмен информацией", w);
+        assert_eq!(texts(&lines)[0], "Обмен");
+    }
+
+    #[test]
+    fn overlong_word_breaks_anywhere() {
+        let b = breaker(12.0);
+        let url = "https://example.org/very/long/path/without/any/spaces/at/all";
+        let lines = b.lines(url, 60.0);
+        assert!(lines.len() > 2);
+        for l in &lines {
+            assert!(l.width <= 60.0 + EPS, "{l:?}");
+        }
+        assert_eq!(texts(&lines).concat().replace('-', ""), url.replace('-', ""));
+    }
+
+    #[test]
+    fn paragraphs_are_kept() {
+        let lines = breaker(12.0).lines("Первый\nВторой\n\nЧетвертый", 500.0);
+        assert_eq!(texts(&lines), ["Первый", "Второй", "", "Четвертый"]);
+    }
+
+    fn text(s: &str) -> Text {
+        Text::new(s, 0..0)
+    }
+
+    fn event(agreement: &str, title: &str, result: &str) -> Event {
+        Event {
+            agreement: agreement.into(),
+            agreement_span: 0..0,
+            title: text(title),
+            dates: Dates::Text("октябрь".into()),
+            dates_span: 0..0,
+            place: text("г. Смоленск"),
+            participants: text("Представители"),
+            result: text(result),
+            span: 0..0,
+        }
+    }
+
+    fn report(departments: Vec<Department>) -> Report {
+        Report {
+            period: Period::Quarter { year: 2020, quarter: 4 },
+            region: None,
+            title: None,
+            agreements: vec![
+                Agreement { key: "a".into(), title: text("Соглашение А о сотрудничестве"), key_span: 0..0 },
+                Agreement { key: "b".into(), title: text("Соглашение Б"), key_span: 0..0 },
+            ],
+            departments,
+        }
+    }
+
+    fn render(r: &Report) -> Document {
+        let t = Template::official();
+        layout(&crate::layout::build(r, &t), &t)
+    }
+
+    fn page_text(p: &Page) -> String {
+        p.texts.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn row_taller_than_a_page_is_split_without_loss() {
+        let long: String = (1..=400).map(|i| format!("ц{i}ю ")).collect();
+        let r = report(vec![Department { name: text("Д"), events: vec![event("a", "Длинное", long.trim())] }]);
+        let doc = render(&r);
+        assert!(doc.pages.len() >= 3, "{} pages", doc.pages.len());
+        let all: String = doc.pages.iter().map(page_text).collect::<Vec<_>>().join("\n");
+        for i in 1..=400 {
+            assert!(all.contains(&format!("ц{i}ю")), "word {i} lost");
+        }
+        let bottom = mm_to_pt(210.0 - 20.0);
+        for p in &doc.pages {
+            for t in &p.texts {
+                assert!(t.y <= bottom + EPS, "text below the bottom margin: {t:?}");
+            }
+            assert!(page_text(p).contains("Наименование"), "header repeated");
+        }
+    }
+
+    #[test]
+    fn merge_group_cut_by_a_page_break_repeats_the_agreement() {
+        let filler: String = "текст ".repeat(120);
+        let events = (0..8).map(|i| event("a", &format!("Мероприятие {i}"), &filler)).collect();
+        let r = report(vec![Department { name: text("Д"), events }]);
+        let doc = render(&r);
+        assert!(doc.pages.len() >= 2);
+        for (i, p) in doc.pages.iter().enumerate() {
+            assert!(page_text(p).contains("Соглашение"), "page {} lacks the agreement", i + 1);
+        }
+        // Shown once per page, not once per row.
+        let first = page_text(&doc.pages[0]);
+        assert_eq!(first.matches("Соглашение").count(), 2, "header + one merged cell:\n{first}");
+    }
+
+    #[test]
+    fn department_row_is_never_alone_at_a_page_bottom() {
+        let filler: String = "текст ".repeat(60);
+        for n in 1..12 {
+            let mut deps = vec![Department {
+                name: text("Первый департамент"),
+                events: (0..n).map(|i| event("b", &format!("М{i}"), &filler)).collect(),
+            }];
+            deps.push(Department { name: text("Второй департамент"), events: vec![event("b", "Последнее", "итог")] });
+            let doc = render(&report(deps));
+            for p in &doc.pages {
+                let last = p.texts.iter().filter(|t| t.text != "Последнее").max_by(|a, b| a.y.total_cmp(&b.y));
+                if let Some(t) = last {
+                    assert_ne!(t.text, "Второй департамент", "department row left alone (n = {n})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_event_of_each_page_is_recorded() {
+        let filler: String = "текст ".repeat(80);
+        let events = (0..20).map(|i| event("b", &format!("М{i}"), &filler)).collect();
+        let doc = render(&report(vec![Department { name: text("Д"), events }]));
+        assert_eq!(doc.pages[0].first_event, Some(1));
+        let firsts: Vec<usize> = doc.pages.iter().filter_map(|p| p.first_event).collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+    }
+}
