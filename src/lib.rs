@@ -14,5 +14,6 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod synth;
 pub mod template;
 pub mod typo;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Agreement between our PDF and LibreOffice's print of our DOCX: page counts
+# and the event number that starts each page, for the reference report and
+# a long synthetic one. Needs soffice and poppler-utils.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-target/agreement}
+rm -rf "$out" && mkdir -p "$out/lo"
+cargo build --release -q --bin otchet --example synth
+cp data/2020-q4.toml "$out/reference.toml"
+target/release/examples/synth 60 > "$out/long60.toml"
+
+# First event number on each page of a PDF ("-" when a page has none).
+starts() {
+  local pdf=$1 n
+  n=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+  for p in $(seq 1 "$n"); do
+    pdftotext -layout -f "$p" -l "$p" "$pdf" - | grep -oE '^ *[0-9]+\.( |$)' | head -1 | tr -dc '0-9' || true
+    echo
+  done | sed 's/^$/-/' | paste -sd' '
+}
+
+status=0
+for case in reference long60; do
+  target/release/otchet render "$out/$case.toml" -o "$out" >/dev/null
+  soffice --headless --convert-to pdf --outdir "$out/lo" "$out/$case.docx" >/dev/null 2>&1
+  [ -s "$out/lo/$case.pdf" ] || { echo "$case: LibreOffice failed to convert the DOCX"; exit 1; }
+  ours=$(pdfinfo "$out/$case.pdf" | awk '/^Pages:/ {print $2}')
+  theirs=$(pdfinfo "$out/lo/$case.pdf" | awk '/^Pages:/ {print $2}')
+  echo "$case: pages otchet=$ours libreoffice=$theirs"
+  echo "  first event per page, otchet:      $(starts "$out/$case.pdf")"
+  echo "  first event per page, libreoffice: $(starts "$out/lo/$case.pdf")"
+done
+exit $status
