@@ -758,7 +758,7 @@ pub fn is_cyrillic(c: char) -> bool {
 }
 
 /// Runs of letters with their byte offsets.
-fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in s.char_indices() {

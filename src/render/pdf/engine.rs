@@ -74,36 +74,21 @@ fn is_caps_word(word: &str) -> bool {
 /// Byte offsets inside `seg` where a word may be hyphenated.
 fn hyphenation_points(seg: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut start = None;
-    let flush = |st: usize, end: usize, out: &mut Vec<usize>| {
-        let word = &seg[st..end];
+    for (start, word) in crate::load::words(seg) {
         if word.chars().count() < 5 || is_caps_word(word) {
-            return;
+            continue;
         }
         let lang = if word.chars().any(|c| c.is_ascii_alphabetic()) {
             hypher::Lang::English
         } else {
             hypher::Lang::Russian
         };
-        let mut off = st;
         let syllables: Vec<&str> = hypher::hyphenate(word, lang).collect();
+        let mut off = start;
         for s in &syllables[..syllables.len().saturating_sub(1)] {
             off += s.len();
             out.push(off);
         }
-    };
-    for (i, c) in seg.char_indices() {
-        match (c.is_alphabetic(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(st)) => {
-                flush(st, i, &mut out);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(st) = start {
-        flush(st, seg.len(), &mut out);
     }
     out
 }
