@@ -154,9 +154,9 @@ fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let raw = e.message().trim().to_string();
     let msg = translate_syntax(&raw);
-    let mut d = Diagnostic::error(format!("синтаксическая ошибка TOML: {msg}")).at(span.clone());
-    d = d.help(syntax_hint(&raw, text, &span));
-    d
+    Diagnostic::error(format!("синтаксическая ошибка TOML: {msg}"))
+        .help(syntax_hint(&raw, text, &span))
+        .at(span)
 }
 
 /// Best-effort Russian wording of the TOML parser's messages.
@@ -306,21 +306,18 @@ impl<'s> Cx<'s> {
         }
     }
 
-    /// Maps a byte range of a decoded string to the source, when the string
-    /// is written there literally; otherwise the whole value.
+    /// Maps a byte range of a decoded string to the source: the first place
+    /// in the value's source text where that substring is written literally,
+    /// else (escapes, empty range) the whole value.
     fn inner_span(&self, value_span: &Span, decoded: &str, range: std::ops::Range<usize>) -> Span {
-        let raw = &self.src[value_span.clone()];
-        let needle = &decoded[range.clone()];
-        // The prefix of the decoded text up to the match must also appear
-        // literally for the mapping to be exact; search from the opening quote.
-        if let Some(pos) = raw.find(needle) {
-            if needle.is_empty() {
-                return value_span.clone();
+        let needle = &decoded[range];
+        match self.src[value_span.clone()].find(needle) {
+            Some(pos) if !needle.is_empty() => {
+                let start = value_span.start + pos;
+                start..start + needle.len()
             }
-            let start = value_span.start + pos;
-            return start..start + needle.len();
+            _ => value_span.clone(),
         }
-        value_span.clone()
     }
 
     /// A required, non-empty text field.

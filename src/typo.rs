@@ -60,10 +60,9 @@ fn bind(prev: &str, next: &str) -> bool {
         || (ABBREV_NEXT.contains(&p_lower.as_str()) && (!matches!(p, "№" | "§") || starts_with_digit))
         || is_initials(p) && next.chars().next().is_some_and(char::is_uppercase)
         || is_initials(next.trim_end_matches([',', ';', ')'])) && p.chars().next().is_some_and(char::is_uppercase) && next.len() <= 8
-        || ends_with_number(p) && !next.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || ends_with_number(p) && !starts_with_digit
         || is_dash(next)
         || BIND_PREV.contains(&n_word)
-        || (next.starts_with("гг.") || next == "г." || next.starts_with("г.,") || next.starts_with("г.)")) && ends_with_number(p)
 }
 
 /// Applies the typography pass to one paragraph or cell text.
