@@ -74,6 +74,9 @@ pub struct Cell {
     pub padding_bottom: f32,
     /// Border width in points.
     pub border: f32,
+    /// Automatic hyphenation in cells (DOCX `w:autoHyphenation`, and the
+    /// PDF engine's line-end hyphenation).
+    pub hyphenate: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

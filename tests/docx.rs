@@ -111,3 +111,13 @@ fn paragraphs_become_separate_paragraphs() {
     let row13 = rows.iter().find(|r| r.cells.len() == 7 && r.cells[0].text == "13.").unwrap();
     assert_eq!(row13.cells[6].text.matches('\n').count(), 2);
 }
+
+#[test]
+fn hyphenation_follows_the_template() {
+    let l = common::reference();
+    let src = otchet::template::OFFICIAL.replace("hyphenate = true", "hyphenate = false");
+    let t = otchet::template::Template::parse(&otchet::diag::Source::new("t.toml", src)).unwrap();
+    let bytes = otchet::render::docx::render(&common::table(&l), &t).unwrap();
+    let settings = common::part(&bytes, "word/settings.xml");
+    assert!(!settings.contains("autoHyphenation"), "{settings}");
+}

@@ -23,7 +23,9 @@ pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, String> {
     let when = super::timestamp(table.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     xml.document = amend_document(&xml.document).map_err(|e| e.to_string())?;
     xml.styles = amend_styles(&xml.styles, &t.font.language).map_err(|e| e.to_string())?;
-    xml.settings = amend_settings(&xml.settings).map_err(|e| e.to_string())?;
+    if t.cell.hyphenate {
+        xml.settings = amend_settings(&xml.settings).map_err(|e| e.to_string())?;
+    }
     xml.doc_props.core = core_xml(&table.meta.title, &table.meta.subject, &when, &t.font.language)
         .map_err(|e| e.to_string())?;
     pack(&xml).map_err(|e| e.to_string())

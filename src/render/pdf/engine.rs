@@ -83,7 +83,7 @@ fn hyphenation_points(seg: &str) -> Vec<usize> {
         } else {
             hypher::Lang::Russian
         };
-        let syllables: Vec<&str> = hypher::hyphenate(word, lang).collect();
+        let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang, 3, 2).collect();
         let mut off = start;
         for s in &syllables[..syllables.len().saturating_sub(1)] {
             off += s.len();
@@ -99,6 +99,9 @@ fn hyphenation_points(seg: &str) -> Vec<usize> {
 pub struct Breaker<'m> {
     pub metrics: &'m Metrics,
     pub size: f32,
+    /// Hyphenate words at line ends (automatic hyphenation). Without it a
+    /// word is hyphenated only when it is longer than a whole line.
+    pub hyphenate: bool,
 }
 
 impl Breaker<'_> {
@@ -139,7 +142,7 @@ impl Breaker<'_> {
                 // Hyphenate the segment into what is left of the line, when
                 // that is more than the hyphenation zone.
                 let avail = width - cur_w - hyphen;
-                let worth = cur.is_empty() || width - cur_w >= HYPHENATION_ZONE;
+                let worth = cur.is_empty() || (self.hyphenate && width - cur_w >= HYPHENATION_ZONE);
                 if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &hyphenation_points(trimmed))).flatten() {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
@@ -223,6 +226,7 @@ struct Geometry {
     pad_r: f32,
     pad_t: f32,
     pad_b: f32,
+    hyphenate: bool,
 }
 
 impl Geometry {
@@ -261,7 +265,7 @@ impl RowBox {
 
 fn make_cell(text: &str, x: f32, w: f32, g: &Geometry, align: Align, bold: bool, size: f32) -> CellBox {
     let inner = (w - g.pad_l - g.pad_r).max(1.0);
-    let lines = Breaker { metrics: metrics(bold), size }.lines(text, inner);
+    let lines = Breaker { metrics: metrics(bold), size, hyphenate: g.hyphenate }.lines(text, inner);
     CellBox { lines, x, w, align, bold, size }
 }
 
@@ -300,7 +304,7 @@ impl<'a> Pager<'a> {
         if let Some(title) = with_title {
             let size = self.t.font.title_size;
             let m = fonts::bold();
-            let breaker = Breaker { metrics: m, size };
+            let breaker = Breaker { metrics: m, size, hyphenate: self.g.hyphenate };
             let width = self.g.width;
             for line in title.iter().flat_map(|l| breaker.lines(l, width)) {
                 let x = self.g.left + (width - line.width) / 2.0;
@@ -490,6 +494,7 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         pad_r: mm_to_pt(t.cell.padding_right),
         pad_t: mm_to_pt(t.cell.padding_top),
         pad_b: mm_to_pt(t.cell.padding_bottom),
+        hyphenate: t.cell.hyphenate,
     };
     let font = &t.font;
     let header_cells = table
@@ -595,7 +600,7 @@ mod tests {
     use crate::model::{Agreement, Dates, Department, Event, Period, Report, Text};
 
     fn breaker(size: f32) -> Breaker<'static> {
-        Breaker { metrics: fonts::regular(), size }
+        Breaker { metrics: fonts::regular(), size, hyphenate: true }
     }
 
     fn texts(lines: &[Line]) -> Vec<&str> {
@@ -642,6 +647,18 @@ mod tests {
         let w = b.w("Обмен ") + HYPHENATION_ZONE - 2.0;
         let lines = b.lines("Обмен информацией", w);
         assert_eq!(texts(&lines)[0], "Обмен");
+    }
+
+    #[test]
+    fn without_automatic_hyphenation_words_move_whole() {
+        let b = Breaker { hyphenate: false, ..breaker(12.0) };
+        let w = b.w("Обмен информа-") + 1.0;
+        let lines = b.lines("Обмен информацией", w);
+        assert_eq!(texts(&lines), ["Обмен", "информацией"]);
+        // A word longer than the line is still hyphenated.
+        let w = b.w("Межрегиональ-") + 1.0;
+        let lines = b.lines("Межрегиональный", w);
+        assert!(lines[0].text.ends_with('-'), "{lines:?}");
     }
 
     #[test]
