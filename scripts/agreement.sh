@@ -26,6 +26,7 @@ starts() {
 sed 's/^hyphenate = true/hyphenate = false/' templates/official.toml > "$out/nohyph-template.toml"
 grep -q '^hyphenate = false' "$out/nohyph-template.toml"
 
+status=0
 for mode in hyphenated unhyphenated; do
   tpl=()
   [ "$mode" = unhyphenated ] && tpl=(--template "$out/nohyph-template.toml")
@@ -37,8 +38,16 @@ for mode in hyphenated unhyphenated; do
     [ -s "$dir/lo/$case.pdf" ] || { echo "$case: LibreOffice failed to convert the DOCX"; exit 1; }
     ours=$(pdfinfo "$dir/$case.pdf" | awk '/^Pages:/ {print $2}')
     theirs=$(pdfinfo "$dir/lo/$case.pdf" | awk '/^Pages:/ {print $2}')
+    a=$(starts "$dir/$case.pdf")
+    b=$(starts "$dir/lo/$case.pdf")
     echo "$mode $case: pages otchet=$ours libreoffice=$theirs"
-    echo "  first event per page, otchet:      $(starts "$dir/$case.pdf")"
-    echo "  first event per page, libreoffice: $(starts "$dir/lo/$case.pdf")"
+    echo "  first event per page, otchet:      $a"
+    echo "  first event per page, libreoffice: $b"
+    # Without hyphenation the layouts must agree page for page.
+    if [ "$mode" = unhyphenated ] && [ "$a" != "$b" ]; then
+      echo "  DISAGREEMENT: otchet and LibreOffice break pages differently"
+      status=1
+    fi
   done
 done
+exit $status
