@@ -132,8 +132,8 @@ pub fn render(args: &RenderArgs) -> i32 {
     let mut formats = args.formats.clone();
     formats.sort();
     formats.dedup();
-    let mut files = Vec::new();
-    for format in formats {
+    let mut paths = Vec::new();
+    for format in &formats {
         let path = args.outdir.join(&stem).with_extension(format.extension());
         if same_file(&path, &args.input) {
             return fail(
@@ -141,7 +141,18 @@ pub fn render(args: &RenderArgs) -> i32 {
                     .help("переименуйте файл данных так, чтобы он оканчивался на .toml"),
             );
         }
-        match render_bytes(&table, &template, format) {
+        paths.push(path);
+    }
+    // The formats are independent: render them in parallel.
+    let (table, template) = (&table, &template);
+    let rendered: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> =
+            formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("внутренняя ошибка".into()))).collect()
+    });
+    let mut files = Vec::new();
+    for ((format, path), bytes) in formats.iter().zip(paths).zip(rendered) {
+        match bytes {
             Ok(bytes) => files.push((path, bytes)),
             Err(e) => {
                 return fail(

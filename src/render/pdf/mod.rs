@@ -150,6 +150,8 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
             lopdf::Object::String(id, lopdf::StringFormat::Hexadecimal),
         ]),
     );
+    // As printpdf's own `save` does with `optimize`: compress the streams.
+    lo.compress();
     let mut out = Vec::new();
     lo.save_to(&mut out).map_err(|e| e.to_string())?;
     Ok(out)

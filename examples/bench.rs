@@ -1,0 +1,91 @@
+//! Benchmark: TOML -> DOCX + PDF for the reference report and synthetic
+//! reports of 1,000 and 10,000 events, whole process (release build).
+//!
+//!     cargo build --release && cargo run --release --example bench
+//!
+//! Wall time is the best of 3 runs; peak memory (max RSS) comes from
+//! `/usr/bin/time` (Debian package `time`). With `soffice` on PATH it also
+//! times LibreOffice converting our 1,000-event DOCX to PDF.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn otchet() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/release/examples/bench -> target/release/otchet
+    let bin = exe.parent().unwrap().parent().unwrap().join("otchet");
+    assert!(bin.exists(), "build the binary first: cargo build --release");
+    bin
+}
+
+fn best_of(n: usize, mut f: impl FnMut()) -> Duration {
+    (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn peak_kib(args: &[&Path]) -> Option<u64> {
+    let out = Command::new("/usr/bin/time").arg("-f").arg("%M").args(args).output().ok()?;
+    String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse().ok()
+}
+
+fn main() {
+    let bin = otchet();
+    let dir = tempfile::tempdir().unwrap();
+    let outdir = dir.path().join("out");
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/2020-q4.toml");
+    let mut cases: Vec<(String, PathBuf)> = vec![("17 (reference)".into(), reference)];
+    for n in [1_000, 10_000] {
+        let p = dir.path().join(format!("synth{n}.toml"));
+        std::fs::write(&p, otchet::synth::report(n)).unwrap();
+        cases.push((n.to_string(), p));
+    }
+    println!("| events | wall, best of 3 | peak memory | output |");
+    println!("|---|---|---|---|");
+    let mut times = Vec::new();
+    for (name, input) in &cases {
+        let run = || {
+            let st = Command::new(&bin).arg("render").arg(input).arg("-o").arg(&outdir).output().unwrap();
+            assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        };
+        let t = best_of(3, run);
+        times.push(t);
+        let mem = peak_kib(&[&bin, Path::new("render"), input, Path::new("-o"), &outdir])
+            .map_or("n/a".to_string(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
+        let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+        let size = |ext: &str| std::fs::metadata(outdir.join(format!("{stem}.{ext}"))).map_or(0, |m| m.len());
+        println!(
+            "| {name} | {:.3} s | {mem} | DOCX {} KiB, PDF {} KiB |",
+            t.as_secs_f64(),
+            size("docx") / 1024,
+            size("pdf") / 1024
+        );
+    }
+    println!("\nt(10000) / t(1000) = {:.2}", times[2].as_secs_f64() / times[1].as_secs_f64());
+
+    let docx = outdir.join("synth1000.docx");
+    let lo = dir.path().join("lo");
+    let t = Instant::now();
+    let ok = Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&lo)
+        .arg(&docx)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        let lo_t = t.elapsed();
+        println!(
+            "soffice --convert-to pdf of our 1000-event DOCX: {:.2} s ({:.0}x otchet's DOCX+PDF)",
+            lo_t.as_secs_f64(),
+            lo_t.as_secs_f64() / times[1].as_secs_f64()
+        );
+    } else {
+        println!("soffice not available: LibreOffice comparison skipped");
+    }
+}
