@@ -107,3 +107,15 @@ fn output_directory_that_cannot_be_created() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("не удалось создать каталог"), "{}", stderr(&o));
 }
+
+#[test]
+fn output_equal_to_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    // A data file named like its own output.
+    std::fs::write(dir.path().join("r.pdf"), &text).unwrap();
+    let o = run(&["render", "r.pdf", "--format", "pdf"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("совпадает с входным"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("r.pdf")).unwrap(), text, "input untouched");
+}

@@ -662,6 +662,15 @@ mod tests {
     }
 
     #[test]
+    fn very_long_words_hyphenate_without_panicking() {
+        // Found by fuzzing: hypher without `alloc` panics past 45 bytes.
+        let word = "превысокомногорассмотрительствующий".repeat(3);
+        let lines = breaker(12.0).lines(&word, 80.0);
+        assert!(lines.len() > 3);
+        assert_eq!(texts(&lines).concat().replace('-', ""), word);
+    }
+
+    #[test]
     fn overlong_word_breaks_anywhere() {
         let b = breaker(12.0);
         let url = "https://example.org/very/long/path/without/any/spaces/at/all";
