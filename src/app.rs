@@ -177,3 +177,63 @@ fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
+
+/// The JSON Schema of the data format (also in `schema/`).
+pub const SCHEMA: &str = include_str!("../schema/otchet.schema.json");
+
+/// What `otchet new` does.
+#[derive(Debug, Clone)]
+pub struct NewArgs {
+    pub from: PathBuf,
+    pub year: Option<i32>,
+    pub quarter: Option<u8>,
+    pub output: Option<PathBuf>,
+}
+
+/// `otchet new`: the next period's file from the last one; never overwrites.
+pub fn new_period(args: &NewArgs) -> i32 {
+    let loaded = match load::load_file(&args.from) {
+        Ok(l) => l,
+        Err(f) => {
+            report_failure(&f);
+            return FAILED;
+        }
+    };
+    let (y, q) = match loaded.report.period {
+        crate::model::Period::Quarter { year, quarter } => crate::new::next_quarter(year, quarter),
+        crate::model::Period::Year { year } => (year + 1, 1),
+    };
+    let (year, quarter) = (args.year.unwrap_or(y), args.quarter.unwrap_or(q));
+    let text = crate::new::next_file(&loaded.report, year, quarter);
+    let source = Source::new("<new>", text.clone());
+    let fail = |d: Diagnostic| {
+        report(std::slice::from_ref(&d), &Source::new(args.from.display().to_string(), String::new()));
+        FAILED
+    };
+    if let Err(f) = load::load_bytes(&source.name, text.as_bytes()) {
+        report_failure(&f);
+        return fail(Diagnostic::error("внутренняя ошибка: сформированный файл не проходит проверку"));
+    }
+    let dir = args.from.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let path = args.output.clone().unwrap_or_else(|| dir.join(format!("{year}-q{quarter}.toml")));
+    if let Err(d) = output::write_new(&path, text.as_bytes()) {
+        report(
+            &[d.help("укажите другое имя через -o или удалите старый файл")],
+            &Source::new(path.display().to_string(), String::new()),
+        );
+        return FAILED;
+    }
+    // The `#:schema` directive points next to the file: put the schema there.
+    let schema = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("otchet.schema.json");
+    if !schema.exists() {
+        let _ = output::write_new(&schema, SCHEMA.as_bytes());
+    }
+    println!("{}", path.display());
+    eprintln!(
+        "Создан файл {} — отчет {}. Заполните мероприятия и проверьте: otchet check {}",
+        path.display(),
+        crate::model::Period::Quarter { year, quarter }.label(),
+        path.display()
+    );
+    OK
+}

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod layout;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod synth;

@@ -681,8 +681,11 @@ impl<'s> Cx<'s> {
             }
         }
         let mut events = 0usize;
+        // A file with no events at all (a fresh `otchet new`) gets one warning,
+        // not one per department and agreement.
+        let any_events = departments.iter().any(|d| !d.events.is_empty());
         for dep in departments {
-            if dep.events.is_empty() {
+            if dep.events.is_empty() && any_events {
                 self.err(
                     Diagnostic::warning(format!("у департамента «{}» нет мероприятий", dep.name.value))
                         .at(dep.name.span.clone())
@@ -718,7 +721,7 @@ impl<'s> Cx<'s> {
             self.err(Diagnostic::warning("в отчете нет ни одного мероприятия").help("добавьте разделы [[department.event]]"));
         }
         // An event that failed to load may be the one using an agreement.
-        let complete = !self.diags.iter().any(Diagnostic::is_error);
+        let complete = !self.diags.iter().any(Diagnostic::is_error) && any_events;
         for (a, used) in agreements.iter().zip(&used) {
             if !used && complete {
                 self.err(

@@ -83,6 +83,25 @@ enum Command {
         #[arg(long, value_name = "ШАБЛОН")]
         template: Option<PathBuf>,
     },
+    /// Создать файл следующего квартала из файла прошлого: реестр и департаменты без мероприятий
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    New {
+        /// Файл прошлого периода (.toml)
+        #[arg(long, value_name = "ФАЙЛ")]
+        from: PathBuf,
+        /// Год (по умолчанию — год следующего квартала)
+        #[arg(long, value_name = "ГОД", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: Option<i32>,
+        /// Квартал 1–4 (по умолчанию — следующий)
+        #[arg(long, value_name = "КВАРТАЛ", value_parser = clap::value_parser!(u8).range(1..=4))]
+        quarter: Option<u8>,
+        /// Новый файл (по умолчанию ГГГГ-qК.toml рядом с исходным); существующий не перезаписывается
+        #[arg(short = 'o', long = "out", value_name = "ФАЙЛ")]
+        output: Option<PathBuf>,
+    },
+    /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
+    #[command(help_template = HELP_TEMPLATE)]
+    Schema,
     /// Напечатать сценарий автодополнения для оболочки
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
     Completions {
@@ -108,7 +127,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check или completions".to_string()
+            "не указана команда: render, check, new, schema или completions".to_string()
         }
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
@@ -146,6 +165,11 @@ fn main() -> ExitCode {
             app::render(&app::RenderArgs { input, outdir, formats, template })
         }
         Command::Check { input, template } => app::check(&input, template.as_deref()),
+        Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
+        Command::Schema => {
+            print!("{}", app::SCHEMA);
+            app::OK
+        }
         Command::Completions { shell } => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,

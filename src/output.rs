@@ -44,6 +44,23 @@ fn readable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes a new file atomically; an existing file is never replaced.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let dir = parent(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".otchet-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io_error(&format!("не удалось создать временный файл в каталоге «{}»", dir.display()), &e))?;
+    tmp.write_all(bytes)
+        .and_then(|_| readable(tmp.as_file()))
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| io_error(&format!("не удалось создать «{}»", path.display()), &e.error))?;
+    Ok(())
+}
+
 fn parent(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -73,6 +90,17 @@ mod tests {
         assert_eq!(std::fs::read(&a).unwrap(), b"one");
         assert_eq!(std::fs::read(&b).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn write_new_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("q.toml");
+        write_new(&a, b"first").unwrap();
+        let err = write_new(&a, b"second").unwrap_err();
+        assert!(err.message.contains("файл уже существует"), "{}", err.message);
+        assert_eq!(std::fs::read(&a).unwrap(), b"first");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
