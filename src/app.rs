@@ -119,23 +119,37 @@ pub fn render(args: &RenderArgs) -> i32 {
         }
     };
     report(&loaded.warnings, &loaded.source);
-    let fail = |d: Diagnostic| {
-        report(std::slice::from_ref(&d), &Source::new(args.input.display().to_string(), String::new()));
-        eprintln!("ничего не записано");
-        FAILED
+    let Some(stem) = args.input.file_stem() else {
+        return write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла"));
     };
+    emit(&table, &template, &args.outdir, stem, &args.formats, &[&args.input])
+}
 
-    let stem = match args.input.file_stem() {
-        Some(s) => s.to_owned(),
-        None => return fail(Diagnostic::error("не удалось определить имя выходного файла")),
-    };
-    let mut formats = args.formats.clone();
+/// Reports a failure to produce the outputs for `input`.
+fn write_failed(input: &Path, d: Diagnostic) -> i32 {
+    report(std::slice::from_ref(&d), &Source::new(input.display().to_string(), String::new()));
+    eprintln!("ничего не записано");
+    FAILED
+}
+
+/// Renders the table in every format (in parallel) and writes
+/// `OUTDIR/<stem>.<ext>`, all or nothing; `inputs` are never overwritten.
+fn emit(
+    table: &layout::Table,
+    template: &Template,
+    outdir: &Path,
+    stem: &std::ffi::OsStr,
+    formats: &[Format],
+    inputs: &[&Path],
+) -> i32 {
+    let fail = |d| write_failed(inputs[0], d);
+    let mut formats = formats.to_vec();
     formats.sort();
     formats.dedup();
     let mut paths = Vec::new();
     for format in &formats {
-        let path = args.outdir.join(&stem).with_extension(format.extension());
-        if same_file(&path, &args.input) {
+        let path = outdir.join(stem).with_extension(format.extension());
+        if inputs.iter().any(|input| same_file(&path, input)) {
             return fail(
                 Diagnostic::error(format!("выходной файл «{}» совпадает с входным", path.display()))
                     .help("переименуйте файл данных так, чтобы он оканчивался на .toml"),
@@ -144,7 +158,6 @@ pub fn render(args: &RenderArgs) -> i32 {
         paths.push(path);
     }
     // The formats are independent: render them in parallel.
-    let (table, template) = (&table, &template);
     let rendered: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
         let handles: Vec<_> =
             formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f))).collect();
@@ -162,13 +175,70 @@ pub fn render(args: &RenderArgs) -> i32 {
             }
         }
     }
-    if let Err(d) = output::ensure_dir(&args.outdir).and_then(|_| output::write_all(&files)) {
+    if let Err(d) = output::ensure_dir(outdir).and_then(|_| output::write_all(&files)) {
         return fail(d);
     }
     for (path, _) in &files {
         println!("{}", path.display());
     }
     OK
+}
+
+/// What `otchet annual` does.
+#[derive(Debug, Clone)]
+pub struct AnnualArgs {
+    pub inputs: Vec<PathBuf>,
+    pub outdir: PathBuf,
+    pub formats: Vec<Format>,
+    pub template: Option<PathBuf>,
+    pub allow_partial: bool,
+    /// Output file name without extension; `<year>-annual` by default.
+    pub name: Option<String>,
+}
+
+/// `otchet annual`: the year's report from its quarter files.
+pub fn annual(args: &AnnualArgs) -> i32 {
+    let template = match load_template(args.template.as_deref()) {
+        Ok(t) => t,
+        Err(f) => {
+            report_failure(&f);
+            return FAILED;
+        }
+    };
+    let mut loaded = Vec::new();
+    let mut failed = false;
+    for input in &args.inputs {
+        match load_checked(input, &template) {
+            Ok((l, _)) => loaded.push(l),
+            Err(f) => {
+                report_failure(&f);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return FAILED;
+    }
+    for l in &loaded {
+        report(&l.warnings, &l.source);
+    }
+    let (merged, warnings) = match crate::annual::merge(&loaded, args.allow_partial) {
+        Ok(x) => x,
+        Err(errors) => {
+            for (i, d) in &errors {
+                report(std::slice::from_ref(d), &loaded[*i].source);
+            }
+            eprintln!("ошибок: {} — ничего не записано", errors.len());
+            return FAILED;
+        }
+    };
+    for (i, d) in &warnings {
+        report(std::slice::from_ref(d), &loaded[*i].source);
+    }
+    let table = layout::build(&merged, &template);
+    let stem = args.name.clone().unwrap_or_else(|| format!("{}-annual", merged.period.year()));
+    let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    emit(&table, &template, &args.outdir, std::ffi::OsStr::new(&stem), &args.formats, &inputs)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

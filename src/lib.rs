@@ -6,6 +6,7 @@
 //! [`template::Template`] -> logical [`layout::Table`]) -> [`render::docx`] |
 //! [`render::pdf`] (table -> bytes) -> [`output`] (atomic write).
 
+pub mod annual;
 pub mod app;
 pub mod dates;
 pub mod diag;

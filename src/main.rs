@@ -83,6 +83,28 @@ enum Command {
         #[arg(long, value_name = "ШАБЛОН")]
         template: Option<PathBuf>,
     },
+    /// Сформировать годовой отчет из файлов четырех кварталов
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Annual {
+        /// Файлы кварталов одного года (.toml), в любом порядке
+        #[arg(value_name = "ФАЙЛ", required = true)]
+        inputs: Vec<PathBuf>,
+        /// Каталог для готовых файлов (создается при необходимости)
+        #[arg(short = 'o', long = "out", value_name = "КАТАЛОГ", default_value = ".")]
+        outdir: PathBuf,
+        /// Форматы через запятую
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "ФОРМАТЫ", default_value = "docx,pdf")]
+        format: Vec<FormatArg>,
+        /// Файл шаблона вместо встроенной официальной формы
+        #[arg(long, value_name = "ШАБЛОН")]
+        template: Option<PathBuf>,
+        /// Разрешить отчет не за все четыре квартала
+        #[arg(long)]
+        allow_partial: bool,
+        /// Имя выходных файлов без расширения (по умолчанию ГГГГ-annual)
+        #[arg(long, value_name = "ИМЯ")]
+        name: Option<String>,
+    },
     /// Создать файл следующего квартала из файла прошлого: реестр и департаменты без мероприятий
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
     New {
@@ -127,7 +149,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check, new, schema или completions".to_string()
+            "не указана команда: render, check, annual, new, schema или completions".to_string()
         }
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
@@ -139,6 +161,15 @@ fn usage_error(e: &clap::Error) -> String {
         _ => format!("неверная командная строка ({})", e.kind()),
     };
     format!("otchet: {what}\nСправка: otchet --help\n")
+}
+
+fn formats(args: Vec<FormatArg>) -> Vec<Format> {
+    args.into_iter()
+        .map(|f| match f {
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Pdf => Format::Pdf,
+        })
+        .collect()
 }
 
 fn main() -> ExitCode {
@@ -155,15 +186,16 @@ fn main() -> ExitCode {
     };
     let status = match cli.command {
         Command::Render { input, outdir, format, template } => {
-            let formats = format
-                .into_iter()
-                .map(|f| match f {
-                    FormatArg::Docx => Format::Docx,
-                    FormatArg::Pdf => Format::Pdf,
-                })
-                .collect();
-            app::render(&app::RenderArgs { input, outdir, formats, template })
+            app::render(&app::RenderArgs { input, outdir, formats: formats(format), template })
         }
+        Command::Annual { inputs, outdir, format, template, allow_partial, name } => app::annual(&app::AnnualArgs {
+            inputs,
+            outdir,
+            formats: formats(format),
+            template,
+            allow_partial,
+            name,
+        }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
         Command::Schema => {

@@ -1,0 +1,124 @@
+//! The annual report: the four quarter files of one year merged into one
+//! report titled `за <год> год`.
+//!
+//! Departments appear in order of first appearance; events in period order
+//! (quarter by quarter, file order within a quarter); numbering runs through
+//! the year. Merge groups are computed on the merged table exactly as for a
+//! quarter: consecutive events of one department with the same agreement key
+//! share one cell, also where the last event of one quarter and the first of
+//! the next are such a pair (they are consecutive rows of the table).
+
+use crate::diag::Diagnostic;
+use crate::load::{normalize_title, Loaded};
+use crate::model::{Agreement, Department, Period, Report};
+
+/// A diagnostic with the index of the file it belongs to.
+pub type FileDiagnostic = (usize, Diagnostic);
+
+/// Merges quarter files; errors and warnings name their file by index.
+pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileDiagnostic>), Vec<FileDiagnostic>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let name = |i: usize| files[i].source.name.clone();
+    let mut quarters: Vec<(u8, usize)> = Vec::new();
+    let mut year = None;
+    for (i, f) in files.iter().enumerate() {
+        match f.report.period {
+            Period::Quarter { year: y, quarter } => {
+                match year {
+                    None => year = Some((y, i)),
+                    Some((y0, i0)) if y0 != y => errors.push((
+                        i,
+                        Diagnostic::error(format!("год {y} не совпадает с годом {y0} в «{}»", name(i0)))
+                            .help("годовой отчет собирается из кварталов одного года"),
+                    )),
+                    _ => {}
+                }
+                if let Some(&(_, j)) = quarters.iter().find(|(q, _)| *q == quarter) {
+                    errors.push((
+                        i,
+                        Diagnostic::error(format!("квартал {quarter} уже есть в «{}»", name(j)))
+                            .help("укажите каждый квартал один раз"),
+                    ));
+                } else {
+                    quarters.push((quarter, i));
+                }
+            }
+            Period::Year { .. } => errors.push((i, Diagnostic::error("это уже годовой отчет, а нужен квартальный"))),
+        }
+    }
+    let missing: Vec<String> =
+        (1..=4u8).filter(|q| !quarters.iter().any(|(x, _)| x == q)).map(|q| crate::dates::roman(q as u32)).collect();
+    if !missing.is_empty() && !allow_partial && errors.is_empty() {
+        errors.push((
+            0,
+            Diagnostic::error(format!("нет данных за {} квартал(ы)", missing.join(", ")))
+                .help("укажите файлы всех четырех кварталов или добавьте --allow-partial"),
+        ));
+    }
+
+    // The registry: the same key must mean the same agreement.
+    let mut agreements: Vec<(Agreement, usize)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        for a in &f.report.agreements {
+            match agreements.iter().find(|(b, _)| b.key == a.key) {
+                Some((b, j)) if b.title.value != a.title.value => {
+                    let (line, _) = files[*j].source.line_col(b.key_span.start);
+                    errors.push((
+                        i,
+                        Diagnostic::error(format!(
+                            "соглашение «{}» здесь названо иначе, чем в «{}» (строка {line})",
+                            a.key,
+                            name(*j)
+                        ))
+                        .at(a.key_span.clone())
+                        .help("исправьте название в одном из файлов, чтобы ключ означал одно соглашение"),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    if let Some((b, j)) =
+                        agreements.iter().find(|(b, _)| normalize_title(&b.title.value) == normalize_title(&a.title.value))
+                    {
+                        let (line, _) = files[*j].source.line_col(b.key_span.start);
+                        warnings.push((
+                            i,
+                            Diagnostic::warning(format!(
+                                "соглашение «{}» совпадает по названию с «{}» из «{}» (строка {line})",
+                                a.key,
+                                b.key,
+                                name(*j)
+                            ))
+                            .at(a.key_span.clone())
+                            .help("если это одно соглашение, используйте один ключ во всех кварталах"),
+                        ));
+                    }
+                    agreements.push((a.clone(), i));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    quarters.sort();
+    let mut departments: Vec<Department> = Vec::new();
+    for &(_, i) in &quarters {
+        for d in &files[i].report.departments {
+            match departments.iter_mut().find(|x| x.name.value == d.name.value) {
+                Some(x) => x.events.extend(d.events.iter().cloned()),
+                None => departments.push(d.clone()),
+            }
+        }
+    }
+    let (year, first) = year.expect("at least one quarter file");
+    let report = Report {
+        period: Period::Year { year },
+        region: files[first].report.region.clone(),
+        title: files[first].report.title.clone(),
+        agreements: agreements.into_iter().map(|(a, _)| a).collect(),
+        departments,
+    };
+    Ok((report, warnings))
+}
