@@ -286,7 +286,8 @@ pub fn new_period(args: &NewArgs) -> i32 {
     }
     let dir = args.from.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let path = args.output.clone().unwrap_or_else(|| dir.join(format!("{year}-q{quarter}.toml")));
-    if let Err(d) = output::write_new(&path, text.as_bytes()) {
+    let target_dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Err(d) = output::ensure_dir(target_dir).and_then(|_| output::write_new(&path, text.as_bytes())) {
         report(
             &[d.help("укажите другое имя через -o или удалите старый файл")],
             &Source::new(path.display().to_string(), String::new()),
@@ -294,7 +295,7 @@ pub fn new_period(args: &NewArgs) -> i32 {
         return FAILED;
     }
     // The `#:schema` directive points next to the file: put the schema there.
-    let schema = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("otchet.schema.json");
+    let schema = target_dir.join("otchet.schema.json");
     if !schema.exists() {
         let _ = output::write_new(&schema, SCHEMA.as_bytes());
     }
