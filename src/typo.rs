@@ -49,20 +49,29 @@ fn strip_punct(token: &str) -> &str {
     token.trim_start_matches(|c: char| matches!(c, '«' | '"' | '(' | '[' | '„' | '“'))
 }
 
+/// Longest word in the lists above, in characters.
+const MAX_LISTED: usize = 6;
+
+/// Lower-cased `s` when it is short enough to be in one of the lists.
+fn listed_form(s: &str) -> Option<String> {
+    (s.chars().count() <= MAX_LISTED).then(|| s.to_lowercase())
+}
+
 /// Should the space between `prev` and `next` be a no-break space?
 fn bind(prev: &str, next: &str) -> bool {
     let p = strip_punct(prev);
-    let p_lower = p.to_lowercase();
-    let n_lower = next.to_lowercase();
-    let n_word = n_lower.trim_end_matches(|c: char| !c.is_alphanumeric());
     let starts_with_digit = next.chars().next().is_some_and(|c| c.is_ascii_digit());
-    BIND_NEXT.contains(&p_lower.as_str())
-        || (ABBREV_NEXT.contains(&p_lower.as_str()) && (!matches!(p, "№" | "§") || starts_with_digit))
+    let p_listed = listed_form(p).is_some_and(|p_lower| {
+        BIND_NEXT.contains(&p_lower.as_str())
+            || (ABBREV_NEXT.contains(&p_lower.as_str()) && (!matches!(p, "№" | "§") || starts_with_digit))
+    });
+    let next_word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    p_listed
         || is_initials(p) && next.chars().next().is_some_and(char::is_uppercase)
         || is_initials(next.trim_end_matches([',', ';', ')'])) && p.chars().next().is_some_and(char::is_uppercase) && next.len() <= 8
         || ends_with_number(p) && !starts_with_digit
         || is_dash(next)
-        || BIND_PREV.contains(&n_word)
+        || listed_form(next_word).is_some_and(|n| BIND_PREV.contains(&n.as_str()))
 }
 
 /// Applies the typography pass to one paragraph or cell text.
@@ -140,6 +149,13 @@ mod tests {
         for (input, want) in cases {
             let want = want.trim_end_matches('~');
             assert_eq!(t(input), want, "input: {input}");
+        }
+    }
+
+    #[test]
+    fn listed_words_fit_the_length_shortcut() {
+        for w in BIND_NEXT.iter().chain(ABBREV_NEXT).chain(BIND_PREV) {
+            assert!(w.chars().count() <= MAX_LISTED, "{w}");
         }
     }
 
