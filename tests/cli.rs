@@ -119,3 +119,23 @@ fn output_equal_to_input_is_refused() {
     assert!(stderr(&o).contains("совпадает с входным"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(dir.path().join("r.pdf")).unwrap(), text, "input untouched");
 }
+
+#[test]
+fn huge_inputs_are_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200 MB (sparse): refused before it is read.
+    let f = std::fs::File::create(dir.path().join("huge.toml")).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap();
+    let o = run(&["render", "huge.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("файл слишком велик: 200 МБ"), "{}", stderr(&o));
+    // One text of 10 MB: refused with its place.
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    let big = text.replacen("result = \"Обмен опытом работы\"", &format!("result = \"{}\"", "а".repeat(5 * 1024 * 1024)), 1);
+    assert!(big.len() > 10_000_000);
+    std::fs::write(dir.path().join("big.toml"), big).unwrap();
+    let o = run(&["render", "big.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("поле «result» мероприятия слишком длинное: 5242880 символов"), "{}", &stderr(&o)[..300.min(stderr(&o).len())]);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "nothing written");
+}
