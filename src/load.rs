@@ -757,12 +757,22 @@ pub fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
 }
 
+/// `char::is_alphabetic` with fast paths for ASCII and the Russian alphabet
+/// (the general lookup dominated loading large files).
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
+}
+
 /// Runs of letters with their byte offsets.
 pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in s.char_indices() {
-        match (c.is_alphabetic(), start) {
+        match (is_letter(c), start) {
             (true, None) => start = Some(i),
             (false, Some(st)) => {
                 out.push((st, &s[st..i]));

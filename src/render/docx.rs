@@ -221,9 +221,19 @@ const HYPHENATION_ZONE_TWIPS: u32 = (crate::render::pdf::engine::HYPHENATION_ZON
 
 type XmlResult<T> = Result<T, quick_xml::Error>;
 
-/// Streams `xml` through `edit`, which may write extra events after each
-/// event it is shown (it returns whether the original event is kept).
-fn transform(xml: &[u8], mut edit: impl FnMut(&Event<'_>, &mut Writer<Cursor<Vec<u8>>>) -> XmlResult<bool>) -> XmlResult<Vec<u8>> {
+/// What a [`transform`] edit wants next.
+#[derive(PartialEq)]
+enum Flow {
+    /// Show me the next event.
+    Continue,
+    /// My change is made: copy the rest of the part unchanged.
+    Done,
+}
+
+/// Streams `xml` through `edit`, which sees each event before it is written
+/// (and may write extra events before it). Once `edit` is done, the rest of
+/// the part is copied without parsing it.
+fn transform(xml: &[u8], mut edit: impl FnMut(&Event<'_>, &mut Writer<Cursor<Vec<u8>>>) -> XmlResult<Flow>) -> XmlResult<Vec<u8>> {
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Cursor::new(Vec::with_capacity(xml.len() + 256)));
     let mut buf = Vec::new();
@@ -232,9 +242,12 @@ fn transform(xml: &[u8], mut edit: impl FnMut(&Event<'_>, &mut Writer<Cursor<Vec
         if let Event::Eof = ev {
             break;
         }
-        // `edit` decides where extra content goes relative to the event.
-        if edit(&ev, &mut writer)? {
-            writer.write_event(ev.borrow())?;
+        let flow = edit(&ev, &mut writer)?;
+        writer.write_event(ev.borrow())?;
+        if flow == Flow::Done {
+            let rest = &xml[reader.buffer_position() as usize..];
+            writer.get_mut().get_mut().extend_from_slice(rest);
+            break;
         }
         buf.clear();
     }
@@ -250,55 +263,51 @@ fn amend_document(xml: &[u8]) -> XmlResult<Vec<u8>> {
             Event::Start(e) if e.name().as_ref() == b"w:tr" => rows_seen += 1,
             Event::Start(e) if e.name().as_ref() == b"w:trPr" && rows_seen == 1 => in_first_trpr = true,
             Event::End(e) if e.name().as_ref() == b"w:trPr" && in_first_trpr => {
-                in_first_trpr = false;
                 w.write_event(Event::Empty(BytesStart::new("w:tblHeader")))?;
+                return Ok(Flow::Done);
             }
             _ => {}
         }
-        Ok(true)
+        Ok(Flow::Continue)
     })
 }
 
 /// Sets the document language in the default run properties.
 fn amend_styles(xml: &[u8], lang: &str) -> XmlResult<Vec<u8>> {
     let mut in_defaults = false;
-    let mut done = false;
     transform(xml, |ev, w| {
         match ev {
             Event::Start(e) if e.name().as_ref() == b"w:rPrDefault" => in_defaults = true,
-            Event::End(e) if e.name().as_ref() == b"w:rPr" && in_defaults && !done => {
+            Event::End(e) if e.name().as_ref() == b"w:rPr" && in_defaults => {
                 let mut l = BytesStart::new("w:lang");
                 l.push_attribute(("w:val", lang));
                 l.push_attribute(("w:eastAsia", lang));
                 l.push_attribute(("w:bidi", "ar-SA"));
                 w.write_event(Event::Empty(l))?;
-                done = true;
+                return Ok(Flow::Done);
             }
-            Event::End(e) if e.name().as_ref() == b"w:rPrDefault" => in_defaults = false,
             _ => {}
         }
-        Ok(true)
+        Ok(Flow::Continue)
     })
 }
 
 /// Turns on automatic hyphenation (after `w:defaultTabStop`, per the schema).
 fn amend_settings(xml: &[u8]) -> XmlResult<Vec<u8>> {
-    let mut pending = false;
+    let mut after_tab_stop = false;
     transform(xml, |ev, w| {
-        if pending {
-            pending = false;
+        if after_tab_stop {
             // Written before the current event: right after defaultTabStop.
             w.write_event(Event::Empty(BytesStart::new("w:autoHyphenation")))?;
             let mut zone = BytesStart::new("w:hyphenationZone");
             zone.push_attribute(("w:val", HYPHENATION_ZONE_TWIPS.to_string().as_str()));
             w.write_event(Event::Empty(zone))?;
+            return Ok(Flow::Done);
         }
         if let Event::Empty(e) = ev {
-            if e.name().as_ref() == b"w:defaultTabStop" {
-                pending = true;
-            }
+            after_tab_stop = e.name().as_ref() == b"w:defaultTabStop";
         }
-        Ok(true)
+        Ok(Flow::Continue)
     })
 }
 
