@@ -31,6 +31,11 @@ fn report_failure(f: &Failure) {
     eprintln!("{} — ничего не записано", diag::summary(&f.diagnostics));
 }
 
+/// The value, or None after reporting the failure.
+fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
+    r.map_err(|f| report_failure(&f)).ok()
+}
+
 /// Loads a template file, or the built-in official form.
 pub fn load_template(path: Option<&Path>) -> Result<Template, Failure> {
     let Some(path) = path else { return Ok(Template::official()) };
@@ -45,30 +50,21 @@ pub fn load_template(path: Option<&Path>) -> Result<Template, Failure> {
 
 /// `otchet check`: validates and prints warnings; writes nothing.
 pub fn check(input: &Path, template: Option<&Path>) -> i32 {
-    let template = match load_template(template) {
-        Ok(t) => t,
-        Err(f) => {
-            report_failure(&f);
-            return FAILED;
-        }
+    let Some(template) = or_report(load_template(template)) else {
+        return FAILED;
     };
-    match load_checked(input, &template) {
-        Ok((loaded, _)) => {
-            report(&loaded.warnings, &loaded.source);
-            eprintln!(
-                "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}",
-                loaded.source.name,
-                loaded.report.departments.len(),
-                loaded.report.event_count(),
-                diag::summary(&loaded.warnings)
-            );
-            OK
-        }
-        Err(f) => {
-            report_failure(&f);
-            FAILED
-        }
-    }
+    let Some((loaded, _)) = or_report(load_checked(input, &template)) else {
+        return FAILED;
+    };
+    report(&loaded.warnings, &loaded.source);
+    eprintln!(
+        "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}",
+        loaded.source.name,
+        loaded.report.departments.len(),
+        loaded.report.event_count(),
+        diag::summary(&loaded.warnings)
+    );
+    OK
 }
 
 /// Loads the data and checks that it can be rendered with the template
@@ -104,19 +100,11 @@ pub fn render_bytes(table: &layout::Table, template: &Template, format: Format) 
 
 /// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
 pub fn render(args: &RenderArgs) -> i32 {
-    let template = match load_template(args.template.as_deref()) {
-        Ok(t) => t,
-        Err(f) => {
-            report_failure(&f);
-            return FAILED;
-        }
+    let Some(template) = or_report(load_template(args.template.as_deref())) else {
+        return FAILED;
     };
-    let (loaded, table) = match load_checked(&args.input, &template) {
-        Ok(x) => x,
-        Err(f) => {
-            report_failure(&f);
-            return FAILED;
-        }
+    let Some((loaded, table)) = or_report(load_checked(&args.input, &template)) else {
+        return FAILED;
     };
     report(&loaded.warnings, &loaded.source);
     let Some(stem) = args.input.file_stem() else {
@@ -198,22 +186,15 @@ pub struct AnnualArgs {
 
 /// `otchet annual`: the year's report from its quarter files.
 pub fn annual(args: &AnnualArgs) -> i32 {
-    let template = match load_template(args.template.as_deref()) {
-        Ok(t) => t,
-        Err(f) => {
-            report_failure(&f);
-            return FAILED;
-        }
+    let Some(template) = or_report(load_template(args.template.as_deref())) else {
+        return FAILED;
     };
     let mut loaded = Vec::new();
     let mut failed = false;
     for input in &args.inputs {
-        match load_checked(input, &template) {
-            Ok((l, _)) => loaded.push(l),
-            Err(f) => {
-                report_failure(&f);
-                failed = true;
-            }
+        match or_report(load_checked(input, &template)) {
+            Some((l, _)) => loaded.push(l),
+            None => failed = true,
         }
     }
     if failed {
@@ -262,12 +243,8 @@ pub struct NewArgs {
 
 /// `otchet new`: the next period's file from the last one; never overwrites.
 pub fn new_period(args: &NewArgs) -> i32 {
-    let loaded = match load::load_file(&args.from) {
-        Ok(l) => l,
-        Err(f) => {
-            report_failure(&f);
-            return FAILED;
-        }
+    let Some(loaded) = or_report(load::load_file(&args.from)) else {
+        return FAILED;
     };
     let (y, q) = match loaded.report.period {
         crate::model::Period::Quarter { year, quarter } => crate::new::next_quarter(year, quarter),

@@ -16,6 +16,13 @@ const HELP_TEMPLATE: &str = "\
 
 {all-args}{after-help}";
 
+const SUB_HELP_TEMPLATE: &str = "\
+{about}
+
+Использование: {usage}
+
+{all-args}{after-help}";
+
 #[derive(Parser)]
 #[command(
     name = "otchet",
@@ -55,26 +62,61 @@ enum Shell {
     Elvish,
 }
 
+/// Where and how the documents are written (render, annual).
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Каталог для готовых файлов (по умолчанию текущий; создается при необходимости)
+    #[arg(short = 'o', long = "out", value_name = "КАТАЛОГ", default_value = ".", hide_default_value = true)]
+    outdir: PathBuf,
+    /// Форматы через запятую: docx, pdf (по умолчанию оба)
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "ФОРМАТЫ",
+        default_value = "docx,pdf",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    format: Vec<FormatArg>,
+    /// Файл шаблона вместо встроенной официальной формы
+    #[arg(long, value_name = "ШАБЛОН")]
+    template: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn formats(&self) -> Vec<Format> {
+        self.format
+            .iter()
+            .map(|f| match f {
+                FormatArg::Docx => Format::Docx,
+                FormatArg::Pdf => Format::Pdf,
+            })
+            .collect()
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Сформировать отчет: DOCX и/или PDF
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet render ФАЙЛ [-o КАТАЛОГ] [--format docx,pdf] [--template ШАБЛОН]"
+    )]
     Render {
         /// Файл данных отчета (.toml)
         #[arg(value_name = "ФАЙЛ")]
         input: PathBuf,
-        /// Каталог для готовых файлов (создается при необходимости)
-        #[arg(short = 'o', long = "out", value_name = "КАТАЛОГ", default_value = ".")]
-        outdir: PathBuf,
-        /// Форматы через запятую
-        #[arg(long, value_enum, value_delimiter = ',', value_name = "ФОРМАТЫ", default_value = "docx,pdf")]
-        format: Vec<FormatArg>,
-        /// Файл шаблона вместо встроенной официальной формы
-        #[arg(long, value_name = "ШАБЛОН")]
-        template: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Проверить файл данных и показать предупреждения; ничего не записывает
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet check ФАЙЛ [--template ШАБЛОН]"
+    )]
     Check {
         /// Файл данных отчета (.toml)
         #[arg(value_name = "ФАЙЛ")]
@@ -84,20 +126,17 @@ enum Command {
         template: Option<PathBuf>,
     },
     /// Сформировать годовой отчет из файлов четырех кварталов
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet annual Q1.toml Q2.toml Q3.toml Q4.toml [-o КАТАЛОГ] [--format docx,pdf] [--allow-partial]"
+    )]
     Annual {
         /// Файлы кварталов одного года (.toml), в любом порядке
         #[arg(value_name = "ФАЙЛ", required = true)]
         inputs: Vec<PathBuf>,
-        /// Каталог для готовых файлов (создается при необходимости)
-        #[arg(short = 'o', long = "out", value_name = "КАТАЛОГ", default_value = ".")]
-        outdir: PathBuf,
-        /// Форматы через запятую
-        #[arg(long, value_enum, value_delimiter = ',', value_name = "ФОРМАТЫ", default_value = "docx,pdf")]
-        format: Vec<FormatArg>,
-        /// Файл шаблона вместо встроенной официальной формы
-        #[arg(long, value_name = "ШАБЛОН")]
-        template: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
         /// Разрешить отчет не за все четыре квартала
         #[arg(long)]
         allow_partial: bool,
@@ -106,7 +145,11 @@ enum Command {
         name: Option<String>,
     },
     /// Создать файл следующего квартала из файла прошлого: реестр и департаменты без мероприятий
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet new --from ФАЙЛ [--year ГОД] [--quarter КВАРТАЛ] [-o НОВЫЙ_ФАЙЛ]"
+    )]
     New {
         /// Файл прошлого периода (.toml)
         #[arg(long, value_name = "ФАЙЛ")]
@@ -122,13 +165,17 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = SUB_HELP_TEMPLATE)]
     Schema,
     /// Напечатать сценарий автодополнения для оболочки
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Параметры")]
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet completions bash|zsh|fish|powershell|elvish"
+    )]
     Completions {
-        /// Оболочка
-        #[arg(value_enum, value_name = "ОБОЛОЧКА")]
+        /// Оболочка: bash, zsh, fish, powershell или elvish
+        #[arg(value_enum, value_name = "ОБОЛОЧКА", hide_possible_values = true)]
         shell: Shell,
     },
 }
@@ -163,15 +210,6 @@ fn usage_error(e: &clap::Error) -> String {
     format!("otchet: {what}\nСправка: otchet --help\n")
 }
 
-fn formats(args: Vec<FormatArg>) -> Vec<Format> {
-    args.into_iter()
-        .map(|f| match f {
-            FormatArg::Docx => Format::Docx,
-            FormatArg::Pdf => Format::Pdf,
-        })
-        .collect()
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -185,14 +223,14 @@ fn main() -> ExitCode {
         }
     };
     let status = match cli.command {
-        Command::Render { input, outdir, format, template } => {
-            app::render(&app::RenderArgs { input, outdir, formats: formats(format), template })
+        Command::Render { input, out } => {
+            app::render(&app::RenderArgs { input, formats: out.formats(), outdir: out.outdir, template: out.template })
         }
-        Command::Annual { inputs, outdir, format, template, allow_partial, name } => app::annual(&app::AnnualArgs {
+        Command::Annual { inputs, out, allow_partial, name } => app::annual(&app::AnnualArgs {
             inputs,
-            outdir,
-            formats: formats(format),
-            template,
+            formats: out.formats(),
+            outdir: out.outdir,
+            template: out.template,
             allow_partial,
             name,
         }),

@@ -13,18 +13,8 @@ use crate::load::io_error;
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        let dir = parent(path);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".otchet-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| io_error(&format!("не удалось создать временный файл в каталоге «{}»", dir.display()), &e))?;
-        tmp.write_all(bytes)
-            .and_then(|_| readable(tmp.as_file()))
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
-        staged.push((tmp, path));
         // Dropping `staged` on an early return removes the temporary files.
+        staged.push((stage(path, bytes)?, path));
     }
     for (tmp, path) in staged {
         tmp.persist(path).map_err(|e| io_error(&format!("не удалось сохранить «{}»", path.display()), &e.error))?;
@@ -46,6 +36,14 @@ fn readable(_: &std::fs::File) -> std::io::Result<()> {
 
 /// Writes a new file atomically; an existing file is never replaced.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    stage(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| io_error(&format!("не удалось создать «{}»", path.display()), &e.error))?;
+    Ok(())
+}
+
+/// The complete, flushed contents of `path` in a temporary file beside it.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagnostic> {
     let dir = parent(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".otchet-")
@@ -56,9 +54,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         .and_then(|_| readable(tmp.as_file()))
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
-    tmp.persist_noclobber(path)
-        .map_err(|e| io_error(&format!("не удалось создать «{}»", path.display()), &e.error))?;
-    Ok(())
+    Ok(tmp)
 }
 
 fn parent(path: &Path) -> &Path {
