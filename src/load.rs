@@ -759,7 +759,7 @@ pub fn is_cyrillic(c: char) -> bool {
 
 /// `char::is_alphabetic` with fast paths for ASCII and the Russian alphabet
 /// (the general lookup dominated loading large files).
-fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
         c if c.is_ascii() => false,

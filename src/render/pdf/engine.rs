@@ -5,8 +5,7 @@
 //! Units are points, with y measured downwards from the top of the page.
 
 use crate::layout::{Merge, Row, Table};
-use crate::template::{mm_to_pt, Align, PageNumbers, Template};
-use crate::typo::NBSP;
+use crate::template::{mm_to_pt, mm_to_twips, Align, PageNumbers, Template};
 
 use super::fonts::{self, Metrics};
 
@@ -67,31 +66,69 @@ fn is_break_space(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
-fn is_caps_word(word: &str) -> bool {
-    word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
-}
-
-/// Byte offsets inside `seg` where a word may be hyphenated.
-fn hyphenation_points(seg: &str) -> Vec<usize> {
+/// Byte offsets inside `seg`, a part of the paragraph `para`, where a word
+/// may be hyphenated. As in LibreOffice (libhyphen's compound level), a
+/// word joined to another by a hard hyphen keeps at least
+/// [`COMPOUND_MIN`] letters on that side ("на-учно-техническом").
+fn hyphenation_points(para: &str, seg: &str) -> Vec<usize> {
+    let base = seg.as_ptr() as usize - para.as_ptr() as usize;
     let mut out = Vec::new();
     for (start, word) in crate::load::words(seg) {
-        if word.chars().count() < 5 || is_caps_word(word) {
+        if word.chars().count() < MIN_WORD {
             continue;
         }
-        let lang = if word.chars().any(|c| c.is_ascii_alphabetic()) {
-            hypher::Lang::English
-        } else {
-            hypher::Lang::Russian
-        };
-        let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang, 3, 2).collect();
-        let mut off = start;
-        for s in &syllables[..syllables.len().saturating_sub(1)] {
-            off += s.len();
-            out.push(off);
-        }
+        let (from, to) = (base + start, base + start + word.len());
+        let joined_left = ends_compound_hyphen(&para[..from]);
+        let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(crate::load::is_letter);
+        let min_left = if joined_left { COMPOUND_MIN } else { super::hyphen::MIN_LEFT };
+        let min_right = if joined_right { COMPOUND_MIN } else { super::hyphen::MIN_RIGHT };
+        let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+        out.extend(
+            super::hyphen::points(word)
+                .into_iter()
+                .filter(|&p| {
+                    let i = chars.partition_point(|&c| c < p);
+                    i >= min_left && chars.len() - i >= min_right
+                })
+                .map(|p| start + p),
+        );
     }
     out
 }
+
+/// Where a line may break: Unicode's rules (UAX #14), plus after the spaces
+/// that follow a closing guillemet. UAX #14 keeps `» (` together (its rule
+/// LB15, "QU SP* × OP"); LibreOffice's break iterator, like Unicode 15.1,
+/// does not, and Russian text has `музей» (г. Торжок)` everywhere.
+fn break_opportunities(p: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = unicode_linebreak::linebreaks(p).map(|(pos, _)| pos).collect();
+    let mut prev = None;
+    for (i, c) in p.char_indices() {
+        if prev == Some('»') && c == ' ' {
+            let after = p[i..].trim_start_matches(' ');
+            if !after.is_empty() {
+                out.push(p.len() - after.len());
+            }
+        }
+        if c != ' ' {
+            prev = Some(c);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Does `s` end with a hard hyphen right after a letter?
+fn ends_compound_hyphen(s: &str) -> bool {
+    s.strip_suffix('-').and_then(|b| b.chars().last()).is_some_and(crate::load::is_letter)
+}
+
+/// Letters kept next to a hard hyphen inside a compound word.
+const COMPOUND_MIN: usize = 3;
+
+/// Shorter words are never hyphenated.
+const MIN_WORD: usize = 5;
 
 /// Greedy line breaking with Unicode line-break rules (UAX #14; no-break
 /// spaces hold words together), Russian hyphenation of a word that does
@@ -129,7 +166,7 @@ impl Breaker<'_> {
         let mut cur = String::new();
         let mut cur_w = 0.0f32;
         let mut last = 0;
-        for (pos, _) in unicode_linebreak::linebreaks(p) {
+        for pos in break_opportunities(p) {
             let mut seg = &p[last..pos];
             last = pos;
             while !seg.is_empty() {
@@ -140,10 +177,23 @@ impl Breaker<'_> {
                     break;
                 }
                 // Hyphenate the segment into what is left of the line, when
-                // that is more than the hyphenation zone.
+                // that is more than the hyphenation zone. Without automatic
+                // hyphenation a word longer than a whole line is cut (below)
+                // without a hyphen, as LibreOffice does.
+                // Only the word that crosses the line end is hyphenated
+                // (not an earlier word of a run held by no-break spaces).
                 let avail = width - cur_w - hyphen;
-                let worth = cur.is_empty() || (self.hyphenate && width - cur_w >= HYPHENATION_ZONE);
-                if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &hyphenation_points(trimmed))).flatten() {
+                let worth = self.hyphenate && width - cur_w >= HYPHENATION_ZONE;
+                let crossing = |pts: Vec<usize>| {
+                    let fit = self.fitting_prefix(trimmed, width - cur_w);
+                    let word = crate::load::words(trimmed).filter(|&(start, _)| start < fit).last();
+                    let range = word.map_or(0..0, |(start, w)| start..start + w.len());
+                    pts.into_iter().filter(|pt| range.contains(pt)).collect::<Vec<_>>()
+                };
+                if let Some(off) = worth
+                    .then(|| self.best_prefix(seg, avail, &crossing(hyphenation_points(p, trimmed))))
+                    .flatten()
+                {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
                     self.push(out, &cur);
@@ -158,16 +208,11 @@ impl Breaker<'_> {
                     cur_w = 0.0;
                     continue;
                 }
-                // Alone on a line and still too wide: break at a no-break
-                // space, else anywhere.
-                let nbsp: Vec<usize> = trimmed.match_indices(NBSP).map(|(i, _)| i).collect();
-                if let Some(off) = self.best_prefix(seg, width, &nbsp) {
-                    self.push(out, &seg[..off]);
-                    seg = &seg[off + NBSP.len_utf8()..];
-                    continue;
-                }
-                let chars: Vec<usize> = trimmed.char_indices().map(|(i, _)| i).skip(1).collect();
-                let off = self.best_prefix(seg, width, &chars).or(chars.first().copied()).unwrap_or(seg.len());
+                // Alone on a line and still too wide: cut it where the line
+                // is full (as LibreOffice does; no-break spaces are not
+                // preferred), at least one character a line.
+                let off = self.fitting_prefix(trimmed, width);
+                let off = if off == 0 { trimmed.chars().next().map_or(seg.len(), char::len_utf8) } else { off };
                 self.push(out, &seg[..off]);
                 seg = &seg[off..];
             }
@@ -175,6 +220,19 @@ impl Breaker<'_> {
         if !cur.is_empty() || out.len() == start_len {
             self.push(out, &cur);
         }
+    }
+
+    /// The end of the longest prefix of `s` (whole characters) that fits in
+    /// `avail`; 0 when not even one character fits.
+    fn fitting_prefix(&self, s: &str, avail: f32) -> usize {
+        let mut w = 0.0;
+        for (i, c) in s.char_indices() {
+            w += self.metrics.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0) * self.size;
+            if w > avail + EPS {
+                return i;
+            }
+        }
+        s.len()
     }
 
     /// The longest prefix `seg[..off]`, `off` in `points` (ascending), whose
@@ -226,12 +284,15 @@ struct Geometry {
     pad_r: f32,
     pad_t: f32,
     pad_b: f32,
+    border: f32,
     hyphenate: bool,
 }
 
 impl Geometry {
+    /// A cell's height: its lines, padding and one border width (Word and
+    /// LibreOffice space rows by the border between them).
     fn cell_height(&self, lines: usize, size: f32, m: &Metrics) -> f32 {
-        self.pad_t + lines as f32 * m.line_height * size + self.pad_b
+        self.pad_t + lines as f32 * m.line_height * size + self.pad_b + self.border
     }
 }
 
@@ -308,7 +369,7 @@ impl<'a> Pager<'a> {
             let width = self.g.width;
             for line in title.iter().flat_map(|l| breaker.lines(l, width)) {
                 let x = self.g.left + (width - line.width) / 2.0;
-                let y = self.y + m.ascent * size;
+                let y = self.y + (m.line_gap + m.ascent) * size;
                 self.page().texts.push(TextRun { x, y, text: line.text, bold: true, size });
                 self.y += m.line_height * size;
             }
@@ -386,9 +447,9 @@ impl<'a> Pager<'a> {
             let lh = m.line_height * c.size;
             let block = c.lines.len() as f32 * lh;
             let inner = c.w - g.pad_l - g.pad_r;
-            let mut y = top + g.pad_t;
+            let mut y = top + g.border / 2.0 + g.pad_t;
             if center_vertically {
-                y += ((height - g.pad_t - g.pad_b - block) / 2.0).max(0.0);
+                y += ((height - g.border - g.pad_t - g.pad_b - block) / 2.0).max(0.0);
             }
             for line in &c.lines {
                 if !line.text.is_empty() {
@@ -399,7 +460,8 @@ impl<'a> Pager<'a> {
                     };
                     runs.push(TextRun {
                         x: c.x + g.pad_l + dx,
-                        y: y + m.ascent * c.size,
+                        // The line gap goes above the text, as in Word.
+                        y: y + (m.line_gap + m.ascent) * c.size,
                         text: line.text.clone(),
                         bold: c.bold,
                         size: c.size,
@@ -477,8 +539,11 @@ impl<'a> Pager<'a> {
 
 /// Lays out the whole document.
 pub fn layout(table: &Table, t: &Template) -> Document {
-    let widths: Vec<f32> = t.column_widths_mm().iter().map(|w| mm_to_pt(*w)).collect();
-    let left = mm_to_pt(t.page.margin_left);
+    // The DOCX's own values, rounded to twips as Word and LibreOffice see
+    // them, so that both documents measure lines against the same widths.
+    let twips = |mm: f32| mm_to_twips(mm) as f32 / 20.0;
+    let widths: Vec<f32> = t.column_widths_twips().iter().map(|&w| w as f32 / 20.0).collect();
+    let left = twips(t.page.margin_left);
     let mut col_x = Vec::with_capacity(widths.len());
     let mut x = left;
     for w in &widths {
@@ -490,10 +555,11 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         width: widths.iter().sum(),
         col_x,
         col_w: widths,
-        pad_l: mm_to_pt(t.cell.padding_left),
-        pad_r: mm_to_pt(t.cell.padding_right),
-        pad_t: mm_to_pt(t.cell.padding_top),
-        pad_b: mm_to_pt(t.cell.padding_bottom),
+        pad_l: twips(t.cell.padding_left),
+        pad_r: twips(t.cell.padding_right),
+        pad_t: twips(t.cell.padding_top),
+        pad_b: twips(t.cell.padding_bottom),
+        border: t.cell.border,
         hyphenate: t.cell.hyphenate,
     };
     let font = &t.font;
@@ -563,10 +629,27 @@ pub fn layout(table: &Table, t: &Template) -> Document {
             }
             row.group_end = row.merge != Merge::Single && !next_continues;
         }
-        // A department row is kept with the first line of the next row.
+        // A department row is kept with the whole next row (the DOCX marks
+        // it keep-with-next and rows cannot split), or with its first line
+        // when that row is taller than a page anyway.
         let keep_with = match (row.kind, rows.peek()) {
             (Kind::Department, Some((_, next))) => {
-                next.cells.iter().map(|c| pager.g.cell_height(c.lines.len().min(1), c.size, metrics(c.bold))).fold(0.0, f32::max)
+                let merged = next.merge != Merge::Single;
+                let whole = next
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| !(merged && i == 1))
+                    .map(|(_, c)| c.height(&pager.g))
+                    .fold(0.0, f32::max);
+                if whole <= pager.bottom - pager.body_top {
+                    whole
+                } else {
+                    next.cells
+                        .iter()
+                        .map(|c| pager.g.cell_height(c.lines.len().min(1), c.size, metrics(c.bold)))
+                        .fold(0.0, f32::max)
+                }
             }
             _ => 0.0,
         };
@@ -588,7 +671,7 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         if show {
             let text = (i + 1).to_string();
             let w = m.width(&text) * size;
-            page.texts.push(TextRun { x: center - w / 2.0, y: top + m.ascent * size, text, bold: false, size });
+            page.texts.push(TextRun { x: center - w / 2.0, y: top + (m.line_gap + m.ascent) * size, text, bold: false, size });
         }
     }
     pager.doc
@@ -623,11 +706,12 @@ mod tests {
     #[test]
     fn no_break_space_keeps_words_together() {
         let b = breaker(12.0);
-        // Room for "слово в" but not for "слово в области".
-        let w = b.w("слово в") + 2.0;
+        // Room for "в области" but not for "слово в области" ("области" has
+        // no break point in the dictionary).
+        let w = b.w("в\u{a0}области") + 1.0;
         let lines = b.lines("слово в\u{a0}области", w);
         assert_eq!(texts(&lines)[0], "слово");
-        assert!(lines[1].text.starts_with("в\u{a0}"));
+        assert!(lines[1].text.starts_with("в\u{a0}"), "{lines:?}");
     }
 
     #[test]
@@ -655,15 +739,51 @@ mod tests {
         let w = b.w("Обмен информа-") + 1.0;
         let lines = b.lines("Обмен информацией", w);
         assert_eq!(texts(&lines), ["Обмен", "информацией"]);
-        // A word longer than the line is still hyphenated.
-        let w = b.w("Межрегиональ-") + 1.0;
+        // A word longer than the line is cut where the line is full, with
+        // no hyphen (as LibreOffice prints it).
+        let w = b.w("Межрегиональ") + 1.0;
         let lines = b.lines("Межрегиональный", w);
-        assert!(lines[0].text.ends_with('-'), "{lines:?}");
+        assert_eq!(texts(&lines), ["Межрегиональ", "ный"]);
+    }
+
+    #[test]
+    fn compound_words_keep_three_letters_by_the_hyphen() {
+        // libhyphen's compound level: "науч-но-" would leave two letters
+        // before the hard hyphen, so LibreOffice breaks "на-учно-".
+        let b = breaker(12.0);
+        let w = b.w("экономическом, науч-") + 0.5;
+        let lines = b.lines("экономическом, научно-техническом", w);
+        assert_eq!(texts(&lines)[0], "экономическом, на-", "{lines:?}");
+        let w = b.w("истори-") + 0.5;
+        let lines = b.lines("историко-этнографический", w);
+        assert_eq!(texts(&lines)[0], "исто-", "{lines:?}");
+    }
+
+    #[test]
+    fn a_line_may_break_after_a_closing_guillemet() {
+        // UAX #14 (LB15) would glue "музей» (г." together.
+        let b = Breaker { hyphenate: false, ..breaker(12.0) };
+        let w = b.w("ческий музей»") + 1.0;
+        let lines = b.lines("ческий музей» (г.\u{a0}Торжок)", w);
+        assert_eq!(texts(&lines)[0], "ческий музей»", "{lines:?}");
+    }
+
+    #[test]
+    fn only_the_word_crossing_the_line_end_is_hyphenated() {
+        // "«Музей Ю.А. Гагарина»" is held together by no-break spaces; the
+        // first word is not hyphenated to make room, the last one would be.
+        let b = breaker(12.0);
+        let text = "«Музей\u{a0}Ю.А.\u{a0}Гагарина»";
+        let w = b.w("«Музей\u{a0}Ю.А.\u{a0}Гага") + 0.5;
+        let lines = b.lines(text, w);
+        assert_eq!(texts(&lines)[0], "«Музей\u{a0}Ю.А.\u{a0}Гага", "{lines:?}");
+        assert!(!texts(&lines)[0].ends_with('-'));
     }
 
     #[test]
     fn very_long_words_hyphenate_without_panicking() {
-        // Found by fuzzing: hypher without `alloc` panics past 45 bytes.
+        // Found by fuzzing (with the earlier hyphenator): words past 45
+        // bytes panicked.
         let word = "превысокомногорассмотрительствующий".repeat(3);
         let lines = breaker(12.0).lines(&word, 80.0);
         assert!(lines.len() > 3);
@@ -764,21 +884,26 @@ mod tests {
 
     #[test]
     fn department_row_is_never_alone_at_a_page_bottom() {
+        // The next row is several lines tall: the department row must go
+        // with all of it (rows do not split), not only with its first line.
         let filler: String = "текст ".repeat(60);
+        let mut moved = 0;
         for n in 1..12 {
             let mut deps = vec![Department {
                 name: text("Первый департамент"),
                 events: (0..n).map(|i| event("b", &format!("М{i}"), &filler)).collect(),
             }];
-            deps.push(Department { name: text("Второй департамент"), events: vec![event("b", "Последнее", "итог")] });
+            deps.push(Department { name: text("Второй департамент"), events: vec![event("b", "Последнее", &filler)] });
             let doc = render(&report(deps));
-            for p in &doc.pages {
-                let last = p.texts.iter().filter(|t| t.text != "Последнее").max_by(|a, b| a.y.total_cmp(&b.y));
-                if let Some(t) = last {
-                    assert_ne!(t.text, "Второй департамент", "department row left alone (n = {n})");
-                }
-            }
+            let page = doc.pages.iter().position(|p| p.texts.iter().any(|t| t.text == "Второй департамент")).unwrap();
+            let texts = &doc.pages[page].texts;
+            let dep_y = texts.iter().find(|t| t.text == "Второй департамент").unwrap().y;
+            let next_row: Vec<_> = texts.iter().filter(|t| t.y > dep_y && t.text.starts_with("текст")).collect();
+            assert!(!next_row.is_empty(), "department row left alone (n = {n})");
+            assert!(doc.pages[page + 1..].iter().all(|p| p.texts.iter().all(|t| !t.text.starts_with("текст"))), "n = {n}");
+            moved += usize::from(page > 0 && doc.pages[page - 1].texts.iter().all(|t| t.text != "Последнее"));
         }
+        assert!(moved > 0);
     }
 
     #[test]

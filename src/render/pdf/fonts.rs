@@ -18,8 +18,10 @@ pub struct Metrics {
     /// Advance per char (em); NaN where the font has no glyph.
     flat: Vec<f32>,
     other: HashMap<char, f32>,
-    /// Distance from the top of a line to the baseline (em).
+    /// Distance from the top of the glyphs to the baseline (em).
     pub ascent: f32,
+    /// Line gap (em), put above a line's glyphs.
+    pub line_gap: f32,
     /// Single line spacing as Word computes it (em).
     pub line_height: f32,
 }
@@ -50,7 +52,7 @@ impl Metrics {
         // Word and LibreOffice space single lines by the horizontal header:
         // ascender + descender + line gap (1.15 em for Times New Roman).
         let (asc, desc, gap) = (face.ascender() as f32, face.descender().unsigned_abs() as f32, face.line_gap() as f32);
-        Metrics { flat, other, ascent: asc / upem, line_height: (asc + desc + gap) / upem }
+        Metrics { flat, other, ascent: asc / upem, line_gap: gap / upem, line_height: (asc + desc + gap) / upem }
     }
 
     /// Advance of `c` in em, or None when the font has no glyph for it.

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod fonts;
+pub mod hyphen;
 
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;

@@ -1,0 +1,194 @@
+//! Russian hyphenation exactly as LibreOffice does it, so that our PDF
+//! breaks words where LibreOffice's print of our DOCX does.
+//!
+//! LibreOffice hyphenates with libhyphen and `hyph_ru_RU.dic` (the hyphen-ru
+//! package: ruhyphal by A. I. Lebedev, LPPL), kept verbatim in
+//! `hyphenation/`. libhyphen is not plain Liang: its pattern automaton
+//! applies only the pattern of the state it reaches (the longest suffix of
+//! the text read so far that begins some pattern), not the shorter patterns
+//! ending at the same letter. Dictionaries are meant to be preprocessed to
+//! union those in; this one is not, so LibreOffice finds fewer breaks than
+//! the patterns allow ("прове-де-ния", not "про-ве-де-ния"). No hyphenation
+//! crate reproduces that, so the matcher below does (verified against
+//! libhyphen itself on every word of the reference report).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
+
+/// The pattern file, verbatim (KOI8-R, libhyphen format).
+pub const PATTERNS_KOI8R: &[u8] = include_bytes!("../../../hyphenation/hyph_ru_RU.dic");
+
+/// Minimum letters before and after a break (LibreOffice's defaults, which
+/// the dictionary does not raise).
+pub const MIN_LEFT: usize = 2;
+pub const MIN_RIGHT: usize = 2;
+
+/// KOI8-R bytes 0xC0..=0xFF: the Russian alphabet in KOI8 order.
+const KOI8R_HIGH: &str = "юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ";
+
+fn koi8r(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x00..=0x7F => b as char,
+            0xA3 => 'ё',
+            0xB3 => 'Ё',
+            0xC0..=0xFF => KOI8R_HIGH.chars().nth(usize::from(b - 0xC0)).unwrap_or('\u{FFFD}'),
+            _ => '\u{FFFD}',
+        })
+        .collect()
+}
+
+/// The loaded dictionary: pattern letters -> digit values (one more than
+/// letters), and every prefix of every pattern (the automaton's states).
+pub struct Dictionary {
+    patterns: HashMap<String, Vec<u8>>,
+    states: HashSet<String>,
+}
+
+impl Dictionary {
+    /// Parses libhyphen's format: the first line names the charset, `%`
+    /// starts a comment, a line's first field is a pattern.
+    fn parse(text: &str) -> Dictionary {
+        let mut patterns = HashMap::new();
+        let mut states = HashSet::new();
+        states.insert(String::new());
+        for line in text.lines().skip(1) {
+            let Some(field) = line.split_whitespace().next() else { continue };
+            if field.starts_with('%') {
+                continue;
+            }
+            let mut letters = String::new();
+            let mut values = vec![0u8];
+            for c in field.chars() {
+                match c.to_digit(10) {
+                    Some(d) => *values.last_mut().expect("never empty") = d as u8,
+                    None => {
+                        letters.push(c);
+                        values.push(0);
+                    }
+                }
+            }
+            for (i, _) in letters.char_indices() {
+                states.insert(letters[..i].to_string());
+            }
+            states.insert(letters.clone());
+            // A repeated pattern replaces the earlier one, as in libhyphen.
+            patterns.insert(letters, values);
+        }
+        Dictionary { patterns, states }
+    }
+
+    /// Break values between the characters of `.word.` (libhyphen's
+    /// automaton: only the reached state's own pattern counts).
+    fn values(&self, word: &[char]) -> Vec<u8> {
+        let mut text: Vec<char> = Vec::with_capacity(word.len() + 2);
+        text.push('.');
+        text.extend(word.iter().map(|&c| if c.is_ascii_digit() { '.' } else { c }));
+        text.push('.');
+        let mut values = vec![0u8; text.len() + 1];
+        let mut key = String::new();
+        for end in 1..=text.len() {
+            // The longest suffix of text[..end] that is a state.
+            let Some(start) = (0..end).find(|&s| {
+                key.clear();
+                key.extend(&text[s..end]);
+                self.states.contains(&key)
+            }) else {
+                continue;
+            };
+            key.clear();
+            key.extend(&text[start..end]);
+            if let Some(p) = self.patterns.get(&key) {
+                for (k, &v) in p.iter().enumerate() {
+                    let slot = &mut values[start + k];
+                    *slot = (*slot).max(v);
+                }
+            }
+        }
+        values
+    }
+
+    /// Char indices `i` (0 < i < len) where `word` may break before its
+    /// i-th letter.
+    pub fn breaks(&self, word: &str) -> Vec<usize> {
+        let lower: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+        if lower.len() != word.chars().count() || lower.len() < MIN_LEFT + MIN_RIGHT {
+            return Vec::new();
+        }
+        let values = self.values(&lower);
+        // values[i + 1] is the value before text[i + 1] = word[i].
+        (MIN_LEFT..=lower.len() - MIN_RIGHT).filter(|&i| values[i + 1] % 2 == 1).collect()
+    }
+}
+
+/// The bundled dictionary.
+pub fn dictionary() -> &'static Dictionary {
+    static D: OnceLock<Dictionary> = OnceLock::new();
+    D.get_or_init(|| Dictionary::parse(&koi8r(PATTERNS_KOI8R)))
+}
+
+/// Byte offsets inside `word` (a run of letters) where it may be broken
+/// with a hyphen. Results are cached: reports repeat their words.
+pub fn points(word: &str) -> Vec<usize> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Vec<usize>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(word).cloned()) {
+        return hit;
+    }
+    let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+    let out: Vec<usize> = dictionary().breaks(word).into_iter().map(|i| chars[i]).collect();
+    if let Ok(mut c) = cache.lock() {
+        if c.len() < 100_000 {
+            c.insert(word.to_string(), out.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(word: &str) -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        for p in points(word) {
+            out.push_str(&word[last..p]);
+            out.push('-');
+            last = p;
+        }
+        out.push_str(&word[last..]);
+        out
+    }
+
+    #[test]
+    fn the_file_decodes() {
+        let d = dictionary();
+        assert!(d.patterns.len() > 4_300, "{}", d.patterns.len());
+        assert_eq!(d.patterns.get(".абр").map(Vec::as_slice), Some(&[0, 0, 0, 1, 0][..]));
+        assert!(d.patterns.keys().all(|k| !k.contains('\u{FFFD}')));
+    }
+
+    #[test]
+    fn breaks_as_libhyphen_does() {
+        // libhyphen 2.8.8 with this file (via its C API) gives these.
+        assert_eq!(split("проведения"), "прове-де-ния");
+        assert_eq!(split("Департамента"), "Департамен-та");
+        assert_eq!(split("периода"), "пе-ри-ода");
+        assert_eq!(split("информационно"), "информа-ци-он-но");
+        assert_eq!(split("Трехстороннее"), "Трех-сто-рон-нее");
+        assert_eq!(split("заповедника"), "за-повед-ни-ка");
+        assert_eq!(split("провод"), "про-вод");
+        assert_eq!(split("ОГБОУ"), "ОГ-БОУ");
+    }
+
+    #[test]
+    fn short_foreign_and_long_words() {
+        assert!(points("мир").is_empty());
+        assert!(points("Agreement").is_empty());
+        let long = "а".repeat(200) + &"б".repeat(200);
+        assert!(points(&long).iter().all(|&p| long.is_char_boundary(p)));
+        assert_eq!(split("ёлочка"), "ёлоч-ка");
+    }
+}
