@@ -11,7 +11,8 @@ fn main() {
     let text = otchet::synth::report(n);
     let template = Template::official();
     let t = Instant::now();
-    let loaded = otchet::load::load_bytes("synth.toml", text.as_bytes()).unwrap_or_else(|_| panic!("invalid synthetic report"));
+    let loaded =
+        otchet::load::load_bytes("synth.toml", text.as_bytes()).unwrap_or_else(|_| panic!("invalid synthetic report"));
     let t_load = t.elapsed();
     let t = Instant::now();
     let table = otchet::layout::build(&loaded.report, &template);

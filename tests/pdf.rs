@@ -74,3 +74,32 @@ fn cyrillic_yo_survives() {
         assert!(all.contains(w), "{w}");
     }
 }
+
+#[test]
+fn metadata_names_the_report_with_a_fixed_date() {
+    let l = common::reference();
+    let bytes = common::pdf(&l);
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|id| doc.get_dictionary(id)).unwrap();
+    let text = |key: &[u8]| {
+        let raw = info.get(key).unwrap().as_str().unwrap();
+        match raw.strip_prefix(&[0xFE, 0xFF][..]) {
+            Some(utf16) => String::from_utf16(&utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>())
+                .unwrap(),
+            None => String::from_utf8(raw.to_vec()).unwrap(),
+        }
+    };
+    assert_eq!(text(b"Title"), "Отчет о реализации соглашений в сфере межрегионального сотрудничества за IV квартал 2020 года");
+    assert!(text(b"Subject").contains("IV квартал 2020"), "{}", text(b"Subject"));
+    assert_eq!(text(b"Creator"), "otchet");
+    assert_eq!(text(b"Author"), "otchet");
+    assert!(text(b"Producer").starts_with("otchet "));
+    // The last day of the quarter, unless SOURCE_DATE_EPOCH says otherwise.
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+        assert_eq!(text(b"CreationDate"), "D:20201231000000+00'00'");
+    }
+    assert_eq!(text(b"ModDate"), text(b"CreationDate"));
+    let ids = doc.trailer.get(b"ID").unwrap().as_array().unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0].as_str().unwrap().len(), 16);
+}

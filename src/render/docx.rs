@@ -7,8 +7,8 @@ use std::io::{Cursor, Write};
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, Footer, Header, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin,
-    PageOrientationType, Paragraph, Run, RunFonts, Table, TableBorder, TableBorderPosition, TableBorders,
-    TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    PageOrientationType, Paragraph, Run, RunFonts, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
+    TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
@@ -26,27 +26,125 @@ pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, String> {
     if t.cell.hyphenate {
         xml.settings = amend_settings(&xml.settings).map_err(|e| e.to_string())?;
     }
-    xml.doc_props.core = core_xml(&table.meta.title, &table.meta.subject, &when, &t.font.language)
-        .map_err(|e| e.to_string())?;
-    pack(&xml).map_err(|e| e.to_string())
+    xml.doc_props.core =
+        core_xml(&table.meta.title, &table.meta.subject, &when, &t.font.language).map_err(|e| e.to_string())?;
+    // The body rows go right after the header row, before `</w:tbl>`.
+    let at = find(&xml.document, b"</w:tbl>").ok_or("docx-rs wrote no table")?;
+    pack(&xml, at, |w| write_rows(w, table, t)).map_err(|e| e.to_string())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Writes the body rows (department rows and event rows) as WordprocessingML,
+/// in the form docx-rs gives the header row: fixed cell widths, rows that
+/// cannot split, department rows kept with the next row, the agreement
+/// column merged vertically within a merge group.
+fn write_rows(out: &mut impl Write, table: &layout::Table, t: &Template) -> std::io::Result<()> {
+    let widths = t.column_widths_twips();
+    let total: u32 = widths.iter().sum();
+    let bold_dep = t.font.department_bold;
+    let aligns: Vec<&str> = t.column.iter().map(|c| jc(c.align)).collect();
+    let mut x = String::with_capacity(16 * 1024);
+    for row in &table.rows {
+        x.clear();
+        x.push_str("<w:tr><w:trPr><w:cantSplit /></w:trPr>");
+        match row {
+            Row::Department(c) => {
+                cell_start(&mut x, total);
+                x.push_str("<w:gridSpan w:val=\"");
+                x.push_str(&widths.len().to_string());
+                x.push_str("\" /></w:tcPr>");
+                paragraphs_xml(&mut x, &c.text, "center", bold_dep, true);
+                x.push_str("</w:tc>");
+            }
+            Row::Event(ev) => {
+                for (i, c) in ev.cells.iter().enumerate() {
+                    cell_start(&mut x, widths[i]);
+                    if i == layout::AGREEMENT_COL {
+                        match ev.merge {
+                            Merge::Single => {}
+                            Merge::Start { .. } => x.push_str("<w:vMerge w:val=\"restart\" />"),
+                            Merge::Continue => {
+                                x.push_str("<w:vMerge w:val=\"continue\" /></w:tcPr><w:p><w:pPr><w:rPr /></w:pPr></w:p></w:tc>");
+                                continue;
+                            }
+                        }
+                    }
+                    x.push_str("</w:tcPr>");
+                    paragraphs_xml(&mut x, &c.text, aligns[i], false, false);
+                    x.push_str("</w:tc>");
+                }
+            }
+        }
+        x.push_str("</w:tr>");
+        out.write_all(x.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn jc(a: Align) -> &'static str {
+    match a {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+        Align::Justify => "both",
+    }
+}
+
+fn cell_start(x: &mut String, width: u32) {
+    x.push_str("<w:tc><w:tcPr><w:tcW w:w=\"");
+    x.push_str(&width.to_string());
+    x.push_str("\" w:type=\"dxa\" />");
+}
+
+/// One paragraph per line of `text`, at the document's default size.
+fn paragraphs_xml(x: &mut String, text: &str, jc: &str, bold: bool, keep_next: bool) {
+    for p in text.split('\n') {
+        x.push_str("<w:p><w:pPr><w:rPr /><w:jc w:val=\"");
+        x.push_str(jc);
+        x.push_str("\" />");
+        if keep_next {
+            x.push_str("<w:keepNext />");
+        }
+        x.push_str("</w:pPr><w:r>");
+        x.push_str(if bold { "<w:rPr><w:b /><w:bCs /></w:rPr>" } else { "<w:rPr />" });
+        x.push_str("<w:t xml:space=\"preserve\">");
+        escape_into(x, p);
+        x.push_str("</w:t></w:r></w:p>");
+    }
+}
+
+/// XML-escapes text as docx-rs does.
+fn escape_into(x: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => x.push_str("&amp;"),
+            '<' => x.push_str("&lt;"),
+            '>' => x.push_str("&gt;"),
+            '"' => x.push_str("&quot;"),
+            '\'' => x.push_str("&apos;"),
+            '\r' => {}
+            _ => x.push(c),
+        }
+    }
 }
 
 fn size(pt: f32) -> usize {
     (pt * 2.0).round() as usize
 }
 
-fn alignment(a: Align) -> AlignmentType {
-    match a {
-        Align::Left => AlignmentType::Left,
-        Align::Center => AlignmentType::Center,
-        Align::Right => AlignmentType::Right,
-        Align::Justify => AlignmentType::Both,
-    }
-}
-
 /// Paragraphs of a cell text; `\n` starts a new paragraph. The size is
 /// written on runs only where it differs from the document default.
-fn paragraphs(text: &str, align: AlignmentType, bold: bool, pt: f32, default_pt: f32, keep_next: bool) -> Vec<Paragraph> {
+fn paragraphs(
+    text: &str,
+    align: AlignmentType,
+    bold: bool,
+    pt: f32,
+    default_pt: f32,
+    keep_next: bool,
+) -> Vec<Paragraph> {
     text.split('\n')
         .map(|p| {
             let mut run = Run::new().add_text(p);
@@ -68,9 +166,7 @@ fn paragraphs(text: &str, align: AlignmentType, bold: bool, pt: f32, default_pt:
 }
 
 fn cell(width: u32, paras: Vec<Paragraph>) -> TableCell {
-    paras
-        .into_iter()
-        .fold(TableCell::new().width(width as usize, WidthType::Dxa), |c, p| c.add_paragraph(p))
+    paras.into_iter().fold(TableCell::new().width(width as usize, WidthType::Dxa), |c, p| c.add_paragraph(p))
 }
 
 fn build(table: &layout::Table, t: &Template) -> Docx {
@@ -124,43 +220,10 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
                 .vertical_align(VAlignType::Center)
         })
         .collect();
-    let mut rows = vec![TableRow::new(header_cells).cant_split()];
-
-    let aligns: Vec<AlignmentType> = t.column.iter().map(|c| alignment(c.align)).collect();
-    for row in &table.rows {
-        match row {
-            Row::Department(c) => {
-                let dep = cell(
-                    total,
-                    paragraphs(&c.text, AlignmentType::Center, font.department_bold, body, body, true),
-                )
-                .grid_span(widths.len());
-                rows.push(TableRow::new(vec![dep]).cant_split());
-            }
-            Row::Event(ev) => {
-                let cells = ev
-                    .cells
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let w = widths[i];
-                        if i == layout::AGREEMENT_COL {
-                            match ev.merge {
-                                Merge::Single => cell(w, paragraphs(&c.text, aligns[i], false, body, body, false)),
-                                Merge::Start { .. } => cell(w, paragraphs(&c.text, aligns[i], false, body, body, false))
-                                    .vertical_merge(VMergeType::Restart),
-                                Merge::Continue => cell(w, vec![Paragraph::new()])
-                                    .vertical_merge(VMergeType::Continue),
-                            }
-                        } else {
-                            cell(w, paragraphs(&c.text, aligns[i], false, body, body, false))
-                        }
-                    })
-                    .collect();
-                rows.push(TableRow::new(cells).cant_split());
-            }
-        }
-    }
+    // Only the header row: the body rows are streamed into the package by
+    // [`write_rows`] (docx-rs holds a whole document in memory several
+    // times over; at 10,000 events that was 400 MB).
+    let rows = vec![TableRow::new(header_cells).cant_split()];
 
     let pad_l = mm_to_twips(t.cell.padding_left) as usize;
     let pad_r = mm_to_twips(t.cell.padding_right) as usize;
@@ -195,18 +258,15 @@ fn build(table: &layout::Table, t: &Template) -> Docx {
 
     // Page numbers: centred in the header.
     if t.page.page_numbers != PageNumbers::None {
-        let number = Paragraph::new()
-            .align(AlignmentType::Center)
-            .size(size(font.page_number_size))
-            .add_run(
-                Run::new()
-                    .size(size(font.page_number_size))
-                    .add_field_char(docx_rs::FieldCharType::Begin, false)
-                    .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
-                    .add_field_char(docx_rs::FieldCharType::Separate, false)
-                    .add_text("2")
-                    .add_field_char(docx_rs::FieldCharType::End, false),
-            );
+        let number = Paragraph::new().align(AlignmentType::Center).size(size(font.page_number_size)).add_run(
+            Run::new()
+                .size(size(font.page_number_size))
+                .add_field_char(docx_rs::FieldCharType::Begin, false)
+                .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+                .add_field_char(docx_rs::FieldCharType::Separate, false)
+                .add_text("2")
+                .add_field_char(docx_rs::FieldCharType::End, false),
+        );
         docx = docx.header(Header::new().add_paragraph(number));
         if t.page.page_numbers == PageNumbers::FromSecond {
             docx = docx.first_header(Header::new().add_paragraph(Paragraph::new())).title_pg();
@@ -233,7 +293,10 @@ enum Flow {
 /// Streams `xml` through `edit`, which sees each event before it is written
 /// (and may write extra events before it). Once `edit` is done, the rest of
 /// the part is copied without parsing it.
-fn transform(xml: &[u8], mut edit: impl FnMut(&Event<'_>, &mut Writer<Cursor<Vec<u8>>>) -> XmlResult<Flow>) -> XmlResult<Vec<u8>> {
+fn transform(
+    xml: &[u8],
+    mut edit: impl FnMut(&Event<'_>, &mut Writer<Cursor<Vec<u8>>>) -> XmlResult<Flow>,
+) -> XmlResult<Vec<u8>> {
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Cursor::new(Vec::with_capacity(xml.len() + 256)));
     let mut buf = Vec::new();
@@ -344,7 +407,11 @@ fn core_xml(title: &str, subject: &str, when: &str, lang: &str) -> XmlResult<Vec
 
 /// Packs the parts with Deflate and a fixed timestamp (1980-01-01, the ZIP
 /// epoch), in a fixed order.
-fn pack(xml: &docx_rs::XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
+fn pack(
+    xml: &docx_rs::XMLDocx,
+    body_at: usize,
+    body: impl FnOnce(&mut zip::ZipWriter<Cursor<Vec<u8>>>) -> std::io::Result<()>,
+) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default()
@@ -368,7 +435,8 @@ fn pack(xml: &docx_rs::XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
         ("word/footnotes.xml".into(), &xml.footnotes),
     ];
     // As docx-rs itself packs them: each header/footer with its rels.
-    for (kind, items, rels) in [("header", &xml.headers, &xml.header_rels), ("footer", &xml.footers, &xml.footer_rels)] {
+    for (kind, items, rels) in [("header", &xml.headers, &xml.header_rels), ("footer", &xml.footers, &xml.footer_rels)]
+    {
         for (i, part) in items.iter().enumerate() {
             parts.push((format!("word/{kind}{}.xml", i + 1), part));
             if let Some(r) = rels.get(i) {
@@ -376,9 +444,17 @@ fn pack(xml: &docx_rs::XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
             }
         }
     }
+    let mut body = Some(body);
     for (name, bytes) in parts {
-        zip.start_file(name, opts)?;
-        zip.write_all(bytes)?;
+        zip.start_file(name.as_str(), opts)?;
+        match body.take_if(|_| name == "word/document.xml") {
+            Some(rows) => {
+                zip.write_all(&bytes[..body_at])?;
+                rows(&mut zip)?;
+                zip.write_all(&bytes[body_at..])?;
+            }
+            None => zip.write_all(bytes)?,
+        }
     }
     Ok(zip.finish()?.into_inner())
 }

@@ -79,7 +79,8 @@ fn hyphenation_points(para: &str, seg: &str) -> Vec<usize> {
         }
         let (from, to) = (base + start, base + start + word.len());
         let joined_left = ends_compound_hyphen(&para[..from]);
-        let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(crate::load::is_letter);
+        let joined_right =
+            para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(crate::load::is_letter);
         let min_left = if joined_left { COMPOUND_MIN } else { super::hyphen::MIN_LEFT };
         let min_right = if joined_right { COMPOUND_MIN } else { super::hyphen::MIN_RIGHT };
         let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
@@ -190,9 +191,8 @@ impl Breaker<'_> {
                     let range = word.map_or(0..0, |(start, w)| start..start + w.len());
                     pts.into_iter().filter(|pt| range.contains(pt)).collect::<Vec<_>>()
                 };
-                if let Some(off) = worth
-                    .then(|| self.best_prefix(seg, avail, &crossing(hyphenation_points(p, trimmed))))
-                    .flatten()
+                if let Some(off) =
+                    worth.then(|| self.best_prefix(seg, avail, &crossing(hyphenation_points(p, trimmed)))).flatten()
                 {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
@@ -537,6 +537,22 @@ impl<'a> Pager<'a> {
     }
 }
 
+/// `items.iter().map(f).collect()`, in contiguous chunks on all cores for
+/// long inputs; the result is the same as the sequential map.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = items.len().div_ceil(threads).max(256);
+    if items.len() <= chunk {
+        return items.iter().map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<U>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("layout worker panicked")).collect()
+    })
+}
+
 /// Lays out the whole document.
 pub fn layout(table: &Table, t: &Template) -> Document {
     // The DOCX's own values, rounded to twips as Word and LibreOffice see
@@ -569,30 +585,28 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         .enumerate()
         .map(|(i, text)| make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size))
         .collect();
-    let header = RowBox { kind: Kind::Header, number: None, cells: header_cells, merge: Merge::Single, group_end: false };
+    let header =
+        RowBox { kind: Kind::Header, number: None, cells: header_cells, merge: Merge::Single, group_end: false };
 
-    let rows: Vec<RowBox> = table
-        .rows
-        .iter()
-        .map(|row| match row {
-            Row::Department(c) => RowBox {
-                kind: Kind::Department,
-                number: None,
-                cells: vec![make_cell(&c.text, g.left, g.width, &g, Align::Center, font.department_bold, font.body_size)],
-                merge: Merge::Single,
-                group_end: false,
-            },
-            Row::Event(ev) => {
-                let cells = ev
-                    .cells
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], &g, t.column[i].align, false, font.body_size))
-                    .collect();
-                RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
-            }
-        })
-        .collect();
+    // Line breaking of every cell, on all cores (rows are independent).
+    let rows: Vec<RowBox> = par_map(&table.rows, |row| match row {
+        Row::Department(c) => RowBox {
+            kind: Kind::Department,
+            number: None,
+            cells: vec![make_cell(&c.text, g.left, g.width, &g, Align::Center, font.department_bold, font.body_size)],
+            merge: Merge::Single,
+            group_end: false,
+        },
+        Row::Event(ev) => {
+            let cells = ev
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], &g, t.column[i].align, false, font.body_size))
+                .collect();
+            RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
+        }
+    });
 
     let mut pager = Pager {
         t,
@@ -671,7 +685,13 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         if show {
             let text = (i + 1).to_string();
             let w = m.width(&text) * size;
-            page.texts.push(TextRun { x: center - w / 2.0, y: top + (m.line_gap + m.ascent) * size, text, bold: false, size });
+            page.texts.push(TextRun {
+                x: center - w / 2.0,
+                y: top + (m.line_gap + m.ascent) * size,
+                text,
+                bold: false,
+                size,
+            });
         }
     }
     pager.doc
@@ -832,7 +852,9 @@ mod tests {
             region: None,
             title: None,
             agreements: vec![
-                Agreement { key: "a".into(), title: text("Соглашение А о сотрудничестве"), key_span: 0..0 },
+                Agreement {
+                    key: "a".into(), title: text("Соглашение А о сотрудничестве"), key_span: 0..0
+                },
                 Agreement { key: "b".into(), title: text("Соглашение Б"), key_span: 0..0 },
             ],
             departments,
@@ -893,14 +915,19 @@ mod tests {
                 name: text("Первый департамент"),
                 events: (0..n).map(|i| event("b", &format!("М{i}"), &filler)).collect(),
             }];
-            deps.push(Department { name: text("Второй департамент"), events: vec![event("b", "Последнее", &filler)] });
+            deps.push(Department {
+                name: text("Второй департамент"), events: vec![event("b", "Последнее", &filler)]
+            });
             let doc = render(&report(deps));
             let page = doc.pages.iter().position(|p| p.texts.iter().any(|t| t.text == "Второй департамент")).unwrap();
             let texts = &doc.pages[page].texts;
             let dep_y = texts.iter().find(|t| t.text == "Второй департамент").unwrap().y;
             let next_row: Vec<_> = texts.iter().filter(|t| t.y > dep_y && t.text.starts_with("текст")).collect();
             assert!(!next_row.is_empty(), "department row left alone (n = {n})");
-            assert!(doc.pages[page + 1..].iter().all(|p| p.texts.iter().all(|t| !t.text.starts_with("текст"))), "n = {n}");
+            assert!(
+                doc.pages[page + 1..].iter().all(|p| p.texts.iter().all(|t| !t.text.starts_with("текст"))),
+                "n = {n}"
+            );
             moved += usize::from(page > 0 && doc.pages[page - 1].texts.iter().all(|t| t.text != "Последнее"));
         }
         assert!(moved > 0);

@@ -18,6 +18,18 @@ pub struct Metrics {
     /// Advance per char (em); NaN where the font has no glyph.
     flat: Vec<f32>,
     other: HashMap<char, f32>,
+    /// Glyph id per char (0: none), flat below FLAT and a map above.
+    glyph_flat: Vec<u16>,
+    glyph_other: HashMap<char, u16>,
+    /// Advance per glyph id, font units (for the PDF width arrays).
+    pub glyph_advance: Vec<u16>,
+    pub units_per_em: u16,
+    /// xMin, yMin, xMax, yMax, font units.
+    pub bbox: [i16; 4],
+    /// hhea ascender and descender, OS/2 cap height, font units.
+    pub ascender: i16,
+    pub descender: i16,
+    pub cap_height: i16,
     /// Distance from the top of the glyphs to the baseline (em).
     pub ascent: f32,
     /// Line gap (em), put above a line's glyphs.
@@ -37,22 +49,43 @@ impl Metrics {
             }
         };
         let flat = (0..FLAT as u32).map(|u| char::from_u32(u).map_or(f32::NAN, advance)).collect();
+        let glyph = |c: char| face.glyph_index(c).map_or(0, |g| g.0);
+        let glyph_flat = (0..FLAT as u32).map(|u| char::from_u32(u).map_or(0, glyph)).collect();
         let mut other = HashMap::new();
+        let mut glyph_other = HashMap::new();
         if let Some(cmap) = face.tables().cmap {
             for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
                 sub.codepoints(|u| {
                     if u as usize >= FLAT {
                         if let Some(c) = char::from_u32(u) {
                             other.entry(c).or_insert_with(|| advance(c));
+                            glyph_other.entry(c).or_insert_with(|| glyph(c));
                         }
                     }
                 });
             }
         }
+        let glyph_advance =
+            (0..face.number_of_glyphs()).map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0)).collect();
+        let b = face.global_bounding_box();
         // Word and LibreOffice space single lines by the horizontal header:
         // ascender + descender + line gap (1.15 em for Times New Roman).
         let (asc, desc, gap) = (face.ascender() as f32, face.descender().unsigned_abs() as f32, face.line_gap() as f32);
-        Metrics { flat, other, ascent: asc / upem, line_gap: gap / upem, line_height: (asc + desc + gap) / upem }
+        Metrics {
+            flat,
+            other,
+            glyph_flat,
+            glyph_other,
+            glyph_advance,
+            units_per_em: face.units_per_em(),
+            bbox: [b.x_min, b.y_min, b.x_max, b.y_max],
+            ascender: face.ascender(),
+            descender: face.descender(),
+            cap_height: face.capital_height().unwrap_or(face.ascender()),
+            ascent: asc / upem,
+            line_gap: gap / upem,
+            line_height: (asc + desc + gap) / upem,
+        }
     }
 
     /// Advance of `c` in em, or None when the font has no glyph for it.
@@ -63,6 +96,16 @@ impl Metrics {
             _ => *self.other.get(&c)?,
         };
         (!a.is_nan()).then_some(a)
+    }
+
+    /// Glyph id of `c` (tabs as spaces), 0 when the font has none.
+    #[inline]
+    pub fn glyph(&self, c: char) -> u16 {
+        let c = if c == '\t' { ' ' } else { c };
+        match c as usize {
+            u if u < FLAT => self.glyph_flat[u],
+            _ => self.glyph_other.get(&c).copied().unwrap_or(0),
+        }
     }
 
     pub fn has_glyph(&self, c: char) -> bool {

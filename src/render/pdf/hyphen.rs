@@ -54,7 +54,9 @@ impl Dictionary {
         let mut states = HashSet::new();
         states.insert(String::new());
         for line in text.lines().skip(1) {
-            let Some(field) = line.split_whitespace().next() else { continue };
+            let Some(field) = line.split_whitespace().next() else {
+                continue;
+            };
             if field.starts_with('%') {
                 continue;
             }

@@ -1,19 +1,17 @@
-//! PDF renderer: the layout [`engine`] positions every line; this module
-//! paints the result with printpdf, embedding Liberation Serif (subset,
+//! PDF renderer: the layout [`engine`] positions every line; [`write`]
+//! serializes the result, embedding Liberation Serif (subset by printpdf,
 //! with a ToUnicode map) under fixed resource names, with fixed dates and a
 //! document id derived from the content, so the bytes are reproducible.
 
 pub mod engine;
 pub mod fonts;
 pub mod hyphen;
+pub mod write;
 
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
-use printpdf::{
-    Color, FontId, Line, LinePoint, Op, OffsetDateTime, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
-};
+use printpdf::ParsedFont;
 
 use crate::diag::Diagnostic;
 use crate::layout::Table;
@@ -82,114 +80,44 @@ fn bold_font() -> Result<ParsedFont, String> {
 /// Renders the logical table to PDF bytes.
 pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
     let laid = engine::layout(table, t);
-    let mut doc = PdfDocument::new(&table.meta.title);
-    let regular = FontId(REGULAR_ID.into());
-    let bold = FontId(BOLD_ID.into());
-    doc.resources.fonts.map.insert(regular.clone(), PdfFont::new(regular_font()?));
-    doc.resources.fonts.map.insert(bold.clone(), PdfFont::new(bold_font()?));
-
-    let when = OffsetDateTime::from_unix_timestamp(super::timestamp(table.meta.period).timestamp())
-        .map_err(|e| e.to_string())?;
-    let info = &mut doc.metadata.info;
-    info.creation_date = when;
-    info.modification_date = when;
-    info.metadata_date = when;
-    info.author = "otchet".into();
-    info.creator = "otchet".into();
-    info.producer = format!("otchet {}", env!("CARGO_PKG_VERSION"));
-    info.subject = table.meta.subject.clone();
-    info.identifier = document_id(table);
-
-    let (w, h) = (laid.width, laid.height);
-    let pages = laid
-        .pages
-        .iter()
-        .map(|page| {
-            let mut ops = vec![
-                Op::SaveGraphicsState,
-                Op::SetOutlineColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) },
-                Op::SetOutlineThickness { pt: Pt(laid.border) },
-            ];
-            for r in &page.rules {
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint { p: Point { x: Pt(r.x1), y: Pt(h - r.y1) }, bezier: false },
-                            LinePoint { p: Point { x: Pt(r.x2), y: Pt(h - r.y2) }, bezier: false },
-                        ],
-                        is_closed: false,
-                    },
-                });
-            }
-            ops.push(Op::RestoreGraphicsState);
-            ops.push(Op::StartTextSection);
-            let mut current: Option<(bool, f32)> = None;
-            for run in &page.texts {
-                if current != Some((run.bold, run.size)) {
-                    let id = if run.bold { bold.clone() } else { regular.clone() };
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(run.size) });
-                    current = Some((run.bold, run.size));
-                }
-                ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(run.x), Pt(h - run.y)) });
-                ops.push(Op::ShowText { items: vec![TextItem::Text(run.text.replace('\t', " "))] });
-            }
-            ops.push(Op::EndTextSection);
-            PdfPage::new(printpdf::Mm(w * 25.4 / 72.0), printpdf::Mm(h * 25.4 / 72.0), ops)
-        })
-        .collect();
-    doc.with_pages(pages);
-
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&PdfSaveOptions { subset_fonts: true, ..Default::default() }, &mut warnings);
-    // printpdf's trailer ids come from a process-wide counter: replace them
-    // with the content-derived id.
-    let id = info_id_bytes(&doc.metadata.info.identifier);
-    lo.trailer.set(
-        "ID",
-        lopdf::Object::Array(vec![
-            lopdf::Object::String(id.clone(), lopdf::StringFormat::Hexadecimal),
-            lopdf::Object::String(id, lopdf::StringFormat::Hexadecimal),
-        ]),
-    );
-    compress(&mut lo);
-    let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
-/// Flate-compresses every uncompressed stream. (lopdf's own `compress`
-/// uses the slowest level, which dominated the time of large reports;
-/// level 6 costs a few per cent of size.)
-fn compress(doc: &mut lopdf::Document) {
-    use std::io::Write;
-    for obj in doc.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = obj {
-            if stream.dict.has(b"Filter") || !stream.allows_compression {
-                continue;
-            }
-            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-            if enc.write_all(&stream.content).is_err() {
-                continue;
-            }
-            if let Ok(packed) = enc.finish() {
-                if packed.len() < stream.content.len() {
-                    stream.dict.set("Filter", "FlateDecode");
-                    stream.set_content(packed);
-                }
-            }
-        }
-    }
+    let (regular, bold) = (regular_font()?, bold_font()?);
+    let faces = [
+        write::Face {
+            tag: REGULAR_ID,
+            postscript_name: "LiberationSerif",
+            metrics: fonts::regular(),
+            parsed: &regular,
+            stem_v: 80,
+        },
+        write::Face {
+            tag: BOLD_ID,
+            postscript_name: "LiberationSerif-Bold",
+            metrics: fonts::bold(),
+            parsed: &bold,
+            stem_v: 140,
+        },
+    ];
+    let meta = write::Meta {
+        title: &table.meta.title,
+        subject: &table.meta.subject,
+        author: "otchet",
+        creator: "otchet",
+        producer: concat!("otchet ", env!("CARGO_PKG_VERSION")),
+        language: &t.font.language,
+        date: super::timestamp(table.meta.period),
+        id: document_id(table),
+    };
+    write::write(&laid, &faces, &meta)
 }
 
 /// A stable identifier of the document's content.
-fn document_id(table: &Table) -> String {
+fn document_id(table: &Table) -> [u8; 16] {
     let mut a = std::hash::DefaultHasher::new();
     let mut b = std::hash::DefaultHasher::new();
     table.hash(&mut a);
     ("otchet", table).hash(&mut b);
-    format!("{:016x}{:016x}", a.finish(), b.finish())
-}
-
-fn info_id_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+    let mut id = [0u8; 16];
+    id[..8].copy_from_slice(&a.finish().to_be_bytes());
+    id[8..].copy_from_slice(&b.finish().to_be_bytes());
+    id
 }
