@@ -275,6 +275,7 @@ struct RowBox {
     group_end: bool,
 }
 
+#[derive(Clone)]
 struct Geometry {
     left: f32,
     col_x: Vec<f32>,
@@ -351,6 +352,10 @@ struct Pager<'a> {
     /// column open below).
     placed: Vec<(f32, f32, Kind, bool)>,
     group: Option<Group>,
+    /// Receives each page once it is complete.
+    on_page: &'a mut dyn FnMut(Page),
+    /// Pages handed over so far.
+    emitted: usize,
 }
 
 impl<'a> Pager<'a> {
@@ -437,6 +442,31 @@ impl<'a> Pager<'a> {
             }
         }
         self.page().rules.extend(rules);
+        self.number_page();
+        let page = self.doc.pages.pop().expect("a page is open");
+        (self.on_page)(page);
+        self.emitted += 1;
+    }
+
+    /// The page number, centred in the header area.
+    fn number_page(&mut self) {
+        let t = self.t;
+        let show = match t.page.page_numbers {
+            PageNumbers::None => false,
+            PageNumbers::All => true,
+            PageNumbers::FromSecond => self.emitted > 0,
+        };
+        if !show {
+            return;
+        }
+        let size = t.font.page_number_size;
+        let m = fonts::regular();
+        let top = mm_to_pt(t.page.header_distance);
+        let center = self.g.left + self.g.width / 2.0;
+        let text = (self.emitted + 1).to_string();
+        let w = m.width(&text) * size;
+        let y = top + (m.line_gap + m.ascent) * size;
+        self.page().texts.push(TextRun { x: center - w / 2.0, y, text, bold: false, size });
     }
 
     fn draw_cells(&mut self, cells: &[CellBox], top: f32, height: f32, center_vertically: bool) {
@@ -537,6 +567,29 @@ impl<'a> Pager<'a> {
     }
 }
 
+/// Rows laid out on demand, [`ROW_CHUNK`] at a time.
+struct LazyRows<'t, F> {
+    src: &'t [Row],
+    next: usize,
+    buf: std::collections::VecDeque<RowBox>,
+    make: F,
+}
+
+const ROW_CHUNK: usize = 2048;
+
+impl<F: Fn(&Row) -> RowBox + Sync> Iterator for LazyRows<'_, F> {
+    type Item = RowBox;
+
+    fn next(&mut self) -> Option<RowBox> {
+        if self.buf.is_empty() && self.next < self.src.len() {
+            let end = (self.next + ROW_CHUNK).min(self.src.len());
+            self.buf.extend(par_map(&self.src[self.next..end], &self.make));
+            self.next = end;
+        }
+        self.buf.pop_front()
+    }
+}
+
 /// `items.iter().map(f).collect()`, in contiguous chunks on all cores for
 /// long inputs; the result is the same as the sequential map.
 fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
@@ -555,6 +608,16 @@ fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> 
 
 /// Lays out the whole document.
 pub fn layout(table: &Table, t: &Template) -> Document {
+    let mut pages = Vec::new();
+    let mut doc = layout_with(table, t, &mut |p| pages.push(p));
+    doc.pages = pages;
+    doc
+}
+
+/// Lays out the document, handing each page to `on_page` as soon as it is
+/// complete (so a long report is never held as a whole); the returned
+/// document has the page size and no pages.
+pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -> Document {
     // The DOCX's own values, rounded to twips as Word and LibreOffice see
     // them, so that both documents measure lines against the same widths.
     let twips = |mm: f32| mm_to_twips(mm) as f32 / 20.0;
@@ -588,12 +651,14 @@ pub fn layout(table: &Table, t: &Template) -> Document {
     let header =
         RowBox { kind: Kind::Header, number: None, cells: header_cells, merge: Merge::Single, group_end: false };
 
-    // Line breaking of every cell, on all cores (rows are independent).
-    let rows: Vec<RowBox> = par_map(&table.rows, |row| match row {
+    // Line breaking of the cells, a chunk of rows at a time on all cores
+    // (rows are independent).
+    let rg = g.clone();
+    let make_row = |row: &Row| match row {
         Row::Department(c) => RowBox {
             kind: Kind::Department,
             number: None,
-            cells: vec![make_cell(&c.text, g.left, g.width, &g, Align::Center, font.department_bold, font.body_size)],
+            cells: vec![make_cell(&c.text, rg.left, rg.width, &rg, Align::Center, font.department_bold, font.body_size)],
             merge: Merge::Single,
             group_end: false,
         },
@@ -602,11 +667,12 @@ pub fn layout(table: &Table, t: &Template) -> Document {
                 .cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], &g, t.column[i].align, false, font.body_size))
+                .map(|(i, c)| make_cell(&c.text, rg.col_x[i], rg.col_w[i], &rg, t.column[i].align, false, font.body_size))
                 .collect();
             RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
         }
-    });
+    };
+    let rows = LazyRows { src: &table.rows, next: 0, buf: std::collections::VecDeque::new(), make: make_row };
 
     let mut pager = Pager {
         t,
@@ -623,10 +689,12 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         bottom: mm_to_pt(t.page.height - t.page.margin_bottom),
         placed: Vec::new(),
         group: None,
+        on_page,
+        emitted: 0,
     };
     pager.new_page(Some(&table.title));
 
-    let mut rows = rows.into_iter().enumerate().peekable();
+    let mut rows = rows.enumerate().peekable();
     while let Some((i, mut row)) = rows.next() {
         let next_kind = table.rows.get(i + 1);
         if row.kind == Kind::Event {
@@ -670,30 +738,6 @@ pub fn layout(table: &Table, t: &Template) -> Document {
         pager.place(row, keep_with);
     }
     pager.finish_page();
-
-    // Page numbers, centred in the header area.
-    let size = t.font.page_number_size;
-    let m = fonts::regular();
-    let top = mm_to_pt(t.page.header_distance);
-    let center = pager.g.left + pager.g.width / 2.0;
-    for (i, page) in pager.doc.pages.iter_mut().enumerate() {
-        let show = match t.page.page_numbers {
-            PageNumbers::None => false,
-            PageNumbers::All => true,
-            PageNumbers::FromSecond => i > 0,
-        };
-        if show {
-            let text = (i + 1).to_string();
-            let w = m.width(&text) * size;
-            page.texts.push(TextRun {
-                x: center - w / 2.0,
-                y: top + (m.line_gap + m.ascent) * size,
-                text,
-                bold: false,
-                size,
-            });
-        }
-    }
     pager.doc
 }
 

@@ -14,7 +14,9 @@ use std::sync::OnceLock;
 use printpdf::ParsedFont;
 
 use crate::diag::Diagnostic;
-use crate::layout::Table;
+use std::collections::BTreeMap;
+
+use crate::layout::{Row, Table};
 use crate::model::Span;
 use crate::template::Template;
 
@@ -79,7 +81,6 @@ fn bold_font() -> Result<ParsedFont, String> {
 
 /// Renders the logical table to PDF bytes.
 pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
-    let laid = engine::layout(table, t);
     let (regular, bold) = (regular_font()?, bold_font()?);
     let faces = [
         write::Face {
@@ -107,7 +108,49 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
         date: super::timestamp(table.meta.period),
         id: document_id(table),
     };
-    write::write(&laid, &faces, &meta)
+    let sheet = write::Sheet {
+        width: crate::template::mm_to_pt(t.page.width),
+        height: crate::template::mm_to_pt(t.page.height),
+        border: t.cell.border,
+    };
+    let used = used_glyphs(table, t);
+    write::write(sheet, &faces, &meta, used, |on_page| {
+        engine::layout_with(table, t, on_page);
+    })
+}
+
+/// The glyphs each face may show (glyph id -> text, for subsetting and the
+/// ToUnicode maps), from the table's texts in the faces the template gives
+/// them, plus what the layout adds: the hyphen and page-number digits.
+fn used_glyphs(table: &Table, t: &Template) -> [BTreeMap<u16, String>; 2] {
+    let faces = [fonts::regular(), fonts::bold()];
+    let mut used = [BTreeMap::new(), BTreeMap::new()];
+    let mut seen: Vec<Vec<bool>> = faces.iter().map(|f| vec![false; f.glyph_advance.len()]).collect();
+    let mut add = |bold: bool, text: &str| {
+        let k = usize::from(bold);
+        for c in text.chars() {
+            let g = faces[k].glyph(c);
+            if g != 0 && !std::mem::replace(&mut seen[k][usize::from(g)], true) {
+                used[k].insert(g, if c == '\t' { " ".to_string() } else { c.to_string() });
+            }
+        }
+    };
+    for bold in [false, true] {
+        add(bold, " -0123456789");
+    }
+    for line in &table.title {
+        add(true, line);
+    }
+    for h in &table.header {
+        add(t.font.header_bold, h);
+    }
+    for row in &table.rows {
+        match row {
+            Row::Department(c) => add(t.font.department_bold, &c.text),
+            Row::Event(e) => e.cells.iter().for_each(|c| add(false, &c.text)),
+        }
+    }
+    used
 }
 
 /// A stable identifier of the document's content.
