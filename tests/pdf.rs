@@ -103,3 +103,37 @@ fn metadata_names_the_report_with_a_fixed_date() {
     assert_eq!(ids.len(), 2);
     assert_eq!(ids[0].as_str().unwrap().len(), 16);
 }
+
+#[test]
+fn declares_pdf_a_2b_with_matching_xmp_and_an_output_intent() {
+    let l = common::reference();
+    let bytes = common::pdf(&l);
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let meta_id = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+    let stream = doc.get_object(meta_id).unwrap().as_stream().unwrap();
+    assert!(!stream.dict.has(b"Filter"), "PDF/A wants the XMP packet readable as is");
+    let xmp = String::from_utf8(stream.content.clone()).unwrap();
+    for needle in [
+        "<pdfaid:part>2</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "Отчет о реализации соглашений в сфере межрегионального сотрудничества за IV квартал 2020 года</rdf:li>",
+        "<xmp:CreatorTool>otchet</xmp:CreatorTool>",
+        "<pdf:Producer>otchet ",
+    ] {
+        assert!(xmp.contains(needle), "{needle} missing from\n{xmp}");
+    }
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+        assert!(xmp.contains("<xmp:CreateDate>2020-12-31T00:00:00Z</xmp:CreateDate>"), "{xmp}");
+    }
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    assert_eq!(intents.len(), 1);
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+    let icc = doc.get_object(intent.get(b"DestOutputProfile").unwrap().as_reference().unwrap()).unwrap();
+    let icc = icc.as_stream().unwrap();
+    assert_eq!(icc.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
+    let profile = icc.decompressed_content().unwrap();
+    assert_eq!(&profile[36..40], b"acsp", "an ICC profile");
+    assert_eq!(&profile[16..20], b"RGB ");
+}

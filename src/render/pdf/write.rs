@@ -147,11 +147,29 @@ pub fn write(
     pdf.objects
         .insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
 
-    // 4. Catalog, Info, trailer.
+    // 4. PDF/A-2b: XMP metadata mirroring the Info dictionary, and an sRGB
+    // output intent (the default DeviceGray black needs one).
+    let mut xmp = Stream::new(dictionary! { "Type" => "Metadata", "Subtype" => "XML" }, xmp_packet(meta).into_bytes());
+    xmp.allows_compression = false;
+    let xmp = pdf.add_object(xmp);
+    let mut icc = Stream::new(dictionary! { "N" => 3 }, SRGB_ICC.to_vec());
+    let _ = icc.compress();
+    let icc = pdf.add_object(icc);
+    let intent = dictionary! {
+        "Type" => "OutputIntent",
+        "S" => "GTS_PDFA1",
+        "OutputConditionIdentifier" => Object::string_literal("sRGB IEC61966-2.1"),
+        "Info" => Object::string_literal("sRGB IEC61966-2.1"),
+        "DestOutputProfile" => icc,
+    };
+
+    // 5. Catalog, Info, trailer.
     let catalog = pdf.add_object(dictionary! {
         "Type" => "Catalog",
         "Pages" => pages_id,
         "Lang" => text(meta.language),
+        "Metadata" => xmp,
+        "OutputIntents" => vec![Object::Dictionary(intent)],
     });
     let date = Object::string_literal(meta.date.format("D:%Y%m%d%H%M%S+00'00'").to_string());
     let info = pdf.add_object(dictionary! {
@@ -171,6 +189,41 @@ pub fn write(
     let mut out = Vec::new();
     pdf.save_to(&mut out).map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// The sRGB profile of the output intent (icc-profiles-free, zlib licence;
+/// see `color/COPYRIGHT`).
+const SRGB_ICC: &[u8] = include_bytes!("../../../color/sRGB.icc");
+
+/// The XMP packet: PDF/A-2b identification and the Info entries again.
+fn xmp_packet(meta: &Meta<'_>) -> String {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let date = meta.date.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+         <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+         <pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n\
+         <dc:format>application/pdf</dc:format>\n\
+         <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
+         <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>\n\
+         <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n\
+         <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>\n\
+         <xmp:CreatorTool>{creator}</xmp:CreatorTool>\n\
+         <xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
+         <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
+         <pdf:Producer>{producer}</pdf:Producer>\n\
+         </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
+        title = esc(meta.title),
+        subject = esc(meta.subject),
+        author = esc(meta.author),
+        lang = esc(meta.language),
+        creator = esc(meta.creator),
+        producer = esc(meta.producer),
+    )
 }
 
 /// A text string: ASCII as is, anything else UTF-16BE with a byte order mark.
@@ -399,6 +452,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>;
         let m = faces[k].metrics;
         for c in run.text.chars() {
             let g = usage[k].new_id[usize::from(m.glyph(c))];
+            debug_assert!(g != 0 || m.glyph(c) == 0, "glyph for {c:?} missing from the subset");
             for b in g.to_be_bytes() {
                 match b {
                     b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
