@@ -102,18 +102,23 @@ pub fn build(report: &Report, template: &Template) -> Table {
     let period = report.period.label();
     let title = vec![typo::apply(title_text), typo::apply(&period)];
     let header = template.column.iter().map(|c| typo::apply(&c.title)).collect();
-    let mut rows = Vec::with_capacity(report.event_count() + report.departments.len());
+    // What each row is, in order (cheap), then the rows with their texts
+    // (typography, dates) on all cores.
+    enum Plan<'r> {
+        Department(&'r crate::model::Department),
+        Event { ev: &'r crate::model::Event, number: usize, merge: Merge },
+    }
+    let mut plan = Vec::with_capacity(report.event_count() + report.departments.len());
     let year = report.period.year();
     let mut number = 0;
     for dep in &report.departments {
-        rows.push(Row::Department(Cell::new(&dep.name.value, Some(dep.name.span.clone()))));
+        plan.push(Plan::Department(dep));
         let events = &dep.events;
         let mut i = 0;
         while i < events.len() {
             // A merge group: consecutive events with the same agreement key.
             let key = &events[i].agreement;
             let len = events[i..].iter().take_while(|e| &e.agreement == key).count();
-            let agreement = report.agreement(key);
             for (k, ev) in events[i..i + len].iter().enumerate() {
                 number += 1;
                 let merge = match (len, k) {
@@ -121,26 +126,32 @@ pub fn build(report: &Report, template: &Template) -> Table {
                     (_, 0) => Merge::Start { rows: len },
                     _ => Merge::Continue,
                 };
-                let (agr_text, agr_span) = match agreement {
-                    Some(a) => (a.title.value.as_str(), Some(a.title.span.clone())),
-                    None => (key.as_str(), Some(ev.agreement_span.clone())),
-                };
-                let dates_text = dates::format(&ev.dates, year);
-                let cells = vec![
-                    Cell { text: format!("{number}."), origin: None },
-                    Cell::new(agr_text, agr_span),
-                    Cell::new(&ev.title.value, Some(ev.title.span.clone())),
-                    Cell::new(&dates_text, Some(ev.dates_span.clone())),
-                    Cell::new(&ev.place.value, Some(ev.place.span.clone())),
-                    Cell::new(&ev.participants.value, Some(ev.participants.span.clone())),
-                    Cell::new(&ev.result.value, Some(ev.result.span.clone())),
-                ];
-                debug_assert_eq!(cells.len(), COLUMNS);
-                rows.push(Row::Event(EventRow { number, cells, merge }));
+                plan.push(Plan::Event { ev, number, merge });
             }
             i += len;
         }
     }
+    let rows = crate::par::map(&plan, |p| match *p {
+        Plan::Department(dep) => Row::Department(Cell::new(&dep.name.value, Some(dep.name.span.clone()))),
+        Plan::Event { ev, number, merge } => {
+            let (agr_text, agr_span) = match report.agreement(&ev.agreement) {
+                Some(a) => (a.title.value.as_str(), Some(a.title.span.clone())),
+                None => (ev.agreement.as_str(), Some(ev.agreement_span.clone())),
+            };
+            let dates_text = dates::format(&ev.dates, year);
+            let cells = vec![
+                Cell { text: format!("{number}."), origin: None },
+                Cell::new(agr_text, agr_span),
+                Cell::new(&ev.title.value, Some(ev.title.span.clone())),
+                Cell::new(&dates_text, Some(ev.dates_span.clone())),
+                Cell::new(&ev.place.value, Some(ev.place.span.clone())),
+                Cell::new(&ev.participants.value, Some(ev.participants.span.clone())),
+                Cell::new(&ev.result.value, Some(ev.result.span.clone())),
+            ];
+            debug_assert_eq!(cells.len(), COLUMNS);
+            Row::Event(EventRow { number, cells, merge })
+        }
+    });
     let one_line = format!("{title_text} {period}");
     let subject = match &report.region {
         Some(region) => format!("{region}, {period}"),

@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod new;
 pub mod output;
+pub mod par;
 pub mod render;
 pub mod synth;
 pub mod template;

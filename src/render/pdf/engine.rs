@@ -138,7 +138,7 @@ pub struct Breaker<'m> {
     pub metrics: &'m Metrics,
     pub size: f32,
     /// Hyphenate words at line ends (automatic hyphenation). Without it a
-    /// word is hyphenated only when it is longer than a whole line.
+    /// word longer than a whole line is cut where the line is full.
     pub hyphenate: bool,
 }
 
@@ -172,9 +172,11 @@ impl Breaker<'_> {
             last = pos;
             while !seg.is_empty() {
                 let trimmed = seg.trim_end_matches(is_break_space);
-                if cur_w + self.w(trimmed) <= width + EPS {
+                let trimmed_w = self.w(trimmed);
+                if cur_w + trimmed_w <= width + EPS {
                     cur.push_str(seg);
-                    cur_w += self.w(seg);
+                    // Trailing spaces and tabs are each a space wide.
+                    cur_w += trimmed_w + (seg.len() - trimmed.len()) as f32 * self.w(" ");
                     break;
                 }
                 // Hyphenate the segment into what is left of the line, when
@@ -583,27 +585,11 @@ impl<F: Fn(&Row) -> RowBox + Sync> Iterator for LazyRows<'_, F> {
     fn next(&mut self) -> Option<RowBox> {
         if self.buf.is_empty() && self.next < self.src.len() {
             let end = (self.next + ROW_CHUNK).min(self.src.len());
-            self.buf.extend(par_map(&self.src[self.next..end], &self.make));
+            self.buf.extend(crate::par::map(&self.src[self.next..end], &self.make));
             self.next = end;
         }
         self.buf.pop_front()
     }
-}
-
-/// `items.iter().map(f).collect()`, in contiguous chunks on all cores for
-/// long inputs; the result is the same as the sequential map.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let chunk = items.len().div_ceil(threads).max(256);
-    if items.len() <= chunk {
-        return items.iter().map(&f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> =
-            items.chunks(chunk).map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<U>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("layout worker panicked")).collect()
-    })
 }
 
 /// Lays out the whole document.
