@@ -77,8 +77,9 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
                 }
                 Some(_) => {}
                 None => {
-                    if let Some((b, j)) =
-                        agreements.iter().find(|(b, _)| normalize_title(&b.title.value) == normalize_title(&a.title.value))
+                    if let Some((b, j)) = agreements
+                        .iter()
+                        .find(|(b, _)| normalize_title(&b.title.value) == normalize_title(&a.title.value))
                     {
                         let (line, _) = files[*j].source.line_col(b.key_span.start);
                         warnings.push((

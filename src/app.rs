@@ -147,8 +147,7 @@ fn emit(
     }
     // The formats are independent: render them in parallel.
     let rendered: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> =
-            formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f))).collect();
+        let handles: Vec<_> = formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("внутренняя ошибка".into()))).collect()
     });
     let mut files = Vec::new();

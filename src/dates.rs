@@ -5,8 +5,18 @@ use chrono::{Datelike, NaiveDate};
 use crate::model::Dates;
 
 const MONTHS_GENITIVE: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-    "октября", "ноября", "декабря",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 ];
 
 /// Roman numeral for 1..=3999 (quarters need only I..IV).
@@ -60,22 +70,12 @@ pub fn format(dates: &Dates, report_year: i32) -> String {
         Dates::Range { from, to } if from == to => day(*from, report_year),
         Dates::Range { from, to } => {
             if from.year() == to.year() && from.month() == to.month() {
-                let suffix = if from.year() == report_year {
-                    String::new()
-                } else {
-                    format!(" {} года", from.year())
-                };
+                let suffix =
+                    if from.year() == report_year { String::new() } else { format!(" {} года", from.year()) };
                 format!("{}–{} {}{}", from.day(), to.day(), month(*from), suffix)
             } else if from.year() == to.year() && from.year() != report_year {
                 // Both outside the report's year: say the year once, at the end.
-                format!(
-                    "{} {} – {} {} {} года",
-                    from.day(),
-                    month(*from),
-                    to.day(),
-                    month(*to),
-                    to.year()
-                )
+                format!("{} {} – {} {} {} года", from.day(), month(*from), to.day(), month(*to), to.year())
             } else {
                 format!("{} – {}", day(*from, report_year), day(*to, report_year))
             }

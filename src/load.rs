@@ -43,9 +43,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, Failure> {
     let fail = |d: Diagnostic| Failure { source: Source::new(name.clone(), String::new()), diagnostics: vec![d] };
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
-            return Err(fail(
-                Diagnostic::error("это каталог, а не файл данных").help("укажите путь к файлу .toml"),
-            ))
+            return Err(fail(Diagnostic::error("это каталог, а не файл данных").help("укажите путь к файлу .toml")))
         }
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             return Err(fail(
@@ -154,9 +152,7 @@ fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let raw = e.message().trim().to_string();
     let msg = translate_syntax(&raw);
-    Diagnostic::error(format!("синтаксическая ошибка TOML: {msg}"))
-        .help(syntax_hint(&raw, text, &span))
-        .at(span)
+    Diagnostic::error(format!("синтаксическая ошибка TOML: {msg}")).help(syntax_hint(&raw, text, &span)).at(span)
 }
 
 /// Best-effort Russian wording of the TOML parser's messages.
@@ -198,7 +194,8 @@ fn syntax_hint(raw: &str, text: &str, span: &Span) -> String {
     if line.contains('=') && !line.contains('"') && !line.contains('\'') && !line.contains('{') {
         return "текст пишется в кавычках: title = \"Название\"; даты — как 2020-10-20".into();
     }
-    "проверьте кавычки, скобки и знак «=» в этой строке; многострочный текст заключайте в \"\"\"тройные кавычки\"\"\"".into()
+    "проверьте кавычки, скобки и знак «=» в этой строке; многострочный текст заключайте в \"\"\"тройные кавычки\"\"\""
+        .into()
 }
 
 struct Cx<'s> {
@@ -252,7 +249,9 @@ impl<'s> Cx<'s> {
                     .at(k.span())
                     .label("такого поля нет");
                 d = match suggest(key, allowed.iter().copied()) {
-                    Some(s) => d.help(format!("возможно, имелось в виду «{s}»? Допустимые ключи: {}", allowed.join(", "))),
+                    Some(s) => {
+                        d.help(format!("возможно, имелось в виду «{s}»? Допустимые ключи: {}", allowed.join(", ")))
+                    }
                     None => d.help(format!("допустимые ключи: {}", allowed.join(", "))),
                 };
                 self.err(d);
@@ -264,7 +263,14 @@ impl<'s> Cx<'s> {
         t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
     }
 
-    fn required<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str, at: Span, what: &str, example: &str) -> Option<&'t Val<'i>> {
+    fn required<'t, 'i>(
+        &mut self,
+        t: &'t DeTable<'i>,
+        key: &str,
+        at: Span,
+        what: &str,
+        example: &str,
+    ) -> Option<&'t Val<'i>> {
         let v = self.get(t, key);
         if v.is_none() {
             self.err(
@@ -459,8 +465,11 @@ impl<'s> Cx<'s> {
                     }
                 }
                 other => self.err(
-                    Diagnostic::error(format!("«agreements» должен быть разделом [agreements], а здесь {}", type_ru(other)))
-                        .at(v.span()),
+                    Diagnostic::error(format!(
+                        "«agreements» должен быть разделом [agreements], а здесь {}",
+                        type_ru(other)
+                    ))
+                    .at(v.span()),
                 ),
             },
         }
@@ -500,8 +509,11 @@ impl<'s> Cx<'s> {
             DeValue::Table(t) => t,
             other => {
                 self.err(
-                    Diagnostic::error(format!("элемент [[department]] должен быть таблицей, а здесь {}", type_ru(other)))
-                        .at(item.span()),
+                    Diagnostic::error(format!(
+                        "элемент [[department]] должен быть таблицей, а здесь {}",
+                        type_ru(other)
+                    ))
+                    .at(item.span()),
                 );
                 return None;
             }
@@ -550,7 +562,9 @@ impl<'s> Cx<'s> {
         let at = item.span();
         let what = "мероприятия";
         self.check_keys(t, EVENT_KEYS, "в мероприятии [[department.event]]");
-        let req = |cx: &mut Self, key: &str, example: &str| cx.required(t, key, at.clone(), "в мероприятии [[department.event]]", example);
+        let req = |cx: &mut Self, key: &str, example: &str| {
+            cx.required(t, key, at.clone(), "в мероприятии [[department.event]]", example)
+        };
         let agreement = req(self, "agreement", "agreement = \"moscow\"").and_then(|v| match v.get_ref() {
             DeValue::String(s) if !s.trim().is_empty() => {
                 self.agreement_refs.push((s.to_string(), v.span()));
@@ -566,9 +580,12 @@ impl<'s> Cx<'s> {
             }
             other => {
                 self.err(
-                    Diagnostic::error(format!("поле «agreement» должно быть ключом соглашения в кавычках, а здесь {}", type_ru(other)))
-                        .at(v.span())
-                        .help("например: agreement = \"moscow\""),
+                    Diagnostic::error(format!(
+                        "поле «agreement» должно быть ключом соглашения в кавычках, а здесь {}",
+                        type_ru(other)
+                    ))
+                    .at(v.span())
+                    .help("например: agreement = \"moscow\""),
                 );
                 None
             }
@@ -576,9 +593,10 @@ impl<'s> Cx<'s> {
         let title = req(self, "title", "title = \"Название мероприятия\"").and_then(|v| self.text(v, "title", what));
         let dates = req(self, "dates", "dates = 2020-10-20").and_then(|v| self.dates(v).map(|d| (d, v.span())));
         let place = req(self, "place", "place = \"г. Смоленск\"").and_then(|v| self.text(v, "place", what));
-        let participants =
-            req(self, "participants", "participants = \"Представители …\"").and_then(|v| self.text(v, "participants", what));
-        let result = req(self, "result", "result = \"Содержание и результат …\"").and_then(|v| self.text(v, "result", what));
+        let participants = req(self, "participants", "participants = \"Представители …\"")
+            .and_then(|v| self.text(v, "participants", what));
+        let result =
+            req(self, "result", "result = \"Содержание и результат …\"").and_then(|v| self.text(v, "result", what));
         let (agreement, agreement_span) = agreement?;
         let (dates, dates_span) = dates?;
         Some(Event {
@@ -718,7 +736,9 @@ impl<'s> Cx<'s> {
             );
         }
         if events == 0 {
-            self.err(Diagnostic::warning("в отчете нет ни одного мероприятия").help("добавьте разделы [[department.event]]"));
+            self.err(
+                Diagnostic::warning("в отчете нет ни одного мероприятия").help("добавьте разделы [[department.event]]"),
+            );
         }
         // An event that failed to load may be the one using an agreement.
         let complete = !self.diags.iter().any(Diagnostic::is_error) && any_events;

@@ -201,7 +201,9 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
         }
-        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => format!("лишнее или конфликтующее значение для {arg}"),
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            format!("лишнее или конфликтующее значение для {arg}")
+        }
         ErrorKind::NoEquals | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
             format!("неверное число значений для {arg}")
         }

@@ -69,8 +69,7 @@ pub fn ensure_dir(dir: &Path) -> Result<(), Diagnostic> {
     if dir.is_dir() {
         return Ok(());
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| io_error(&format!("не удалось создать каталог «{}»", dir.display()), &e))
+    std::fs::create_dir_all(dir).map_err(|e| io_error(&format!("не удалось создать каталог «{}»", dir.display()), &e))
 }
 
 #[cfg(test)]

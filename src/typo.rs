@@ -10,14 +10,71 @@ pub const NBSP: char = '\u{00A0}';
 
 /// Short words bound to the next word.
 const BIND_NEXT: &[&str] = &[
-    "в", "во", "с", "со", "к", "ко", "о", "об", "обо", "у", "и", "а", "но", "на", "по", "за", "до", "из", "от", "не",
-    "ни", "да", "или", "для", "без", "под", "над", "при", "про", "из-за", "из-под",
+    "в",
+    "во",
+    "с",
+    "со",
+    "к",
+    "ко",
+    "о",
+    "об",
+    "обо",
+    "у",
+    "и",
+    "а",
+    "но",
+    "на",
+    "по",
+    "за",
+    "до",
+    "из",
+    "от",
+    "не",
+    "ни",
+    "да",
+    "или",
+    "для",
+    "без",
+    "под",
+    "над",
+    "при",
+    "про",
+    "из-за",
+    "из-под",
 ];
 
 /// Abbreviations bound to the next word (`г. Смоленск`, `ул. Советская`).
 const ABBREV_NEXT: &[&str] = &[
-    "г.", "ул.", "д.", "п.", "пос.", "с.", "им.", "пр.", "пр-т", "пер.", "пл.", "обл.", "р-н", "№", "§", "ст.",
-    "т.", "тел.", "корп.", "стр.", "кв.", "каб.", "рис.", "табл.", "гл.", "разд.", "см.", "пгт", "дер.", "х.",
+    "г.",
+    "ул.",
+    "д.",
+    "п.",
+    "пос.",
+    "с.",
+    "им.",
+    "пр.",
+    "пр-т",
+    "пер.",
+    "пл.",
+    "обл.",
+    "р-н",
+    "№",
+    "§",
+    "ст.",
+    "т.",
+    "тел.",
+    "корп.",
+    "стр.",
+    "кв.",
+    "каб.",
+    "рис.",
+    "табл.",
+    "гл.",
+    "разд.",
+    "см.",
+    "пгт",
+    "дер.",
+    "х.",
 ];
 
 /// Particles bound to the previous word.
@@ -68,7 +125,9 @@ fn bind(prev: &str, next: &str) -> bool {
     let next_word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
     p_listed
         || is_initials(p) && next.chars().next().is_some_and(char::is_uppercase)
-        || is_initials(next.trim_end_matches([',', ';', ')'])) && p.chars().next().is_some_and(char::is_uppercase) && next.len() <= 8
+        || is_initials(next.trim_end_matches([',', ';', ')']))
+            && p.chars().next().is_some_and(char::is_uppercase)
+            && next.len() <= 8
         || ends_with_number(p) && !starts_with_digit
         || is_dash(next)
         || listed_form(next_word).is_some_and(|n| BIND_PREV.contains(&n.as_str()))

@@ -9,7 +9,8 @@ use otchet::layout::{Merge, Row};
 const BIN: &str = env!("CARGO_BIN_EXE_otchet");
 
 fn quarter(q: u8, agreements: &str, departments: &[(&str, &[&str])]) -> String {
-    let mut s = format!("[report]\nyear = 2020\nquarter = {q}\nregion = \"Смоленская область\"\n[agreements]\n{agreements}\n");
+    let mut s =
+        format!("[report]\nyear = 2020\nquarter = {q}\nregion = \"Смоленская область\"\n[agreements]\n{agreements}\n");
     for (name, events) in departments {
         s.push_str(&format!("[[department]]\nname = \"{name}\"\n"));
         for (i, key) in events.iter().enumerate() {
@@ -35,10 +36,8 @@ fn run(args: &[&str], dir: &Path) -> Output {
 }
 
 fn merged(dir: &Path, files: &[&str]) -> otchet::layout::Table {
-    let loaded: Vec<_> = files
-        .iter()
-        .map(|f| otchet::load::load_bytes(f, &std::fs::read(dir.join(f)).unwrap()).unwrap())
-        .collect();
+    let loaded: Vec<_> =
+        files.iter().map(|f| otchet::load::load_bytes(f, &std::fs::read(dir.join(f)).unwrap()).unwrap()).collect();
     let (report, _) = otchet::annual::merge(&loaded, false).unwrap();
     otchet::layout::build(&report, &otchet::template::Template::official())
 }
@@ -62,7 +61,15 @@ fn annual_title_order_numbering_and_merges() {
     let titles: Vec<String> = t.events().map(|e| otchet::typo::plain(&e.cells[2].text)).collect();
     assert_eq!(
         titles,
-        ["Мероприятие 1-0", "Мероприятие 1-1", "Мероприятие 2-0", "Мероприятие 3-0", "Мероприятие 3-1", "Мероприятие 2-0", "Мероприятие 4-0"]
+        [
+            "Мероприятие 1-0",
+            "Мероприятие 1-1",
+            "Мероприятие 2-0",
+            "Мероприятие 3-0",
+            "Мероприятие 3-1",
+            "Мероприятие 2-0",
+            "Мероприятие 4-0"
+        ]
     );
     let numbers: Vec<usize> = t.events().map(|e| e.number).collect();
     assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7]);
@@ -134,7 +141,11 @@ fn same_title_under_two_keys_is_a_warning() {
 fn different_years_and_repeated_quarters_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     write_year(dir.path());
-    std::fs::write(dir.path().join("q4.toml"), quarter(4, REG, &[("Экономика", &["moscow"])]).replace("year = 2020", "year = 2021")).unwrap();
+    std::fs::write(
+        dir.path().join("q4.toml"),
+        quarter(4, REG, &[("Экономика", &["moscow"])]).replace("year = 2020", "year = 2021"),
+    )
+    .unwrap();
     let o = run(&["annual", "q1.toml", "q2.toml", "q3.toml", "q4.toml"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("год 2021 не совпадает с годом 2020 в «q1.toml»"));

@@ -25,13 +25,19 @@ fn check_reference_succeeds() {
 #[test]
 fn unknown_agreement_fails_with_location() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(REFERENCE).unwrap().replacen("agreement = \"moscow\"", "agreement = \"moskow\"", 1);
+    let text =
+        std::fs::read_to_string(REFERENCE).unwrap().replacen("agreement = \"moscow\"", "agreement = \"moskow\"", 1);
     let line = text.lines().position(|l| l.contains("moskow")).unwrap() + 1;
     std::fs::write(dir.path().join("2020-q4.toml"), &text).unwrap();
     let o = run(&["check", "2020-q4.toml"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains(&format!("2020-q4.toml:{line}:13: неизвестное соглашение «moskow»; есть: kaluga-bryansk, orel, moscow")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "2020-q4.toml:{line}:13: неизвестное соглашение «moskow»; есть: kaluga-bryansk, orel, moscow"
+        )),
+        "{err}"
+    );
 }
 
 #[test]
@@ -131,11 +137,16 @@ fn huge_inputs_are_refused_with_a_message() {
     assert!(stderr(&o).contains("файл слишком велик: 200 МБ"), "{}", stderr(&o));
     // One text of 10 MB: refused with its place.
     let text = std::fs::read_to_string(REFERENCE).unwrap();
-    let big = text.replacen("result = \"Обмен опытом работы\"", &format!("result = \"{}\"", "а".repeat(5 * 1024 * 1024)), 1);
+    let big =
+        text.replacen("result = \"Обмен опытом работы\"", &format!("result = \"{}\"", "а".repeat(5 * 1024 * 1024)), 1);
     assert!(big.len() > 10_000_000);
     std::fs::write(dir.path().join("big.toml"), big).unwrap();
     let o = run(&["render", "big.toml"], dir.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("поле «result» мероприятия слишком длинное: 5242880 символов"), "{}", &stderr(&o)[..300.min(stderr(&o).len())]);
+    assert!(
+        stderr(&o).contains("поле «result» мероприятия слишком длинное: 5242880 символов"),
+        "{}",
+        &stderr(&o)[..300.min(stderr(&o).len())]
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "nothing written");
 }

@@ -52,7 +52,8 @@ fn empty_file() {
 
 #[test]
 fn encodings() {
-    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(reference().encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(reference().encode_utf16().flat_map(u16::to_le_bytes)).collect();
     fails(&utf16, "файл в кодировке UTF-16, а нужна UTF-8");
     let mut cp1251 = reference().into_bytes();
     let pos = cp1251.windows(4).position(|w| w == b"year").unwrap();

@@ -84,12 +84,17 @@ fn metadata_names_the_report_with_a_fixed_date() {
     let text = |key: &[u8]| {
         let raw = info.get(key).unwrap().as_str().unwrap();
         match raw.strip_prefix(&[0xFE, 0xFF][..]) {
-            Some(utf16) => String::from_utf16(&utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>())
-                .unwrap(),
+            Some(utf16) => {
+                String::from_utf16(&utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>())
+                    .unwrap()
+            }
             None => String::from_utf8(raw.to_vec()).unwrap(),
         }
     };
-    assert_eq!(text(b"Title"), "Отчет о реализации соглашений в сфере межрегионального сотрудничества за IV квартал 2020 года");
+    assert_eq!(
+        text(b"Title"),
+        "Отчет о реализации соглашений в сфере межрегионального сотрудничества за IV квартал 2020 года"
+    );
     assert!(text(b"Subject").contains("IV квартал 2020"), "{}", text(b"Subject"));
     assert_eq!(text(b"Creator"), "otchet");
     assert_eq!(text(b"Author"), "otchet");

@@ -59,14 +59,23 @@ fn unknown_agreement_names_key_line_and_known_keys() {
 fn year_and_quarter_ranges() {
     error(&OK.replace("year = 2020", "year = 1999"), "q.toml:2:8: поле «year» вне допустимого диапазона 2000..=2100");
     error(&OK.replace("quarter = 4", "quarter = 5"), "q.toml:3:11: поле «quarter» вне допустимого диапазона 1..=4");
-    error(&OK.replace("quarter = 4", "quarter = \"IV\""), "q.toml:3:11: поле «quarter» должно быть целым числом, а здесь строка");
+    error(
+        &OK.replace("quarter = 4", "quarter = \"IV\""),
+        "q.toml:3:11: поле «quarter» должно быть целым числом, а здесь строка",
+    );
 }
 
 #[test]
 fn unknown_keys_with_suggestion() {
-    error(&OK.replace("title = \"Выставка\"", "titel = \"Выставка\""), "q.toml:10:1: неизвестный ключ «titel» в мероприятии");
+    error(
+        &OK.replace("title = \"Выставка\"", "titel = \"Выставка\""),
+        "q.toml:10:1: неизвестный ключ «titel» в мероприятии",
+    );
     error(&OK.replace("title = \"Выставка\"", "titel = \"Выставка\""), "возможно, имелось в виду «title»?");
-    error(&OK.replace("year = 2020", "year = 2020\nyaer = 2020"), "q.toml:3:1: неизвестный ключ «yaer» в разделе [report]");
+    error(
+        &OK.replace("year = 2020", "year = 2020\nyaer = 2020"),
+        "q.toml:3:1: неизвестный ключ «yaer» в разделе [report]",
+    );
     error(&format!("{OK}[extra]\n"), "неизвестный ключ «extra» на верхнем уровне файла");
 }
 
@@ -78,9 +87,18 @@ fn missing_fields() {
 
 #[test]
 fn wrong_types() {
-    error(&OK.replace("place = \"г. Смоленск\"", "place = 5"), "q.toml:12:9: поле «place» мероприятия должно быть текстом, а здесь целое число");
-    error(&OK.replace("dates = 2020-10-20", "dates = 5"), "q.toml:11:9: поле «dates» должно быть текстом, датой или периодом");
-    error(&OK.replace("dates = 2020-10-20", "dates = 2020-10-20T10:00:00"), "q.toml:11:9: в поле «dates» укажите только дату, без времени");
+    error(
+        &OK.replace("place = \"г. Смоленск\"", "place = 5"),
+        "q.toml:12:9: поле «place» мероприятия должно быть текстом, а здесь целое число",
+    );
+    error(
+        &OK.replace("dates = 2020-10-20", "dates = 5"),
+        "q.toml:11:9: поле «dates» должно быть текстом, датой или периодом",
+    );
+    error(
+        &OK.replace("dates = 2020-10-20", "dates = 2020-10-20T10:00:00"),
+        "q.toml:11:9: в поле «dates» укажите только дату, без времени",
+    );
 }
 
 #[test]
@@ -103,8 +121,14 @@ fn range_from_after_to() {
         &OK.replace("dates = 2020-10-20", "dates = { from = 2020-11-02, to = 2020-11-01 }"),
         "q.toml:11:9: начало периода (2020-11-02) позже его конца (2020-11-01)",
     );
-    error(&OK.replace("dates = 2020-10-20", "dates = { from = 2020-11-02 }"), "нет обязательного поля «to» в периоде dates");
-    error(&OK.replace("dates = 2020-10-20", "dates = { from = 2020-11-02, till = 2020-11-03 }"), "неизвестный ключ «till»");
+    error(
+        &OK.replace("dates = 2020-10-20", "dates = { from = 2020-11-02 }"),
+        "нет обязательного поля «to» в периоде dates",
+    );
+    error(
+        &OK.replace("dates = 2020-10-20", "dates = { from = 2020-11-02, till = 2020-11-03 }"),
+        "неизвестный ключ «till»",
+    );
 }
 
 #[test]
@@ -140,20 +164,37 @@ fn all_errors_of_a_file_are_reported() {
 
 #[test]
 fn warnings() {
-    warning(&OK.replace("dates = 2020-10-20", "dates = 2020-06-20"), "q.toml:11:9: предупреждение: даты мероприятия вне отчетного периода (за IV квартал 2020 года)");
-    warning(&OK.replace("moscow = \"Соглашение с Москвой\"", "moscow = \"Соглашение с Москвой\"\ntver = \"Соглашение с Тверью\""), "q.toml:6:1: предупреждение: соглашение «tver» нигде не использовано");
+    warning(
+        &OK.replace("dates = 2020-10-20", "dates = 2020-06-20"),
+        "q.toml:11:9: предупреждение: даты мероприятия вне отчетного периода (за IV квартал 2020 года)",
+    );
+    warning(
+        &OK.replace(
+            "moscow = \"Соглашение с Москвой\"",
+            "moscow = \"Соглашение с Москвой\"\ntver = \"Соглашение с Тверью\"",
+        ),
+        "q.toml:6:1: предупреждение: соглашение «tver» нигде не использовано",
+    );
     warning(&OK.replace("title = \"Выставка\"", "title = \"Cоглашение\""), "q.toml:10:10: предупреждение: в слове «Cоглашение» поля «title» мероприятия смешаны латиница и кириллица (латинские: C)");
     warning(
-        &OK.replace("moscow = \"Соглашение с Москвой\"", "moscow = \"Соглашение с Москвой\"\nmsk = \"соглашение с  москвой.\""),
+        &OK.replace(
+            "moscow = \"Соглашение с Москвой\"",
+            "moscow = \"Соглашение с Москвой\"\nmsk = \"соглашение с  москвой.\"",
+        ),
         "соглашения «moscow» и «msk» названы почти одинаково",
     );
-    warning(&OK.replace("[[department.event]]", "[[department]]\nname = \"Пустой\"\n[[department.event]]"), "у департамента «Департамент» нет мероприятий");
+    warning(
+        &OK.replace("[[department.event]]", "[[department]]\nname = \"Пустой\"\n[[department.event]]"),
+        "у департамента «Департамент» нет мероприятий",
+    );
 }
 
 #[test]
 fn windows_line_endings_are_accepted() {
     let (ok, out) = diagnostics(&OK.replace('\n', "\r\n"));
     assert!(ok, "{out}");
-    let l = common::load_str(&OK.replace("result = \"Проведена\"", "result = \"\"\"Первый\nВторой\"\"\"").replace('\n', "\r\n"));
+    let l = common::load_str(
+        &OK.replace("result = \"Проведена\"", "result = \"\"\"Первый\nВторой\"\"\"").replace('\n', "\r\n"),
+    );
     assert_eq!(l.report.departments[0].events[0].result.value, "Первый\nВторой");
 }

@@ -55,7 +55,16 @@ fn new_from_reference_gives_next_quarter_with_registry_and_no_events() {
     assert_eq!(l.report.event_count(), 0);
     assert_eq!(l.report.region.as_deref(), Some("Смоленская область"));
     // The commented example shows every field and the three forms of dates.
-    for field in ["# agreement =", "# title =", "# dates = 2021-01-01", "{ from = 2021-01-01, to = 2021-01-03 }", "\"В течение всего периода\"", "# place =", "# participants =", "# result ="] {
+    for field in [
+        "# agreement =",
+        "# title =",
+        "# dates = 2021-01-01",
+        "{ from = 2021-01-01, to = 2021-01-03 }",
+        "\"В течение всего периода\"",
+        "# place =",
+        "# participants =",
+        "# result =",
+    ] {
         assert!(text.contains(field), "{field}");
     }
     let o = run(&["check", "2021-q1.toml"], dir.path());

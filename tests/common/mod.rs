@@ -71,7 +71,10 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
             Event::Start(e) | Event::Empty(e) => {
                 let name = e.name();
                 let attr = |k: &[u8]| {
-                    e.attributes().flatten().find(|a| a.key.as_ref() == k).map(|a| String::from_utf8(a.value.to_vec()).unwrap())
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == k)
+                        .map(|a| String::from_utf8(a.value.to_vec()).unwrap())
                 };
                 match name.as_ref() {
                     b"w:tr" => rows.push(XRow::default()),
@@ -145,7 +148,9 @@ pub fn user_texts(l: &Loaded) -> Vec<(String, String)> {
     for d in &l.report.departments {
         out.push(("department".into(), d.name.value.clone()));
         for (i, e) in d.events.iter().enumerate() {
-            for (k, v) in [("title", &e.title), ("place", &e.place), ("participants", &e.participants), ("result", &e.result)] {
+            for (k, v) in
+                [("title", &e.title), ("place", &e.place), ("participants", &e.participants), ("result", &e.result)]
+            {
                 out.push((format!("{} event {} {k}", d.name.value, i + 1), v.value.clone()));
             }
         }

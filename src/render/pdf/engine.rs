@@ -644,7 +644,15 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         Row::Department(c) => RowBox {
             kind: Kind::Department,
             number: None,
-            cells: vec![make_cell(&c.text, rg.left, rg.width, &rg, Align::Center, font.department_bold, font.body_size)],
+            cells: vec![make_cell(
+                &c.text,
+                rg.left,
+                rg.width,
+                &rg,
+                Align::Center,
+                font.department_bold,
+                font.body_size,
+            )],
             merge: Merge::Single,
             group_end: false,
         },
@@ -653,7 +661,9 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
                 .cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| make_cell(&c.text, rg.col_x[i], rg.col_w[i], &rg, t.column[i].align, false, font.body_size))
+                .map(|(i, c)| {
+                    make_cell(&c.text, rg.col_x[i], rg.col_w[i], &rg, t.column[i].align, false, font.body_size)
+                })
                 .collect();
             RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
         }
