@@ -66,35 +66,62 @@ fn is_break_space(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
-/// Byte offsets inside `seg`, a part of the paragraph `para`, where a word
-/// may be hyphenated. As in LibreOffice (libhyphen's compound level), a
-/// word joined to another by a hard hyphen keeps at least
-/// [`COMPOUND_MIN`] letters on that side ("на-учно-техническом").
-fn hyphenation_points(para: &str, seg: &str) -> Vec<usize> {
+/// Byte offsets inside `seg`, a part of the paragraph `para`, where the
+/// word crossing the line end may be hyphenated: the last word of `seg` that
+/// starts before `fit` (the end of what fits on the line). Only that word is
+/// hyphenated, not an earlier word of a run held by no-break spaces. As in
+/// LibreOffice (libhyphen's compound level), a word joined to another by a
+/// hard hyphen keeps at least [`COMPOUND_MIN`] letters on that side
+/// ("на-учно-техническом").
+fn hyphenation_points(para: &str, seg: &str, fit: usize) -> Vec<usize> {
+    let letter = crate::load::is_letter;
+    let max = super::hyphen::MAX_WORD;
     let base = seg.as_ptr() as usize - para.as_ptr() as usize;
-    let mut out = Vec::new();
-    for (start, word) in crate::load::words(seg) {
-        if word.chars().count() < MIN_WORD {
-            continue;
+    // Back from `fit` over non-letters, then over the word's letters, then
+    // forward to the word's end, in the whole paragraph: the rest of a word
+    // broken at a line end is still that word. A word too long to hyphenate
+    // is given up after MAX_WORD letters, so the work stays bounded.
+    let before = &para[..base + fit];
+    let Some(last) = before[base..].rfind(letter).map(|i| base + i) else { return Vec::new() };
+    let mut from = last;
+    for (n, (i, c)) in before[..last].char_indices().rev().enumerate() {
+        if !letter(c) {
+            break;
         }
-        let (from, to) = (base + start, base + start + word.len());
-        let joined_left = ends_compound_hyphen(&para[..from]);
-        let joined_right =
-            para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(crate::load::is_letter);
-        let min_left = if joined_left { COMPOUND_MIN } else { super::hyphen::MIN_LEFT };
-        let min_right = if joined_right { COMPOUND_MIN } else { super::hyphen::MIN_RIGHT };
-        let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
-        out.extend(
-            super::hyphen::points(word)
-                .into_iter()
-                .filter(|&p| {
-                    let i = chars.partition_point(|&c| c < p);
-                    i >= min_left && chars.len() - i >= min_right
-                })
-                .map(|p| start + p),
-        );
+        if n > max {
+            return Vec::new();
+        }
+        from = i;
     }
-    out
+    let mut to = para.len();
+    for (n, (i, c)) in para[from..].char_indices().enumerate() {
+        if !letter(c) {
+            to = from + i;
+            break;
+        }
+        if n > max {
+            return Vec::new();
+        }
+    }
+    let word = &para[from..to];
+    if word.chars().count() < MIN_WORD {
+        return Vec::new();
+    }
+    let joined_left = ends_compound_hyphen(&para[..from]);
+    let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(letter);
+    let min_left = if joined_left { COMPOUND_MIN } else { super::hyphen::MIN_LEFT };
+    let min_right = if joined_right { COMPOUND_MIN } else { super::hyphen::MIN_RIGHT };
+    let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+    super::hyphen::points(word)
+        .into_iter()
+        .filter(|&p| {
+            let i = chars.partition_point(|&c| c < p);
+            i >= min_left && chars.len() - i >= min_right
+        })
+        // Within this segment (the rest of a word already hyphenated once
+        // may be hyphenated again).
+        .filter_map(|p| (from + p).checked_sub(base).filter(|&off| off > 0))
+        .collect()
 }
 
 /// Where a line may break: Unicode's rules (UAX #14), plus after the spaces
@@ -172,8 +199,7 @@ impl Breaker<'_> {
             last = pos;
             while !seg.is_empty() {
                 let trimmed = seg.trim_end_matches(is_break_space);
-                let trimmed_w = self.w(trimmed);
-                if cur_w + trimmed_w <= width + EPS {
+                if let Some(trimmed_w) = self.width_within(trimmed, width - cur_w) {
                     cur.push_str(seg);
                     // Trailing spaces and tabs are each a space wide.
                     cur_w += trimmed_w + (seg.len() - trimmed.len()) as f32 * self.w(" ");
@@ -183,18 +209,10 @@ impl Breaker<'_> {
                 // that is more than the hyphenation zone. Without automatic
                 // hyphenation a word longer than a whole line is cut (below)
                 // without a hyphen, as LibreOffice does.
-                // Only the word that crosses the line end is hyphenated
-                // (not an earlier word of a run held by no-break spaces).
                 let avail = width - cur_w - hyphen;
                 let worth = self.hyphenate && width - cur_w >= HYPHENATION_ZONE;
-                let crossing = |pts: Vec<usize>| {
-                    let fit = self.fitting_prefix(trimmed, width - cur_w);
-                    let word = crate::load::words(trimmed).filter(|&(start, _)| start < fit).last();
-                    let range = word.map_or(0..0, |(start, w)| start..start + w.len());
-                    pts.into_iter().filter(|pt| range.contains(pt)).collect::<Vec<_>>()
-                };
-                if let Some(off) =
-                    worth.then(|| self.best_prefix(seg, avail, &crossing(hyphenation_points(p, trimmed)))).flatten()
+                let points = || hyphenation_points(p, trimmed, self.fitting_prefix(trimmed, width - cur_w));
+                if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &points())).flatten()
                 {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
@@ -222,6 +240,20 @@ impl Breaker<'_> {
         if !cur.is_empty() || out.len() == start_len {
             self.push(out, &cur);
         }
+    }
+
+    /// The width of `s` if it fits in `avail`; measuring stops as soon as
+    /// it does not (a long segment is cut line by line without measuring
+    /// all of it each time).
+    fn width_within(&self, s: &str, avail: f32) -> Option<f32> {
+        let mut w = 0.0;
+        for c in s.chars() {
+            w += self.metrics.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0) * self.size;
+            if w > avail + EPS {
+                return None;
+            }
+        }
+        Some(w)
     }
 
     /// The end of the longest prefix of `s` (whole characters) that fits in
@@ -848,6 +880,22 @@ mod tests {
         let lines = breaker(12.0).lines(&word, 80.0);
         assert!(lines.len() > 3);
         assert_eq!(texts(&lines).concat().replace('-', ""), word);
+    }
+
+    #[test]
+    fn pathological_texts_break_in_linear_work() {
+        // Found by fuzzing: a huge word, or a huge run of words held by
+        // no-break spaces, made hyphenation work grow with the cube of the
+        // length. Both must break quickly and lose nothing.
+        let b = breaker(12.0);
+        let word = "перенос".repeat(5_000);
+        let lines = b.lines(&word, 100.0);
+        let joined = texts(&lines).concat();
+        assert!(joined == word, "{} lines, {} chars of {}", lines.len(), joined.chars().count(), word.chars().count());
+        let run = vec!["переносы"; 4_000].join("\u{a0}");
+        let lines = b.lines(&run, 100.0);
+        let joined = texts(&lines).concat().replace('-', "");
+        assert!(joined == run, "{} lines, {} chars of {}", lines.len(), joined.chars().count(), run.chars().count());
     }
 
     #[test]

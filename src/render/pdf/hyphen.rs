@@ -23,6 +23,10 @@ pub const PATTERNS_KOI8R: &[u8] = include_bytes!("../../../hyphenation/hyph_ru_R
 pub const MIN_LEFT: usize = 2;
 pub const MIN_RIGHT: usize = 2;
 
+/// Longer words are not hyphenated (libhyphen's limit, `MAX_WORD`; such a
+/// "word" is a URL or an identifier and is cut at the line end instead).
+pub const MAX_WORD: usize = 255;
+
 /// KOI8-R bytes 0xC0..=0xFF: the Russian alphabet in KOI8 order.
 const KOI8R_HIGH: &str = "юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ";
 
@@ -44,6 +48,8 @@ fn koi8r(bytes: &[u8]) -> String {
 pub struct Dictionary {
     patterns: HashMap<String, Vec<u8>>,
     states: HashSet<String>,
+    /// Length of the longest pattern, in chars: no state is longer.
+    longest: usize,
 }
 
 impl Dictionary {
@@ -78,7 +84,8 @@ impl Dictionary {
             // A repeated pattern replaces the earlier one, as in libhyphen.
             patterns.insert(letters, values);
         }
-        Dictionary { patterns, states }
+        let longest = patterns.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        Dictionary { patterns, states, longest }
     }
 
     /// Break values between the characters of `.word.` (libhyphen's
@@ -91,8 +98,10 @@ impl Dictionary {
         let mut values = vec![0u8; text.len() + 1];
         let mut key = String::new();
         for end in 1..=text.len() {
-            // The longest suffix of text[..end] that is a state.
-            let Some(start) = (0..end).find(|&s| {
+            // The longest suffix of text[..end] that is a state (no state is
+            // longer than the longest pattern, so the work per letter is
+            // bounded whatever the length of the word).
+            let Some(start) = (end.saturating_sub(self.longest)..end).find(|&s| {
                 key.clear();
                 key.extend(&text[s..end]);
                 self.states.contains(&key)
@@ -115,7 +124,8 @@ impl Dictionary {
     /// i-th letter.
     pub fn breaks(&self, word: &str) -> Vec<usize> {
         let lower: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
-        if lower.len() != word.chars().count() || lower.len() < MIN_LEFT + MIN_RIGHT {
+        let n = lower.len();
+        if n != word.chars().count() || n < MIN_LEFT + MIN_RIGHT || n > MAX_WORD {
             return Vec::new();
         }
         let values = self.values(&lower);
@@ -189,8 +199,11 @@ mod tests {
     fn short_foreign_and_long_words() {
         assert!(points("мир").is_empty());
         assert!(points("Agreement").is_empty());
-        let long = "а".repeat(200) + &"б".repeat(200);
+        let long = "а".repeat(100) + &"б".repeat(100);
         assert!(points(&long).iter().all(|&p| long.is_char_boundary(p)));
+        // Past libhyphen's limit: not hyphenated (and no quadratic work).
+        assert!(points(&"перенос".repeat(10_000)).is_empty());
+        assert!(!points(&"перенос".repeat(36)).is_empty());
         assert_eq!(split("ёлочка"), "ёлоч-ка");
     }
 }
