@@ -142,3 +142,22 @@ fn declares_pdf_a_2b_with_matching_xmp_and_an_output_intent() {
     assert_eq!(&profile[36..40], b"acsp", "an ICC profile");
     assert_eq!(&profile[16..20], b"RGB ");
 }
+
+#[test]
+fn long_reports_on_the_parallel_paths_are_reproducible_and_complete() {
+    // 600 events: the logical table and line breaking run on several
+    // threads, pages go through the compressing worker.
+    let l = common::load_str(&otchet::synth::report(600));
+    let (a, b) = (common::pdf(&l), common::pdf(&l));
+    assert!(a == b, "two renders of the same report differ");
+    assert_eq!(common::docx(&l), common::docx(&l));
+    let pages = common::pdf_pages(&a);
+    assert!(pages.len() > 100, "{} pages", pages.len());
+    let all = common::squash(&pages.concat());
+    for n in [1, 299, 600] {
+        assert!(all.contains(&format!("{n}.")), "event {n} missing");
+    }
+    for (what, text) in common::user_texts(&l).iter().step_by(97) {
+        assert!(all.contains(&common::squash(text)), "{what} missing from the PDF");
+    }
+}
