@@ -125,7 +125,7 @@ impl Dictionary {
     pub fn breaks(&self, word: &str) -> Vec<usize> {
         let lower: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
         let n = lower.len();
-        if n != word.chars().count() || n < MIN_LEFT + MIN_RIGHT || n > MAX_WORD {
+        if n != word.chars().count() || !(MIN_LEFT + MIN_RIGHT..=MAX_WORD).contains(&n) {
             return Vec::new();
         }
         let values = self.values(&lower);
