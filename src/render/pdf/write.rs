@@ -57,14 +57,17 @@ pub struct Sheet {
     pub border: f32,
 }
 
-/// Pages handed from the layout to the compressor in batches of this many.
+/// Pages handed from the layout to the compressing workers in batches of
+/// this many.
 const BATCH: usize = 32;
 
 /// Writes the PDF. `faces[0]` is the regular face, `faces[1]` the bold one;
 /// `used[k]` are the glyphs face `k` may show (glyph id -> the text it
 /// stands for). `produce` lays the pages out, handing each to the callback
-/// as it is done; pages are written and compressed on a second thread while
-/// the layout goes on, so a long report is never held whole.
+/// as it is done; pages are written and compressed by worker threads (one
+/// per core, batches put back in page order) while the layout goes on, so
+/// a long report is never held whole and the bytes do not depend on the
+/// number of threads.
 pub fn write(
     sheet: Sheet,
     faces: &[Face<'_>; 2],
@@ -92,35 +95,54 @@ pub fn write(
 
     // 2. Pages: laid out here, written and compressed by a worker.
     let usage = &usage;
-    let streams = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Page>>(4);
-        let worker = s.spawn(move || -> Result<Vec<Vec<u8>>, String> {
-            let mut packer = Packer::new();
-            let mut content = Vec::with_capacity(64 * 1024);
-            let mut out = Vec::new();
-            for batch in rx {
-                for page in batch {
-                    content.clear();
-                    page_content(&mut content, &page, sheet, faces, usage);
-                    out.push(packer.pack(&content)?);
-                }
-            }
-            Ok(out)
-        });
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Page>)>(2 * workers);
+    let rx = std::sync::Mutex::new(rx);
+    let rx = &rx;
+    let streams = std::thread::scope(move |s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(move || -> Result<Vec<(usize, Vec<Vec<u8>>)>, String> {
+                    let mut packer = Packer::new();
+                    let mut content = Vec::with_capacity(64 * 1024);
+                    let mut out = Vec::new();
+                    loop {
+                        let next = rx.lock().map_err(|_| "PDF page queue poisoned".to_string())?.recv();
+                        let Ok((seq, batch)) = next else { break };
+                        let mut packed = Vec::with_capacity(batch.len());
+                        for page in batch {
+                            content.clear();
+                            page_content(&mut content, &page, sheet, faces, usage);
+                            packed.push(packer.pack(&content)?);
+                        }
+                        out.push((seq, packed));
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
         let mut batch = Vec::with_capacity(BATCH);
+        let mut seq = 0;
         produce(&mut |page| {
             batch.push(page);
             if batch.len() == BATCH {
-                // A send fails only if the worker stopped, with an error
+                // A send fails only if the workers stopped, with an error
                 // that join() reports.
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let _ = tx.send((seq, std::mem::replace(&mut batch, Vec::with_capacity(BATCH))));
+                seq += 1;
             }
         });
         if !batch.is_empty() {
-            let _ = tx.send(batch);
+            let _ = tx.send((seq, batch));
         }
         drop(tx);
-        worker.join().map_err(|_| "PDF page writer panicked".to_string())?
+        // Batches back in page order, whichever worker packed them.
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.join().map_err(|_| "PDF page writer panicked".to_string())??);
+        }
+        all.sort_unstable_by_key(|&(seq, _)| seq);
+        Ok::<_, String>(all.into_iter().flat_map(|(_, packed)| packed).collect::<Vec<_>>())
     })?;
 
     // 3. Pages, each content stream compressed as soon as it is written.
