@@ -116,19 +116,11 @@ fn paragraphs_xml(x: &mut String, text: &str, jc: &str, bold: bool, keep_next: b
     }
 }
 
-/// XML-escapes text as docx-rs does.
+/// XML-escapes text as docx-rs does: the five XML entities, carriage
+/// returns dropped.
 fn escape_into(x: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => x.push_str("&amp;"),
-            '<' => x.push_str("&lt;"),
-            '>' => x.push_str("&gt;"),
-            '"' => x.push_str("&quot;"),
-            '\'' => x.push_str("&apos;"),
-            '\r' => {}
-            _ => x.push(c),
-        }
-    }
+    let s: std::borrow::Cow<'_, str> = if s.contains('\r') { s.replace('\r', "").into() } else { s.into() };
+    x.push_str(&quick_xml::escape::escape(s));
 }
 
 fn size(pt: f32) -> usize {

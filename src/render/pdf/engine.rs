@@ -52,6 +52,20 @@ pub struct Page {
     pub first_event: Option<usize>,
 }
 
+/// Page size and rule width, pt, as the layout uses them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sheet {
+    pub width: f32,
+    pub height: f32,
+    pub border: f32,
+}
+
+impl Sheet {
+    pub fn of(t: &Template) -> Sheet {
+        Sheet { width: mm_to_pt(t.page.width), height: mm_to_pt(t.page.height), border: t.cell.border }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub width: f32,
@@ -111,13 +125,8 @@ fn hyphenation_points(para: &str, seg: &str, fit: usize) -> Vec<usize> {
     let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(letter);
     let min_left = if joined_left { COMPOUND_MIN } else { super::hyphen::MIN_LEFT };
     let min_right = if joined_right { COMPOUND_MIN } else { super::hyphen::MIN_RIGHT };
-    let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
-    super::hyphen::points(word)
+    super::hyphen::points(word, min_left, min_right)
         .into_iter()
-        .filter(|&p| {
-            let i = chars.partition_point(|&c| c < p);
-            i >= min_left && chars.len() - i >= min_right
-        })
         // Within this segment (the rest of a word already hyphenated once
         // may be hyphenated again).
         .filter_map(|p| (from + p).checked_sub(base).filter(|&off| off > 0))
@@ -199,7 +208,8 @@ impl Breaker<'_> {
             last = pos;
             while !seg.is_empty() {
                 let trimmed = seg.trim_end_matches(is_break_space);
-                if let Some(trimmed_w) = self.width_within(trimmed, width - cur_w) {
+                let (fit, trimmed_w) = self.measure(trimmed, width - cur_w);
+                if fit == trimmed.len() {
                     cur.push_str(seg);
                     // Trailing spaces and tabs are each a space wide.
                     cur_w += trimmed_w + (seg.len() - trimmed.len()) as f32 * self.w(" ");
@@ -211,7 +221,7 @@ impl Breaker<'_> {
                 // without a hyphen, as LibreOffice does.
                 let avail = width - cur_w - hyphen;
                 let worth = self.hyphenate && width - cur_w >= HYPHENATION_ZONE;
-                let points = || hyphenation_points(p, trimmed, self.fitting_prefix(trimmed, width - cur_w));
+                let points = || hyphenation_points(p, trimmed, fit);
                 if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &points())).flatten()
                 {
                     cur.push_str(&seg[..off]);
@@ -231,7 +241,7 @@ impl Breaker<'_> {
                 // Alone on a line and still too wide: cut it where the line
                 // is full (as LibreOffice does; no-break spaces are not
                 // preferred), at least one character a line.
-                let off = self.fitting_prefix(trimmed, width);
+                let (off, _) = self.measure(trimmed, width);
                 let off = if off == 0 { trimmed.chars().next().map_or(seg.len(), char::len_utf8) } else { off };
                 self.push(out, &seg[..off]);
                 seg = &seg[off..];
@@ -242,31 +252,20 @@ impl Breaker<'_> {
         }
     }
 
-    /// The width of `s` if it fits in `avail`; measuring stops as soon as
-    /// it does not (a long segment is cut line by line without measuring
-    /// all of it each time).
-    fn width_within(&self, s: &str, avail: f32) -> Option<f32> {
-        let mut w = 0.0;
-        for c in s.chars() {
-            w += self.metrics.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0) * self.size;
-            if w > avail + EPS {
-                return None;
-            }
-        }
-        Some(w)
-    }
-
     /// The end of the longest prefix of `s` (whole characters) that fits in
-    /// `avail`; 0 when not even one character fits.
-    fn fitting_prefix(&self, s: &str, avail: f32) -> usize {
+    /// `avail` (0 when not even one character fits), and its width.
+    /// Measuring stops where the prefix stops fitting, so a long segment is
+    /// cut line by line without measuring all of it each time.
+    fn measure(&self, s: &str, avail: f32) -> (usize, f32) {
         let mut w = 0.0;
         for (i, c) in s.char_indices() {
-            w += self.metrics.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0) * self.size;
-            if w > avail + EPS {
-                return i;
+            let next = w + self.metrics.char_width(c) * self.size;
+            if next > avail + EPS {
+                return (i, w);
             }
+            w = next;
         }
-        s.len()
+        (s.len(), w)
     }
 
     /// The longest prefix `seg[..off]`, `off` in `points` (ascending), whose
@@ -706,11 +705,9 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         t,
         g,
         header,
-        doc: Document {
-            width: mm_to_pt(t.page.width),
-            height: mm_to_pt(t.page.height),
-            border: t.cell.border,
-            pages: Vec::new(),
+        doc: {
+            let sheet = Sheet::of(t);
+            Document { width: sheet.width, height: sheet.height, border: sheet.border, pages: Vec::new() }
         },
         y: 0.0,
         body_top: 0.0,

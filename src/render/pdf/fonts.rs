@@ -112,10 +112,17 @@ impl Metrics {
         self.advance(c).is_some()
     }
 
-    /// Width of `s` in em. Tabs count as a space; characters without a
-    /// glyph (rejected earlier by the glyph check) as nothing.
+    /// Width of `c` in em as text is measured: a tab counts as a space, a
+    /// character without a glyph (rejected earlier by the glyph check) as
+    /// nothing.
+    #[inline]
+    pub fn char_width(&self, c: char) -> f32 {
+        self.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0)
+    }
+
+    /// Width of `s` in em (see [`Metrics::char_width`]).
     pub fn width(&self, s: &str) -> f32 {
-        s.chars().map(|c| self.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0)).sum()
+        s.chars().map(|c| self.char_width(c)).sum()
     }
 }
 

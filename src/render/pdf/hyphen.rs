@@ -141,21 +141,30 @@ pub fn dictionary() -> &'static Dictionary {
 }
 
 /// Byte offsets inside `word` (a run of letters) where it may be broken
-/// with a hyphen. Results are cached: reports repeat their words.
-pub fn points(word: &str) -> Vec<usize> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Vec<usize>>>> = OnceLock::new();
+/// with a hyphen, keeping at least `min_left` letters before the break and
+/// `min_right` after it (at least [`MIN_LEFT`] and [`MIN_RIGHT`]; more next
+/// to the hard hyphen of a compound word). Results are cached: reports
+/// repeat their words.
+pub fn points(word: &str, min_left: usize, min_right: usize) -> Vec<usize> {
+    /// Per word: its length in chars, and each break as (char index, byte
+    /// offset).
+    type Breaks = (usize, Vec<(usize, usize)>);
+    static CACHE: OnceLock<Mutex<HashMap<String, Breaks>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(word).cloned()) {
-        return hit;
-    }
-    let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
-    let out: Vec<usize> = dictionary().breaks(word).into_iter().map(|i| chars[i]).collect();
-    if let Ok(mut c) = cache.lock() {
-        if c.len() < 100_000 {
-            c.insert(word.to_string(), out.clone());
+    let (n, all) = match cache.lock().ok().and_then(|c| c.get(word).cloned()) {
+        Some(hit) => hit,
+        None => {
+            let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+            let all: Breaks = (chars.len(), dictionary().breaks(word).into_iter().map(|i| (i, chars[i])).collect());
+            if let Ok(mut c) = cache.lock() {
+                if c.len() < 100_000 {
+                    c.insert(word.to_string(), all.clone());
+                }
+            }
+            all
         }
-    }
-    out
+    };
+    all.into_iter().filter(|&(i, _)| i >= min_left && n - i >= min_right).map(|(_, byte)| byte).collect()
 }
 
 #[cfg(test)]
@@ -165,7 +174,7 @@ mod tests {
     fn split(word: &str) -> String {
         let mut out = String::new();
         let mut last = 0;
-        for p in points(word) {
+        for p in points(word, MIN_LEFT, MIN_RIGHT) {
             out.push_str(&word[last..p]);
             out.push('-');
             last = p;
@@ -197,13 +206,13 @@ mod tests {
 
     #[test]
     fn short_foreign_and_long_words() {
-        assert!(points("мир").is_empty());
-        assert!(points("Agreement").is_empty());
+        assert!(points("мир", MIN_LEFT, MIN_RIGHT).is_empty());
+        assert!(points("Agreement", MIN_LEFT, MIN_RIGHT).is_empty());
         let long = "а".repeat(100) + &"б".repeat(100);
-        assert!(points(&long).iter().all(|&p| long.is_char_boundary(p)));
+        assert!(points(&long, MIN_LEFT, MIN_RIGHT).iter().all(|&p| long.is_char_boundary(p)));
         // Past libhyphen's limit: not hyphenated (and no quadratic work).
-        assert!(points(&"перенос".repeat(10_000)).is_empty());
-        assert!(!points(&"перенос".repeat(36)).is_empty());
+        assert!(points(&"перенос".repeat(10_000), MIN_LEFT, MIN_RIGHT).is_empty());
+        assert!(!points(&"перенос".repeat(36), MIN_LEFT, MIN_RIGHT).is_empty());
         assert_eq!(split("ёлочка"), "ёлоч-ка");
     }
 }

@@ -63,18 +63,19 @@ pub fn check_glyphs(table: &Table, src: &str) -> Vec<Diagnostic> {
     out
 }
 
-fn parsed(data: &'static [u8], cell: &'static OnceLock<Option<ParsedFont>>) -> Result<ParsedFont, String> {
+/// A font parsed once per process, for subsetting.
+fn parsed(data: &'static [u8], cell: &'static OnceLock<Option<ParsedFont>>) -> Result<&'static ParsedFont, String> {
     cell.get_or_init(|| ParsedFont::from_bytes(data, 0, &mut Vec::new()))
-        .clone()
+        .as_ref()
         .ok_or_else(|| "встроенный шрифт не читается".to_string())
 }
 
-fn regular_font() -> Result<ParsedFont, String> {
+fn regular_font() -> Result<&'static ParsedFont, String> {
     static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
     parsed(fonts::REGULAR_TTF, &F)
 }
 
-fn bold_font() -> Result<ParsedFont, String> {
+fn bold_font() -> Result<&'static ParsedFont, String> {
     static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
     parsed(fonts::BOLD_TTF, &F)
 }
@@ -87,14 +88,14 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
             tag: REGULAR_ID,
             postscript_name: "LiberationSerif",
             metrics: fonts::regular(),
-            parsed: &regular,
+            parsed: regular,
             stem_v: 80,
         },
         write::Face {
             tag: BOLD_ID,
             postscript_name: "LiberationSerif-Bold",
             metrics: fonts::bold(),
-            parsed: &bold,
+            parsed: bold,
             stem_v: 140,
         },
     ];
@@ -108,11 +109,7 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
         date: super::timestamp(table.meta.period),
         id: document_id(table),
     };
-    let sheet = write::Sheet {
-        width: crate::template::mm_to_pt(t.page.width),
-        height: crate::template::mm_to_pt(t.page.height),
-        border: t.cell.border,
-    };
+    let sheet = engine::Sheet::of(t);
     let used = used_glyphs(table, t);
     write::write(sheet, &faces, &meta, used, |on_page| {
         engine::layout_with(table, t, on_page);

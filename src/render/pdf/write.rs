@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use lopdf::{dictionary, Dictionary, Document as Pdf, Object, ObjectId, Stream, StringFormat};
 use printpdf::ParsedFont;
 
-use super::engine::Page;
+use super::engine::{Page, Sheet};
 use super::fonts::Metrics;
 
 /// Document information (Info dictionary and XMP).
@@ -47,14 +47,6 @@ struct Usage {
     used: BTreeMap<u16, String>,
     /// Old glyph id -> subset glyph id (0: unused).
     new_id: Vec<u16>,
-}
-
-/// Page size and rule width, pt.
-#[derive(Clone, Copy)]
-pub struct Sheet {
-    pub width: f32,
-    pub height: f32,
-    pub border: f32,
 }
 
 /// Pages handed from the layout to the compressing workers in batches of
