@@ -371,6 +371,17 @@ struct Group {
     seg_top: f32,
     /// Height of the group rows already placed on this page.
     seg_height: f32,
+    /// The first line of the agreement shown in this page's segment: 0
+    /// when the whole text fits on a page (a cut group repeats it), else
+    /// where the previous page's segment stopped (the text continues).
+    from: usize,
+}
+
+impl Group {
+    /// Height the agreement text still needs from `from` on.
+    fn rest_height(&self, g: &Geometry) -> f32 {
+        g.cell_height(self.cell.lines.len() - self.from, self.cell.size, metrics(self.cell.bold))
+    }
 }
 
 struct Pager<'a> {
@@ -381,6 +392,8 @@ struct Pager<'a> {
     y: f32,
     body_top: f32,
     bottom: f32,
+    /// Height for rows on a page without the title.
+    body_room: f32,
     /// Rows placed on the current page: (top, height, kind, keep agreement
     /// column open below).
     placed: Vec<(f32, f32, Kind, bool)>,
@@ -435,11 +448,17 @@ impl<'a> Pager<'a> {
         let mut cell = group.cell.clone();
         let lh = cell.line_height();
         let room = ((group.seg_height - self.g.pad_t - self.g.pad_b + EPS) / lh).floor().max(0.0) as usize;
+        cell.lines.drain(..group.from);
         if !complete {
             cell.lines.truncate(room);
         }
         let (top, h) = (group.seg_top, group.seg_height);
+        let whole_fits = group.cell.height(&self.g) <= self.body_room + EPS;
         self.draw_cells(std::slice::from_ref(&cell), top, h, false);
+        if !complete {
+            let group = self.group.as_mut().expect("group open");
+            group.from = if whole_fits { 0 } else { group.from + cell.lines.len() };
+        }
     }
 
     fn finish_page(&mut self) {
@@ -544,7 +563,7 @@ impl<'a> Pager<'a> {
             if in_group && row.group_end {
                 // The last row of a group grows to hold the agreement text.
                 let group = self.group.as_ref().expect("group open");
-                h = h.max(group.cell.height(&self.g) - group.seg_height);
+                h = h.max(group.rest_height(&self.g) - group.seg_height);
             }
             let need = h + keep_with;
             let page_empty = self.y <= self.body_top + EPS;
@@ -566,14 +585,17 @@ impl<'a> Pager<'a> {
                 more |= !rest.is_empty();
                 hc.lines = std::mem::replace(&mut rc.lines, rest);
             }
-            if !more {
-                // Only the group's agreement text made it too tall.
+            if !more && !(in_group && row.group_end) {
+                // Cannot happen: nothing of this row is left for later.
                 let h = self.bottom - self.y;
-                self.put(&row, h);
+                self.put(&head, h);
                 return;
             }
+            // Only the group's agreement text is left when nothing of the
+            // row's own cells is: the group's last row fills this page and
+            // an empty continuation of it carries the agreement on.
+            let hh = if more { head.height(&self.g).min(self.bottom - self.y) } else { self.bottom - self.y };
             head.group_end = false;
-            let hh = head.height(&self.g).min(self.bottom - self.y);
             self.put(&head, hh);
             self.new_page(None);
         }
@@ -712,11 +734,13 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         y: 0.0,
         body_top: 0.0,
         bottom: mm_to_pt(t.page.height - t.page.margin_bottom),
+        body_room: 0.0,
         placed: Vec::new(),
         group: None,
         on_page,
         emitted: 0,
     };
+    pager.body_room = pager.bottom - mm_to_pt(t.page.margin_top) - pager.header.height(&pager.g);
     pager.new_page(Some(&table.title));
 
     let mut rows = rows.enumerate().peekable();
@@ -727,7 +751,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
             match row.merge {
                 Merge::Start { .. } => {
                     let cell = row.cells.remove(1);
-                    pager.group = Some(Group { cell, seg_top: pager.y, seg_height: 0.0 });
+                    pager.group = Some(Group { cell, seg_top: pager.y, seg_height: 0.0, from: 0 });
                 }
                 Merge::Continue => {
                     row.cells.remove(1);
