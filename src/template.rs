@@ -99,6 +99,12 @@ pub struct Column {
 
 pub const MM_PER_PT: f32 = 25.4 / 72.0;
 
+/// Hyphenation zone, pt: a word is hyphenated at a line end only when the
+/// line would otherwise leave at least this much free (Word's default
+/// `w:hyphenationZone` of 0.25 inch; the DOCX states it, the PDF engine
+/// applies it).
+pub const HYPHENATION_ZONE: f32 = 18.0;
+
 impl Template {
     /// The compiled-in official form.
     pub fn official() -> Template {

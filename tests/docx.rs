@@ -121,3 +121,54 @@ fn hyphenation_follows_the_template() {
     let settings = common::part(&bytes, "word/settings.xml");
     assert!(!settings.contains("autoHyphenation"), "{settings}");
 }
+
+/// The names of the parts of a DOCX package.
+fn part_names(docx: &[u8]) -> Vec<String> {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn package_holds_only_the_parts_a_report_uses() {
+    let bytes = common::docx(&common::reference());
+    let names = part_names(&bytes);
+    assert_eq!(
+        names,
+        [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "docProps/app.xml",
+            "docProps/core.xml",
+            "word/_rels/document.xml.rels",
+            "word/document.xml",
+            "word/fontTable.xml",
+            "word/footer1.xml",
+            "word/header1.xml",
+            "word/header2.xml",
+            "word/settings.xml",
+            "word/styles.xml",
+        ]
+    );
+    // Every part but the relationships has its content type, and every
+    // relationship points at a part that exists.
+    let types = common::part(&bytes, "[Content_Types].xml");
+    for n in names.iter().filter(|n| !n.ends_with(".rels") && *n != "[Content_Types].xml") {
+        assert!(types.contains(&format!("PartName=\"/{n}\"")), "no content type for {n}");
+    }
+    for (rels, base) in [("_rels/.rels", ""), ("word/_rels/document.xml.rels", "word/")] {
+        let xml = common::part(&bytes, rels);
+        for target in xml.split("Target=\"").skip(1).map(|s| s.split('"').next().unwrap()) {
+            assert!(names.contains(&format!("{base}{target}")), "{rels} points at missing {target}");
+        }
+    }
+    // Without page numbers there is no header or footer at all.
+    let src = otchet::template::OFFICIAL.replace("page_numbers = \"from-second\"", "page_numbers = \"none\"");
+    let t = otchet::template::Template::parse(&otchet::diag::Source::new("t.toml", src)).unwrap();
+    let bytes = otchet::render::docx::render(&common::table(&common::reference()), &t).unwrap();
+    let names = part_names(&bytes);
+    assert!(names.iter().all(|n| !n.contains("header") && !n.contains("footer")), "{names:?}");
+    let doc = common::part(&bytes, "word/document.xml");
+    assert!(!doc.contains("Reference") && !doc.contains("w:titlePg"), "sectPr refers to no story");
+}

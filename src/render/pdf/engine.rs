@@ -5,17 +5,13 @@
 //! Units are points, with y measured downwards from the top of the page.
 
 use crate::layout::{Merge, Row, Table};
-use crate::template::{mm_to_pt, mm_to_twips, Align, PageNumbers, Template};
+use crate::template::{mm_to_pt, mm_to_twips, Align, PageNumbers, Template, HYPHENATION_ZONE};
 
 use super::fonts::{self, Metrics};
 
 /// Tolerance for "fits" comparisons, pt.
 const EPS: f32 = 0.01;
 
-/// Hyphenation zone, pt: a word is hyphenated at a line end only when the
-/// line would otherwise leave at least this much free (Word's default
-/// `w:hyphenationZone` of 0.25 inch, also written into the DOCX).
-pub const HYPHENATION_ZONE: f32 = 18.0;
 
 /// One line of text with its measured width (pt).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,265 @@
+//! DOCX renderer: the logical table as WordprocessingML, written directly
+//! so that every property block follows the ECMA-376 schema sequence
+//! ([`xml`]) and the package holds only the parts a report uses
+//! ([`package`]). The body rows are streamed into the archive; the bytes
+//! are reproducible (fixed timestamps, no random ids).
+
+pub mod package;
+pub mod xml;
+
+use std::io::Write;
+
+use crate::layout::{self, Merge, Row};
+use crate::template::{mm_to_twips, Align, PageNumbers, Template, HYPHENATION_ZONE};
+
+use package::{Parts, Story, StoryKind};
+use xml::{PPr, RPr, SectPr, Spacing, TblPr, TcPr, TrPr, VMerge, Xml, R_NS, W_NS};
+
+/// Renders the logical table to DOCX bytes.
+pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, String> {
+    let when = super::timestamp(table.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let parts = Parts {
+        styles: styles(t),
+        settings: xml::settings(t.cell.hyphenate.then_some((HYPHENATION_ZONE * 20.0) as u32)),
+        font_table: package::font_table(&t.font.family),
+        core: package::core(&table.meta.title, &table.meta.subject, &when, &t.font.language),
+        app: package::app(),
+        stories: stories(t),
+    };
+    package::pack(&parts, |out| write_document(out, table, t, &parts.stories)).map_err(|e| e.to_string())
+}
+
+/// Half-points of a size in pt.
+fn half_points(pt: f32) -> u32 {
+    (pt * 2.0).round() as u32
+}
+
+/// The size to write on a run: none when it is the document default.
+fn size_unless_default(pt: f32, t: &Template) -> Option<u32> {
+    (pt != t.font.body_size).then(|| half_points(pt))
+}
+
+fn jc(a: Align) -> &'static str {
+    match a {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+        Align::Justify => "both",
+    }
+}
+
+/// Document defaults: the template's font, size and language, single
+/// spacing without space before or after; one `Normal` paragraph style.
+fn styles(t: &Template) -> String {
+    let mut x = Xml::with_capacity(1024);
+    x.open("w:styles", &[("xmlns:w", W_NS)]);
+    x.open("w:docDefaults", &[]);
+    x.open("w:rPrDefault", &[]);
+    let f = &t.font;
+    RPr { fonts: Some(&f.family), bold: false, size: Some(half_points(f.body_size)), lang: Some(&f.language) }
+        .write(&mut x);
+    x.close("w:rPrDefault");
+    x.open("w:pPrDefault", &[]);
+    PPr { spacing: Some(Spacing { before: Some(0), after: Some(0), line: Some(240) }), ..PPr::default() }.write(&mut x);
+    x.close("w:pPrDefault");
+    x.close("w:docDefaults");
+    x.open("w:style", &[("w:type", "paragraph"), ("w:default", "1"), ("w:styleId", "Normal")]);
+    x.empty("w:name", &[("w:val", "Normal")]);
+    x.empty("w:qFormat", &[]);
+    x.close("w:style");
+    x.close("w:styles");
+    xml::with_declaration(x)
+}
+
+/// The page-number header (with an empty first-page header when numbers
+/// start on page 2) and an empty footer.
+fn stories(t: &Template) -> Vec<Story> {
+    if t.page.page_numbers == PageNumbers::None {
+        return Vec::new();
+    }
+    let story = |root: &str, body: &dyn Fn(&mut Xml)| {
+        let mut x = Xml::with_capacity(512);
+        x.open(root, &[("xmlns:w", W_NS), ("xmlns:r", R_NS)]);
+        body(&mut x);
+        x.close(root);
+        xml::with_declaration(x)
+    };
+    let size = Some(half_points(t.font.page_number_size));
+    let number = story("w:hdr", &|x| {
+        x.open("w:p", &[]);
+        PPr { jc: Some("center"), mark: RPr { size, ..RPr::default() }, ..PPr::default() }.write(x);
+        x.open("w:r", &[]);
+        RPr { size, ..RPr::default() }.write(x);
+        x.empty("w:fldChar", &[("w:fldCharType", "begin")]);
+        x.open("w:instrText", &[]);
+        x.text("PAGE");
+        x.close("w:instrText");
+        x.empty("w:fldChar", &[("w:fldCharType", "separate")]);
+        x.open("w:t", &[]);
+        x.text("2");
+        x.close("w:t");
+        x.empty("w:fldChar", &[("w:fldCharType", "end")]);
+        x.close("w:r");
+        x.close("w:p");
+    });
+    let empty_paragraph = |x: &mut Xml| x.empty("w:p", &[]);
+    let mut out =
+        vec![Story { file: "header1.xml".into(), id: "rId4", kind: StoryKind::Header, xml: number }];
+    if t.page.page_numbers == PageNumbers::FromSecond {
+        let xml = story("w:hdr", &empty_paragraph);
+        out.push(Story { file: "header2.xml".into(), id: "rId5", kind: StoryKind::Header, xml });
+    }
+    let xml = story("w:ftr", &empty_paragraph);
+    out.push(Story { file: "footer1.xml".into(), id: "rId6", kind: StoryKind::Footer, xml });
+    out
+}
+
+/// `word/document.xml`: the title, the table (header row, then the body
+/// rows written a row at a time) and the section properties.
+fn write_document(out: &mut dyn Write, table: &layout::Table, t: &Template, stories: &[Story]) -> std::io::Result<()> {
+    let widths = t.column_widths_twips();
+    let total: u32 = widths.iter().sum();
+    let mut x = Xml::with_capacity(16 * 1024);
+    x.0.push_str(xml::DECLARATION);
+    x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)]);
+    x.open("w:body", &[]);
+
+    // Title: centred bold lines kept with the table.
+    let title_size = Some(half_points(t.font.title_size));
+    let last = table.title.len().saturating_sub(1);
+    for (i, line) in table.title.iter().enumerate() {
+        let after = (i == last && t.title.space_after > 0.0).then(|| (t.title.space_after * 20.0).round() as u32);
+        let ppr = PPr {
+            keep_next: true,
+            spacing: after.map(|a| Spacing { before: None, after: Some(a), line: None }),
+            jc: Some("center"),
+            mark: RPr { size: title_size, ..RPr::default() },
+            ..PPr::default()
+        };
+        paragraph(&mut x, line, &ppr, &RPr { bold: true, size: title_size, ..RPr::default() });
+    }
+
+    x.open("w:tbl", &[]);
+    let margins = [t.cell.padding_top, t.cell.padding_left, t.cell.padding_bottom, t.cell.padding_right].map(mm_to_twips);
+    // Border widths are eighths of a point; Word's thinnest is 2.
+    let border = (t.cell.border * 8.0).round().max(2.0) as u32;
+    TblPr { width: total, border, fixed: true, margins }.write(&mut x);
+    x.open("w:tblGrid", &[]);
+    for w in &widths {
+        x.empty("w:gridCol", &[("w:w", &w.to_string())]);
+    }
+    x.close("w:tblGrid");
+
+    // The header row, repeated on every page.
+    x.open("w:tr", &[]);
+    TrPr { cant_split: true, header: true }.write(&mut x);
+    let size = size_unless_default(t.font.header_size, t);
+    for (text, &w) in table.header.iter().zip(&widths) {
+        x.open("w:tc", &[]);
+        TcPr { width: w, grid_span: None, v_merge: None, v_center: true }.write(&mut x);
+        let ppr = PPr { jc: Some("center"), mark: RPr { size, ..RPr::default() }, ..PPr::default() };
+        paragraphs(&mut x, text, &ppr, &RPr { bold: t.font.header_bold, size, ..RPr::default() });
+        x.close("w:tc");
+    }
+    x.close("w:tr");
+    out.write_all(x.0.as_bytes())?;
+
+    write_rows(out, table, t, &widths)?;
+
+    x.clear();
+    x.close("w:tbl");
+    let pm = |mm: f32| mm_to_twips(mm);
+    let p = &t.page;
+    let refs = |kind: StoryKind| -> Vec<(&'static str, &'static str)> {
+        stories
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| (if s.file.ends_with("2.xml") { "first" } else { "default" }, s.id))
+            .collect()
+    };
+    SectPr {
+        headers: refs(StoryKind::Header),
+        footers: refs(StoryKind::Footer),
+        page: (pm(p.width), pm(p.height)),
+        margins: [
+            pm(p.margin_top),
+            pm(p.margin_right),
+            pm(p.margin_bottom),
+            pm(p.margin_left),
+            pm(p.header_distance),
+            pm(p.header_distance),
+        ],
+        title_page: p.page_numbers == PageNumbers::FromSecond,
+    }
+    .write(&mut x);
+    x.close("w:body");
+    x.close("w:document");
+    out.write_all(x.0.as_bytes())
+}
+
+/// One paragraph: its properties and one run of text.
+fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
+    x.open("w:p", &[]);
+    ppr.write(x);
+    x.open("w:r", &[]);
+    rpr.write(x);
+    x.open("w:t", &[("xml:space", "preserve")]);
+    x.text(text);
+    x.close("w:t");
+    x.close("w:r");
+    x.close("w:p");
+}
+
+/// One paragraph per line of `text` (`\n` separates paragraphs).
+fn paragraphs(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
+    for p in text.split('\n') {
+        paragraph(x, p, ppr, rpr);
+    }
+}
+
+/// Writes the body rows: department rows (one cell over all columns, kept
+/// with the next row) and event rows (the agreement column merged
+/// vertically within a merge group); no row splits across pages.
+fn write_rows(out: &mut dyn Write, table: &layout::Table, t: &Template, widths: &[u32]) -> std::io::Result<()> {
+    let total: u32 = widths.iter().sum();
+    let aligns: Vec<&str> = t.column.iter().map(|c| jc(c.align)).collect();
+    let department = RPr { bold: t.font.department_bold, ..RPr::default() };
+    let plain = RPr::default();
+    let mut x = Xml::with_capacity(16 * 1024);
+    for row in &table.rows {
+        x.clear();
+        x.open("w:tr", &[]);
+        TrPr { cant_split: true, header: false }.write(&mut x);
+        match row {
+            Row::Department(c) => {
+                x.open("w:tc", &[]);
+                TcPr { width: total, grid_span: Some(widths.len()), v_merge: None, v_center: false }.write(&mut x);
+                let ppr = PPr { keep_next: true, jc: Some("center"), ..PPr::default() };
+                paragraphs(&mut x, &c.text, &ppr, &department);
+                x.close("w:tc");
+            }
+            Row::Event(ev) => {
+                for (i, c) in ev.cells.iter().enumerate() {
+                    let v_merge = match ev.merge {
+                        _ if i != layout::AGREEMENT_COL => None,
+                        Merge::Single => None,
+                        Merge::Start { .. } => Some(VMerge::Restart),
+                        Merge::Continue => Some(VMerge::Continue),
+                    };
+                    x.open("w:tc", &[]);
+                    TcPr { width: widths[i], grid_span: None, v_merge, v_center: false }.write(&mut x);
+                    if v_merge == Some(VMerge::Continue) {
+                        // The merged cell's text is in the group's first row.
+                        x.empty("w:p", &[]);
+                    } else {
+                        paragraphs(&mut x, &c.text, &PPr { jc: Some(aligns[i]), ..PPr::default() }, &plain);
+                    }
+                    x.close("w:tc");
+                }
+            }
+        }
+        x.close("w:tr");
+        out.write_all(x.0.as_bytes())?;
+    }
+    Ok(())
+}
