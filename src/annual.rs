@@ -8,6 +8,8 @@
 //! share one cell, also where the last event of one quarter and the first of
 //! the next are such a pair (they are consecutive rows of the table).
 
+use std::collections::HashMap;
+
 use crate::diag::Diagnostic;
 use crate::load::{normalize_title, Loaded};
 use crate::model::{Agreement, Department, Period, Report};
@@ -57,11 +59,31 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
         ));
     }
 
+    // One region: quarters of different regions are not one report.
+    let region = |i: usize| files[i].report.region.as_deref();
+    if let Some(first) = (0..files.len()).find(|&i| region(i).is_some()) {
+        for i in 0..files.len() {
+            if let Some(r) = region(i).filter(|r| Some(*r) != region(first)) {
+                errors.push((
+                    i,
+                    Diagnostic::error(format!(
+                        "регион «{r}» не совпадает с регионом «{}» в «{}»",
+                        region(first).unwrap_or_default(),
+                        name(first)
+                    ))
+                    .help("годовой отчет собирается из кварталов одного региона; исправьте поле region"),
+                ));
+            }
+        }
+    }
+
     // The registry: the same key must mean the same agreement.
     let mut agreements: Vec<(Agreement, usize)> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
         for a in &f.report.agreements {
-            match agreements.iter().find(|(b, _)| b.key == a.key) {
+            match by_key.get(&a.key).map(|&k| &agreements[k]) {
                 Some((b, j)) if b.title.value != a.title.value => {
                     let (line, _) = files[*j].source.line_col(b.key_span.start);
                     errors.push((
@@ -77,10 +99,8 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
                 }
                 Some(_) => {}
                 None => {
-                    if let Some((b, j)) = agreements
-                        .iter()
-                        .find(|(b, _)| normalize_title(&b.title.value) == normalize_title(&a.title.value))
-                    {
+                    let title = normalize_title(&a.title.value);
+                    if let Some((b, j)) = by_title.get(&title).map(|&k| &agreements[k]) {
                         let (line, _) = files[*j].source.line_col(b.key_span.start);
                         warnings.push((
                             i,
@@ -94,6 +114,8 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
                             .help("если это одно соглашение, используйте один ключ во всех кварталах"),
                         ));
                     }
+                    by_key.insert(a.key.clone(), agreements.len());
+                    by_title.entry(title).or_insert(agreements.len());
                     agreements.push((a.clone(), i));
                 }
             }
@@ -105,11 +127,15 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
 
     quarters.sort();
     let mut departments: Vec<Department> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for &(_, i) in &quarters {
         for d in &files[i].report.departments {
-            match departments.iter_mut().find(|x| x.name.value == d.name.value) {
-                Some(x) => x.events.extend(d.events.iter().cloned()),
-                None => departments.push(d.clone()),
+            match by_name.get(&d.name.value) {
+                Some(&x) => departments[x].events.extend(d.events.iter().cloned()),
+                None => {
+                    by_name.insert(d.name.value.clone(), departments.len());
+                    departments.push(d.clone());
+                }
             }
         }
     }

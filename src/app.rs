@@ -20,15 +20,47 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// Writes to standard error; a closed or full stderr cannot be told about,
+/// so its errors are ignored (never a panic).
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes to standard output. A closed pipe (`otchet … | head -1`) ends
+/// the output quietly, as Unix tools do; any other failure (a full disk)
+/// is an error.
+pub fn print(text: &str) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(load::io_error("не удалось вывести результат", &e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`print`], reporting a failure; the exit status.
+pub fn print_or_fail(text: &str) -> i32 {
+    match print(text) {
+        Ok(()) => OK,
+        Err(d) => {
+            report(std::slice::from_ref(&d), &Source::new("stdout", String::new()));
+            FAILED
+        }
+    }
+}
+
 fn report(diags: &[Diagnostic], source: &Source) {
     if !diags.is_empty() {
-        eprint!("{}", diag::render(diags, source, color()));
+        say(&diag::render(diags, source, color()));
     }
 }
 
 fn report_failure(f: &Failure) {
     report(&f.diagnostics, &f.source);
-    eprintln!("{} — ничего не записано", diag::summary(&f.diagnostics));
+    say(&format!("{} — ничего не записано\n", diag::summary(&f.diagnostics)));
 }
 
 /// The value, or None after reporting the failure.
@@ -40,9 +72,9 @@ fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
 pub fn load_template(path: Option<&Path>) -> Result<Template, Failure> {
     let Some(path) = path else { return Ok(Template::official()) };
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Failure {
+    let bytes = load::read_file(path, "шаблон").map_err(|d| Failure {
         source: Source::new(name.clone(), String::new()),
-        diagnostics: vec![load::io_error("не удалось прочитать шаблон", &e)],
+        diagnostics: vec![d],
     })?;
     let source = load::decode(&name, &bytes)?;
     Template::parse(&source)
@@ -57,13 +89,13 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
         return FAILED;
     };
     report(&loaded.warnings, &loaded.source);
-    eprintln!(
-        "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}",
+    say(&format!(
+        "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}\n",
         loaded.source.name,
         loaded.report.departments.len(),
         loaded.report.event_count(),
         diag::summary(&loaded.warnings)
-    );
+    ));
     OK
 }
 
@@ -107,16 +139,28 @@ pub fn render(args: &RenderArgs) -> i32 {
         return FAILED;
     };
     report(&loaded.warnings, &loaded.source);
-    let Some(stem) = args.input.file_stem() else {
+    let Some(stem) = output_stem(&args.input) else {
         return write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла"));
     };
-    emit(&table, &template, &args.outdir, stem, &args.formats, &[&args.input])
+    emit(&table, &template, &args.outdir, &stem, &args.formats, &[&args.input])
+}
+
+/// The input's file name less a final `.toml` (any case): `2020.q4.toml`
+/// gives `2020.q4`, so quarters never overwrite each other's reports.
+pub fn output_stem(input: &Path) -> Option<String> {
+    let name = input.file_name()?.to_string_lossy().into_owned();
+    let cut = name.len().checked_sub(5).filter(|&i| name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".toml"));
+    let stem = match cut {
+        Some(i) if i > 0 => name[..i].to_string(),
+        _ => name,
+    };
+    Some(stem)
 }
 
 /// Reports a failure to produce the outputs for `input`.
 fn write_failed(input: &Path, d: Diagnostic) -> i32 {
     report(std::slice::from_ref(&d), &Source::new(input.display().to_string(), String::new()));
-    eprintln!("ничего не записано");
+    say("ничего не записано\n");
     FAILED
 }
 
@@ -126,7 +170,7 @@ fn emit(
     table: &layout::Table,
     template: &Template,
     outdir: &Path,
-    stem: &std::ffi::OsStr,
+    stem: &str,
     formats: &[Format],
     inputs: &[&Path],
 ) -> i32 {
@@ -136,7 +180,7 @@ fn emit(
     formats.dedup();
     let mut paths = Vec::new();
     for format in &formats {
-        let path = outdir.join(stem).with_extension(format.extension());
+        let path = outdir.join(format!("{stem}.{}", format.extension()));
         if inputs.iter().any(|input| same_file(&path, input)) {
             return fail(
                 Diagnostic::error(format!("выходной файл «{}» совпадает с входным", path.display()))
@@ -162,13 +206,11 @@ fn emit(
             }
         }
     }
-    if let Err(d) = output::ensure_dir(outdir).and_then(|_| output::write_all(&files)) {
+    if let Err(d) = output::write_all(&files) {
         return fail(d);
     }
-    for (path, _) in &files {
-        println!("{}", path.display());
-    }
-    OK
+    let written: String = files.iter().map(|(path, _)| format!("{}\n", path.display())).collect();
+    print_or_fail(&written)
 }
 
 /// What `otchet annual` does.
@@ -208,7 +250,7 @@ pub fn annual(args: &AnnualArgs) -> i32 {
             for (i, d) in &errors {
                 report(std::slice::from_ref(d), &loaded[*i].source);
             }
-            eprintln!("ошибок: {} — ничего не записано", errors.len());
+            say(&format!("ошибок: {} — ничего не записано\n", errors.len()));
             return FAILED;
         }
     };
@@ -217,8 +259,28 @@ pub fn annual(args: &AnnualArgs) -> i32 {
     }
     let table = layout::build(&merged, &template);
     let stem = args.name.clone().unwrap_or_else(|| format!("{}-annual", merged.period.year()));
+    if let Err(d) = check_file_name(&stem) {
+        return write_failed(&args.inputs[0], d);
+    }
     let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-    emit(&table, &template, &args.outdir, std::ffi::OsStr::new(&stem), &args.formats, &inputs)
+    emit(&table, &template, &args.outdir, &stem, &args.formats, &inputs)
+}
+
+/// A name given for output files is a plain file name: not empty, no
+/// directories, not `.` or `..`.
+fn check_file_name(name: &str) -> Result<(), Diagnostic> {
+    let plain = !name.trim().is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+        && Path::new(name).file_name().is_some_and(|f| f == name);
+    if plain {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!("недопустимое имя файлов «{name}»"))
+            .help("--name задает только имя файла без расширения и без каталогов, например 2020-annual; каталог — через -o"))
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -263,7 +325,7 @@ pub fn new_period(args: &NewArgs) -> i32 {
     let dir = args.from.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let path = args.output.clone().unwrap_or_else(|| dir.join(format!("{year}-q{quarter}.toml")));
     let target_dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if let Err(d) = output::ensure_dir(target_dir).and_then(|_| output::write_new(&path, text.as_bytes())) {
+    if let Err(d) = output::write_new(&path, text.as_bytes()) {
         report(
             &[d.help("укажите другое имя через -o или удалите старый файл")],
             &Source::new(path.display().to_string(), String::new()),
@@ -275,12 +337,11 @@ pub fn new_period(args: &NewArgs) -> i32 {
     if !schema.exists() {
         let _ = output::write_new(&schema, SCHEMA.as_bytes());
     }
-    println!("{}", path.display());
-    eprintln!(
-        "Создан файл {} — отчет {}. Заполните мероприятия и проверьте: otchet check {}",
+    say(&format!(
+        "Создан файл {} — отчет {}. Заполните мероприятия и проверьте: otchet check {}\n",
         path.display(),
         crate::model::Period::Quarter { year, quarter }.label(),
         path.display()
-    );
-    OK
+    ));
+    print_or_fail(&format!("{}\n", path.display()))
 }

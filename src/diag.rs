@@ -8,7 +8,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::model::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
@@ -55,27 +55,67 @@ impl Diagnostic {
     }
 }
 
+/// A file that could not be loaded: the diagnostics, and the source to show
+/// them against when it could be read.
+#[derive(Debug)]
+pub struct Failure {
+    pub source: Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A Russian description of an I/O error.
+pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
+    use std::io::ErrorKind::*;
+    let (why, help) = match e.kind() {
+        NotFound => ("нет такого файла или каталога", "проверьте путь"),
+        PermissionDenied => ("нет прав доступа", "проверьте права на файл или каталог"),
+        AlreadyExists => ("файл уже существует", "укажите другое имя или удалите старый файл"),
+        IsADirectory => ("это каталог", "укажите путь к файлу"),
+        NotADirectory => ("часть пути — файл, а не каталог", "проверьте путь"),
+        ReadOnlyFilesystem => ("файловая система только для чтения", "укажите другой каталог"),
+        StorageFull => ("нет места на диске", "освободите место и повторите"),
+        _ => ("ошибка ввода-вывода", "повторите; если ошибка не исчезнет, проверьте диск"),
+    };
+    Diagnostic::error(format!("{what}: {why} ({e})")).help(help)
+}
+
 /// A source file as the user named it, for locating diagnostics.
 #[derive(Debug, Clone)]
 pub struct Source {
     /// The path as given on the command line.
     pub name: String,
     pub text: String,
+    /// Byte offsets of the line starts, computed on first use, so that
+    /// locating many diagnostics costs a binary search each.
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Source { name: name.into(), text: text.into() }
+        Source { name: name.into(), text: text.into(), lines: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        })
+    }
+
+    /// 0-based line index of a byte offset and the byte range of that line
+    /// (without its line end).
+    fn line_of(&self, offset: usize) -> (usize, std::ops::Range<usize>) {
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let end = starts.get(line + 1).map_or(self.text.len(), |&s| s - 1);
+        (line, starts[line]..end)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let (line, range) = self.line_of(offset);
+        let col = self.text[range.start..offset].chars().count() + 1;
+        (line + 1, col)
     }
 
     /// `file:line:col` of a byte offset.
@@ -92,11 +132,55 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Renders diagnostics for the terminal (or a test). `color` adds ANSI styles.
+/// Diagnostics of one kind shown in full; the rest are counted.
+pub const SHOWN_PER_KIND: usize = 5;
+
+/// The kind of a message: its text with the quoted and numeric parts
+/// (names, keys, line numbers) left out.
+fn kind(d: &Diagnostic) -> (Severity, String) {
+    let mut out = String::with_capacity(d.message.len());
+    let mut quoted = 0usize;
+    for c in d.message.chars() {
+        match c {
+            '«' => {
+                quoted += 1;
+                out.push(c);
+            }
+            '»' => {
+                quoted = quoted.saturating_sub(1);
+                out.push(c);
+            }
+            _ if quoted > 0 => {}
+            c if c.is_ascii_digit() => {}
+            c => out.push(c),
+        }
+    }
+    (d.severity, out)
+}
+
+/// Renders diagnostics for the terminal (or a test). `color` adds ANSI
+/// styles. Of many diagnostics of one kind (the same message about other
+/// names), the first [`SHOWN_PER_KIND`] are shown and the rest counted.
 pub fn render(diags: &[Diagnostic], source: &Source, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
+    // Per kind: how many seen, and where its entry in `hidden` is.
+    let mut seen: std::collections::HashMap<(Severity, String), (usize, Option<usize>)> =
+        std::collections::HashMap::new();
+    let mut hidden: Vec<(Severity, &Diagnostic, usize)> = Vec::new();
     for d in diags {
+        let (n, at) = seen.entry(kind(d)).or_insert((0, None));
+        *n += 1;
+        if *n > SHOWN_PER_KIND {
+            match at {
+                Some(i) => hidden[*i].2 += 1,
+                None => {
+                    *at = Some(hidden.len());
+                    hidden.push((d.severity, d, 1));
+                }
+            }
+            continue;
+        }
         // Errors follow the contract's `file:line:col: message` form exactly;
         // warnings say that they are warnings.
         let place = match &d.span {
@@ -113,19 +197,31 @@ pub fn render(diags: &[Diagnostic], source: &Source, color: bool) -> String {
         };
         let mut group = Group::with_title(level.with_name(Some(head)).primary_title(d.message.as_str()));
         if let Some(span) = &d.span {
+            // Only the lines the span covers are handed to the renderer, so
+            // each diagnostic costs its own lines, not the whole file.
             let text = source.text.as_str();
             let start = floor_char_boundary(text, span.start.min(text.len()));
             let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
-            let mut ann = AnnotationKind::Primary.span(start..end);
+            let (first, lines) = source.line_of(start);
+            let (_, last) = source.line_of(end);
+            let shown = &text[lines.start..last.end.max(lines.start)];
+            let mut ann = AnnotationKind::Primary.span(start - lines.start..(end - lines.start).min(shown.len()));
             if let Some(label) = &d.label {
                 ann = ann.label(label.as_str());
             }
-            group = group.element(Snippet::source(text).line_start(1).annotation(ann));
+            group = group.element(Snippet::source(shown).line_start(first + 1).annotation(ann));
         }
         if let Some(help) = &d.help {
             group = group.element(Level::HELP.with_name(Some("подсказка")).message(help.as_str()));
         }
         let _ = writeln!(out, "{}", renderer.render(&[group]));
+    }
+    for (severity, first, count) in hidden {
+        let what = match severity {
+            Severity::Error => "ошибок",
+            Severity::Warning => "предупреждений",
+        };
+        let _ = writeln!(out, "{}: … и ещё {count} таких же {what}, как «{}»\n", source.name, first.message);
     }
     out
 }

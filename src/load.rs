@@ -5,12 +5,14 @@
 //! walked by hand, so that each missing field, wrong type, unknown key or
 //! bad value gets its own message at its own line and column.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+pub use crate::diag::{io_error, Failure};
 use crate::diag::{Diagnostic, Source};
 use crate::model::{Agreement, Dates, Department, Event, Period, Report, Span, Text};
 
@@ -20,14 +22,6 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub const MAX_TEXT_CHARS: usize = 50_000;
 /// Most events accepted in one file.
 pub const MAX_EVENTS: usize = 100_000;
-
-/// A file that could not be loaded: the diagnostics, and the source to show
-/// them against when it could be read.
-#[derive(Debug)]
-pub struct Failure {
-    pub source: Source,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 /// A successfully loaded report with its warnings.
 #[derive(Debug, Clone)]
@@ -40,42 +34,34 @@ pub struct Loaded {
 /// Reads and validates a data file.
 pub fn load_file(path: &Path) -> Result<Loaded, Failure> {
     let name = path.display().to_string();
-    let fail = |d: Diagnostic| Failure { source: Source::new(name.clone(), String::new()), diagnostics: vec![d] };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(fail(Diagnostic::error("это каталог, а не файл данных").help("укажите путь к файлу .toml")))
-        }
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return Err(fail(
-                Diagnostic::error(format!(
-                    "файл слишком велик: {} МБ, допустимо не более {} МБ",
-                    meta.len() / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ))
-                .help("проверьте, что указан файл данных отчета; большой отчет разделите по кварталам"),
-            ))
-        }
-        Ok(_) => {}
-        Err(e) => return Err(fail(io_error("не удалось открыть файл", &e))),
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(io_error("не удалось прочитать файл", &e)))?;
+    let bytes = read_file(path, "файл данных")
+        .map_err(|d| Failure { source: Source::new(name.clone(), String::new()), diagnostics: vec![d] })?;
     load_bytes(&name, &bytes)
 }
 
-/// A Russian description of an I/O error.
-pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
-    use std::io::ErrorKind::*;
-    let (why, help) = match e.kind() {
-        NotFound => ("нет такого файла или каталога", "проверьте путь"),
-        PermissionDenied => ("нет прав доступа", "проверьте права на файл или каталог"),
-        AlreadyExists => ("файл уже существует", "укажите другое имя или удалите старый файл"),
-        IsADirectory => ("это каталог", "укажите путь к файлу"),
-        NotADirectory => ("часть пути — файл, а не каталог", "проверьте путь"),
-        ReadOnlyFilesystem => ("файловая система только для чтения", "укажите другой каталог"),
-        StorageFull => ("нет места на диске", "освободите место и повторите"),
-        _ => ("ошибка ввода-вывода", "повторите; если ошибка не исчезнет, проверьте диск"),
+/// Reads a file otchet takes as input, never more than [`MAX_FILE_BYTES`]:
+/// a device, a pipe or an endless stream is refused past the limit as a
+/// large file is (its length cannot be known in advance).
+pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(Diagnostic::error(format!("это каталог, а не {what}")).help("укажите путь к файлу .toml"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_error("не удалось открыть файл", &e))?;
+    let too_big = |size: String| {
+        Diagnostic::error(format!("файл слишком велик: {size} МБ, допустимо не более {} МБ", MAX_FILE_BYTES / (1024 * 1024)))
+            .help("проверьте, что указан файл данных отчета; большой отчет разделите по кварталам")
     };
-    Diagnostic::error(format!("{what}: {why} ({e})")).help(help)
+    // A regular file says its size: refused before reading.
+    if let Some(meta) = file.metadata().ok().filter(|m| m.is_file() && m.len() > MAX_FILE_BYTES) {
+        return Err(too_big((meta.len() / (1024 * 1024)).to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_error("не удалось прочитать файл", &e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(format!("больше {}", MAX_FILE_BYTES / (1024 * 1024))));
+    }
+    Ok(bytes)
 }
 
 /// Decodes the bytes (UTF-8, optional BOM) and validates the report.
@@ -134,7 +120,7 @@ pub fn parse(source: &Source) -> (Option<Report>, Vec<Diagnostic>) {
         );
     }
     let (doc, errors) = DeTable::parse_recoverable(text);
-    let mut cx = Cx { src: text, diags: Vec::new(), agreement_refs: Vec::new() };
+    let mut cx = Cx { src: text, diags: Vec::new(), agreement_refs: Vec::new(), event_items: 0 };
     if !errors.is_empty() {
         for e in errors {
             cx.diags.push(syntax_error(&e, text));
@@ -204,6 +190,8 @@ struct Cx<'s> {
     /// Every `agreement = "…"` seen, also in events that failed to load, so
     /// unknown keys are reported together with other errors.
     agreement_refs: Vec<(String, Span)>,
+    /// `[[department.event]]` entries seen, valid or not.
+    event_items: usize,
 }
 
 type Val<'i> = Spanned<DeValue<'i>>;
@@ -459,6 +447,15 @@ impl<'s> Cx<'s> {
                 DeValue::Table(t) => {
                     for (k, v) in t.iter() {
                         let key = k.get_ref().to_string();
+                        if key.trim().is_empty() {
+                            self.err(
+                                Diagnostic::error("пустой ключ соглашения")
+                                    .at(k.span())
+                                    .label("ключ без имени")
+                                    .help("дайте соглашению короткий ключ латиницей, например moscow = \"Соглашение …\""),
+                            );
+                            continue;
+                        }
                         if let Some(title) = self.text(v, &key, "в разделе [agreements]") {
                             agreements.push(Agreement { key, title, key_span: k.span() });
                         }
@@ -546,6 +543,7 @@ impl<'s> Cx<'s> {
     }
 
     fn event(&mut self, item: &Val<'_>) -> Option<Event> {
+        self.event_items += 1;
         let t = match item.get_ref() {
             DeValue::Table(t) => t,
             other => {
@@ -681,16 +679,24 @@ impl<'s> Cx<'s> {
     /// Checks that need the whole report.
     fn cross_check(&mut self, period: Option<Period>, agreements: &[Agreement], departments: &[Department]) {
         let known: Vec<&str> = agreements.iter().map(|a| a.key.as_str()).collect();
+        let index: HashMap<&str, usize> = known.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        let list = known_keys(&known);
         let mut used = vec![false; agreements.len()];
+        // "Did you mean" is worked out once per distinct unknown key, and
+        // for the first few only: each costs a look at every known key.
+        let mut suggestions: HashMap<String, Option<&str>> = HashMap::new();
         for (key, span) in std::mem::take(&mut self.agreement_refs) {
-            match known.iter().position(|k| *k == key) {
-                Some(i) => used[i] = true,
+            match index.get(key.as_str()) {
+                Some(&i) => used[i] = true,
                 None => {
-                    let list = if known.is_empty() { "реестр пуст".to_string() } else { known.join(", ") };
+                    let tried = suggestions.len();
+                    let hint = *suggestions.entry(key.clone()).or_insert_with(|| {
+                        (tried < MAX_SUGGESTED).then(|| suggest(&key, known.iter().copied())).flatten()
+                    });
                     let mut d = Diagnostic::error(format!("неизвестное соглашение «{key}»; есть: {list}"))
                         .at(span)
                         .label("нет такого ключа в [agreements]");
-                    d = match suggest(&key, known.iter().copied()) {
+                    d = match hint {
                         Some(s) => d.help(format!("возможно, имелось в виду «{s}»?")),
                         None => d.help("добавьте соглашение в раздел [agreements] или исправьте ключ"),
                     };
@@ -735,7 +741,7 @@ impl<'s> Cx<'s> {
                     .help("разделите отчет на несколько файлов"),
             );
         }
-        if events == 0 {
+        if events == 0 && self.event_items == 0 {
             self.err(
                 Diagnostic::warning("в отчете нет ни одного мероприятия").help("добавьте разделы [[department.event]]"),
             );
@@ -752,9 +758,10 @@ impl<'s> Cx<'s> {
             }
         }
         // Titles differing only in case, spaces or punctuation.
-        let norm: Vec<String> = agreements.iter().map(|a| normalize_title(&a.title.value)).collect();
+        let mut first_with: HashMap<String, usize> = HashMap::new();
         for j in 0..agreements.len() {
-            if let Some(i) = (0..j).find(|&i| norm[i] == norm[j]) {
+            let i = *first_with.entry(normalize_title(&agreements[j].title.value)).or_insert(j);
+            if i != j {
                 self.err(
                     Diagnostic::warning(format!(
                         "соглашения «{}» и «{}» названы почти одинаково (различие только в регистре, пробелах или знаках)",
@@ -765,6 +772,21 @@ impl<'s> Cx<'s> {
                 );
             }
         }
+    }
+}
+
+/// Unknown keys get a "did you mean" for this many distinct keys.
+const MAX_SUGGESTED: usize = 20;
+/// Keys listed in a message about an unknown agreement.
+const MAX_LISTED: usize = 10;
+
+/// The registry's keys for a message: the first [`MAX_LISTED`], then how
+/// many more.
+fn known_keys(known: &[&str]) -> String {
+    match known.len() {
+        0 => "реестр пуст".to_string(),
+        n if n <= MAX_LISTED => known.join(", "),
+        n => format!("{} и ещё {}", known[..MAX_LISTED].join(", "), n - MAX_LISTED),
     }
 }
 

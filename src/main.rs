@@ -216,14 +216,15 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+            return ExitCode::from(app::print_or_fail(&e.render().to_string()) as u8);
         }
         Err(e) => {
-            eprint!("{}", usage_error(&e));
+            use std::io::Write;
+            let _ = std::io::stderr().write_all(usage_error(&e).as_bytes());
             return ExitCode::from(2);
         }
     };
+    otchet::output::install_cleanup();
     let status = match cli.command {
         Command::Render { input, out } => {
             app::render(&app::RenderArgs { input, formats: out.formats(), outdir: out.outdir, template: out.template })
@@ -238,10 +239,7 @@ fn main() -> ExitCode {
         }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
-        Command::Schema => {
-            print!("{}", app::SCHEMA);
-            app::OK
-        }
+        Command::Schema => app::print_or_fail(app::SCHEMA),
         Command::Completions { shell } => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,
@@ -250,8 +248,9 @@ fn main() -> ExitCode {
                 Shell::Powershell => clap_complete::Shell::PowerShell,
                 Shell::Elvish => clap_complete::Shell::Elvish,
             };
-            clap_complete::generate(shell, &mut Cli::command(), "otchet", &mut std::io::stdout());
-            app::OK
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "otchet", &mut script);
+            app::print_or_fail(&String::from_utf8_lossy(&script))
         }
     };
     ExitCode::from(status as u8)

@@ -1,25 +1,184 @@
 //! Atomic output: every file is written to a temporary file in its target
-//! directory, flushed to disk, and only when all of them are complete are
-//! they renamed into place. On any failure nothing is replaced and no
-//! temporary file remains.
+//! directory and flushed to disk; only when all of them are complete are
+//! they renamed into place. If a rename fails, the files already replaced
+//! are put back, so the old set survives whole. Temporaries are removed on
+//! failure, on Ctrl-C and SIGTERM ([`install_cleanup`]), and — when a run
+//! was killed outright — by the next run that writes into the directory.
+//! A directory created for a run that then failed is removed again.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use crate::diag::Diagnostic;
-use crate::load::io_error;
+use crate::diag::{io_error, Diagnostic};
 
-/// Writes all `files` or none of them.
+/// Our temporary files and the directories this run created, for the
+/// signal handler. Held during the commit (the renames), so an interrupt
+/// waits for a commit to finish or roll back.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes this process's temporaries (and the directories it created for
+/// them) on SIGINT, SIGTERM or SIGHUP, then exits with 130.
+pub fn install_cleanup() {
+    let _ = ctrlc::set_handler(|| {
+        let pending = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        remove_all(&pending);
+        std::process::exit(130);
+    });
+}
+
+/// Files first (newest last), then directories, deepest first.
+fn remove_all(paths: &[PathBuf]) {
+    for p in paths.iter().rev() {
+        if p.is_dir() {
+            let _ = std::fs::remove_dir(p);
+        } else {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn register(p: &Path) {
+    PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(p.to_path_buf());
+}
+
+fn unregister(paths: &[PathBuf]) {
+    PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|p| !paths.contains(p));
+}
+
+/// The prefix of our temporary files: `.otchet-<pid>-`.
+fn temp_prefix() -> String {
+    format!(".otchet-{}-", std::process::id())
+}
+
+/// Writes all `files` or none of them: existing files are either all
+/// replaced or all left exactly as they were.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
+    for (path, _) in files {
+        if path.is_dir() {
+            return Err(Diagnostic::error(format!("не удалось сохранить «{}»: это каталог", path.display()))
+                .help("удалите или переименуйте каталог либо укажите другой выходной каталог через -o"));
+        }
+    }
+    let mut dirs = Created::default();
+    for (path, _) in files {
+        dirs.ensure(parent(path))?;
+    }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
         // Dropping `staged` on an early return removes the temporary files.
-        staged.push((stage(path, bytes)?, path));
+        staged.push((stage(path, bytes)?, path.as_path()));
     }
-    for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| io_error(&format!("не удалось сохранить «{}»", path.display()), &e.error))?;
+    test_pause();
+    commit(staged)?;
+    dirs.keep();
+    Ok(())
+}
+
+/// For the interruption tests: `OTCHET_TEST_PAUSE_MS` holds the run between
+/// writing the temporaries and renaming them, so a signal can be sent at
+/// exactly that moment.
+fn test_pause() {
+    if let Some(ms) = std::env::var("OTCHET_TEST_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+/// Renames the staged files into place under the cleanup lock; on a
+/// failure the replaced files are put back from their backups.
+fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
+    let mut pending = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Backups of the files about to be replaced (a hard link; a copy where
+    // the file system has none).
+    let mut backups: Vec<Option<PathBuf>> = Vec::new();
+    let restore = |backups: &[Option<PathBuf>]| {
+        for b in backups.iter().flatten() {
+            let _ = std::fs::remove_file(b);
+        }
+    };
+    for (i, (_, path)) in staged.iter().enumerate() {
+        if !path.exists() {
+            backups.push(None);
+            continue;
+        }
+        let backup = parent(path).join(format!("{}b{i}.tmp", temp_prefix()));
+        let _ = std::fs::remove_file(&backup);
+        let made = std::fs::hard_link(path, &backup).or_else(|_| std::fs::copy(path, &backup).map(|_| ()));
+        if let Err(e) = made {
+            restore(&backups);
+            return Err(io_error(&format!("не удалось сохранить «{}»", path.display()), &e));
+        }
+        pending.push(backup.clone());
+        backups.push(Some(backup));
+    }
+    let mut done: Vec<&Path> = Vec::new();
+    for (tmp, path) in &staged {
+        if let Err(e) = std::fs::rename(&tmp.path, path) {
+            // Put back what was replaced; remove what was new.
+            for (j, p) in done.iter().enumerate().rev() {
+                match &backups[j] {
+                    Some(b) => {
+                        let _ = std::fs::rename(b, p);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(p);
+                    }
+                }
+            }
+            restore(&backups);
+            pending.retain(|p| !backups.iter().flatten().any(|b| b == p));
+            return Err(io_error(&format!("не удалось сохранить «{}»", path.display()), &e));
+        }
+        done.push(path);
+    }
+    restore(&backups);
+    let finished: Vec<PathBuf> =
+        staged.iter().map(|(t, _)| t.path.clone()).chain(backups.into_iter().flatten()).collect();
+    pending.retain(|p| !finished.contains(p));
+    drop(pending);
+    for (mut tmp, _) in staged {
+        tmp.committed = true;
+        drop(tmp);
     }
     Ok(())
+}
+
+/// Writes a new file atomically; an existing file is never replaced.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let mut dirs = Created::default();
+    dirs.ensure(parent(path))?;
+    let tmp = stage(path, bytes)?;
+    // A hard link fails when the target exists: no window in which another
+    // file could be replaced.
+    let linked = std::fs::hard_link(&tmp.path, path).or_else(|e| {
+        if path.exists() {
+            Err(e)
+        } else {
+            std::fs::copy(&tmp.path, path).map(|_| ())
+        }
+    });
+    if let Err(e) = linked {
+        let e = if path.exists() { std::io::Error::from(std::io::ErrorKind::AlreadyExists) } else { e };
+        return Err(io_error(&format!("не удалось создать «{}»", path.display()), &e));
+    }
+    drop(tmp); // the temporary name goes; the new file keeps the data
+    dirs.keep();
+    Ok(())
+}
+
+/// A temporary file of ours, removed on drop unless committed (renamed).
+struct Temp {
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        unregister(std::slice::from_ref(&self.path));
+    }
 }
 
 /// Temporary files are private (0600); a report is an ordinary file.
@@ -34,27 +193,53 @@ fn readable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes a new file atomically; an existing file is never replaced.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    stage(path, bytes)?
-        .persist_noclobber(path)
-        .map_err(|e| io_error(&format!("не удалось создать «{}»", path.display()), &e.error))?;
-    Ok(())
-}
-
 /// The complete, flushed contents of `path` in a temporary file beside it.
-fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagnostic> {
+fn stage(path: &Path, bytes: &[u8]) -> Result<Temp, Diagnostic> {
     let dir = parent(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".otchet-")
+    sweep_stale(dir);
+    let named = tempfile::Builder::new()
+        .prefix(&temp_prefix())
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| io_error(&format!("не удалось создать временный файл в каталоге «{}»", dir.display()), &e))?;
-    tmp.write_all(bytes)
-        .and_then(|_| readable(tmp.as_file()))
-        .and_then(|_| tmp.as_file().sync_all())
+    let (mut file, tmp_path) =
+        named.keep().map_err(|e| io_error("не удалось создать временный файл", &e.error))?;
+    register(&tmp_path);
+    let tmp = Temp { path: tmp_path, committed: false };
+    file.write_all(bytes)
+        .and_then(|_| readable(&file))
+        .and_then(|_| file.sync_all())
         .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
     Ok(tmp)
+}
+
+/// Removes temporaries that an earlier run of otchet left in `dir` when it
+/// was killed: `.otchet-<pid>-….tmp` of a process that no longer runs.
+fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name.strip_prefix(".otchet-").filter(|_| name.ends_with(".tmp")) else { continue };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid == Some(std::process::id()) {
+            continue;
+        }
+        if stale(pid, &e) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Is the temporary of process `pid` abandoned? Where processes cannot be
+/// looked up, a temporary older than an hour is.
+fn stale(pid: Option<u32>, e: &std::fs::DirEntry) -> bool {
+    if let Some(pid) = pid {
+        if Path::new("/proc/self").exists() {
+            return !Path::new(&format!("/proc/{pid}")).exists();
+        }
+    }
+    e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 3600))
 }
 
 fn parent(path: &Path) -> &Path {
@@ -64,12 +249,50 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-/// Creates the output directory when missing.
-pub fn ensure_dir(dir: &Path) -> Result<(), Diagnostic> {
-    if dir.is_dir() {
-        return Ok(());
+/// Directories created for this run; removed again on drop unless kept.
+#[derive(Default)]
+struct Created {
+    dirs: Vec<PathBuf>,
+}
+
+impl Created {
+    /// Creates `dir` and its missing ancestors, remembering each.
+    fn ensure(&mut self, dir: &Path) -> Result<(), Diagnostic> {
+        if dir.is_dir() {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        let mut d = Some(dir);
+        while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            missing.push(p.to_path_buf());
+            d = p.parent();
+        }
+        for p in missing.into_iter().rev() {
+            if let Err(e) = std::fs::create_dir(&p) {
+                if !p.is_dir() {
+                    return Err(io_error(&format!("не удалось создать каталог «{}»", dir.display()), &e));
+                }
+                continue;
+            }
+            register(&p);
+            self.dirs.push(p);
+        }
+        Ok(())
     }
-    std::fs::create_dir_all(dir).map_err(|e| io_error(&format!("не удалось создать каталог «{}»", dir.display()), &e))
+
+    fn keep(mut self) {
+        unregister(&self.dirs);
+        self.dirs.clear();
+    }
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        for d in self.dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+        unregister(&self.dirs);
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +304,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.docx");
         let b = dir.path().join("a.pdf");
+        std::fs::write(&a, b"old").unwrap();
         write_all(&[(a.clone(), b"one".to_vec()), (b.clone(), b"two".to_vec())]).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"one");
         assert_eq!(std::fs::read(&b).unwrap(), b"two");
@@ -103,10 +327,69 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.docx");
         std::fs::write(&a, b"old").unwrap();
-        let missing = dir.path().join("no/such/dir/a.pdf");
+        // A file where a directory is needed.
+        std::fs::write(dir.path().join("no"), b"").unwrap();
+        let missing = dir.path().join("no/such/a.pdf");
         let err = write_all(&[(a.clone(), b"new".to_vec()), (missing, b"x".to_vec())]).unwrap_err();
-        assert!(err.message.contains("временный файл"), "{}", err.message);
+        assert!(err.message.contains("каталог"), "{}", err.message);
         assert_eq!(std::fs::read(&a).unwrap(), b"old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_failed_rename_puts_the_replaced_files_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("r.docx");
+        let b = dir.path().join("r.pdf");
+        std::fs::write(&a, b"old docx").unwrap();
+        std::fs::write(&b, b"old pdf").unwrap();
+        // Staged fine, but the second rename fails: its temporary is gone.
+        let ta = stage(&a, b"new docx").unwrap();
+        let tb = stage(&b, b"new pdf").unwrap();
+        std::fs::remove_file(&tb.path).unwrap();
+        let err = commit(vec![(ta, a.as_path()), (tb, b.as_path())]).unwrap_err();
+        assert!(err.message.contains("r.pdf"), "{}", err.message);
+        assert_eq!(std::fs::read(&a).unwrap(), b"old docx");
+        assert_eq!(std::fs::read(&b).unwrap(), b"old pdf");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn a_directory_in_the_way_is_refused_before_anything_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("r.docx");
+        std::fs::write(&a, b"old").unwrap();
+        std::fs::create_dir(dir.path().join("r.pdf")).unwrap();
+        let err = write_all(&[(a.clone(), b"new".to_vec()), (dir.path().join("r.pdf"), b"x".to_vec())]).unwrap_err();
+        assert!(err.message.contains("это каталог"), "{}", err.message);
+        assert_eq!(std::fs::read(&a).unwrap(), b"old");
+    }
+
+    #[test]
+    fn created_directories_are_removed_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new/deeper");
+        let target = out.join("r.pdf");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::remove_dir_all(dir.path().join("new")).unwrap();
+        // The second file's directory cannot be made: a file is in the way.
+        std::fs::write(dir.path().join("blocker"), b"").unwrap();
+        let err = write_all(&[(target, b"x".to_vec()), (dir.path().join("blocker/x/r.docx"), b"y".to_vec())]);
+        assert!(err.is_err());
+        assert!(!dir.path().join("new").exists(), "created directory left behind");
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has pid 4194305 (above Linux's pid_max).
+        let dead = dir.path().join(".otchet-4194305-abc.tmp");
+        let ours = dir.path().join(format!("{}zzz.tmp", temp_prefix()));
+        std::fs::write(&dead, b"x").unwrap();
+        std::fs::write(&ours, b"x").unwrap();
+        write_all(&[(dir.path().join("r.pdf"), b"new".to_vec())]).unwrap();
+        assert!(!dead.exists(), "a dead run's temporary was kept");
+        assert!(ours.exists(), "a live run's temporary was removed");
     }
 }

@@ -118,12 +118,31 @@ fn output_directory_that_cannot_be_created() {
 fn output_equal_to_input_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(REFERENCE).unwrap();
-    // A data file named like its own output.
-    std::fs::write(dir.path().join("r.pdf"), &text).unwrap();
-    let o = run(&["render", "r.pdf", "--format", "pdf"], dir.path());
+    // The output path is a link to the data file itself.
+    std::fs::write(dir.path().join("r.toml"), &text).unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("r.toml"), dir.path().join("out/r.pdf")).unwrap();
+    let o = run(&["render", "r.toml", "--format", "pdf", "-o", "out"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("совпадает с входным"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(dir.path().join("r.pdf")).unwrap(), text, "input untouched");
+    assert_eq!(std::fs::read_to_string(dir.path().join("r.toml")).unwrap(), text, "input untouched");
+}
+
+#[test]
+fn output_name_is_the_whole_input_name_less_toml() {
+    // `2020.q4.toml` once rendered to `2020.pdf`, so `2020.q1.toml` and
+    // `2020.q4.toml` overwrote each other's reports.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    for name in ["2020.q1.toml", "2020.q4.toml", "отчет.TOML", "noext"] {
+        std::fs::write(dir.path().join(name), &text).unwrap();
+        let o = run(&["render", name, "--format", "pdf", "-o", "out"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["2020.q1.pdf", "2020.q4.pdf", "noext.pdf", "отчет.pdf"]);
 }
 
 #[test]
