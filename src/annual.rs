@@ -11,7 +11,8 @@
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::load::{normalize_title, Loaded};
+use crate::load::Loaded;
+use crate::text::normalize_title;
 use crate::model::{Agreement, Department, Period, Report};
 
 /// A diagnostic with the index of the file it belongs to.

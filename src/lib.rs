@@ -19,4 +19,5 @@ pub mod par;
 pub mod render;
 pub mod synth;
 pub mod template;
+pub mod text;
 pub mod typo;

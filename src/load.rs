@@ -14,6 +14,7 @@ use toml::Spanned;
 
 pub use crate::diag::{io_error, Failure};
 use crate::diag::{Diagnostic, Source};
+use crate::text::{has_visible, is_cyrillic, is_rtl, normalize_title, words};
 use crate::model::{Agreement, Dates, Department, Event, Period, Report, Span, Text};
 
 /// Larger input files are refused before reading them.
@@ -331,11 +332,11 @@ impl<'s> Cx<'s> {
         // Windows line ends inside multi-line strings are just line ends.
         let value = s.replace("\r\n", "\n");
         let mut ok = true;
-        if value.trim().is_empty() {
+        if !has_visible(&value) {
             self.err(
                 Diagnostic::error(format!("поле «{key}» {what} пустое"))
                     .at(span.clone())
-                    .label("пустой текст")
+                    .label(if value.trim().is_empty() { "пустой текст" } else { "только невидимые символы" })
                     .help("заполните поле; если сведений нет, так и напишите, например «—» или «нет данных»"),
             );
             ok = false;
@@ -365,6 +366,21 @@ impl<'s> Cx<'s> {
                 );
                 ok = false;
             }
+        }
+        // Right-to-left text would print in logical order, i.e. reversed
+        // for a reader: refused rather than silently corrupted.
+        if let Some((i, c)) = value.char_indices().find(|&(_, c)| is_rtl(c)) {
+            let at = self.inner_span(&span, &value, i..i + c.len_utf8());
+            self.err(
+                Diagnostic::error(format!(
+                    "текст справа налево (иврит, арабский и т. п.) не поддерживается: символ «{c}» (U+{:04X}) в поле «{key}» {what}",
+                    c as u32
+                ))
+                .at(at)
+                .label("письмо справа налево")
+                .help("приведите название в русской транскрипции или переводе"),
+            );
+            ok = false;
         }
         if !ok {
             return None;
@@ -790,45 +806,6 @@ fn known_keys(known: &[&str]) -> String {
     }
 }
 
-/// Lower-case letters and digits only.
-pub fn normalize_title(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-pub fn is_cyrillic(c: char) -> bool {
-    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
-}
-
-/// `char::is_alphabetic` with fast paths for ASCII and the Russian alphabet
-/// (the general lookup dominated loading large files).
-pub(crate) fn is_letter(c: char) -> bool {
-    match c {
-        'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
-        c if c.is_ascii() => false,
-        c => c.is_alphabetic(),
-    }
-}
-
-/// Runs of letters with their byte offsets.
-pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        match (is_letter(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(st)) => {
-                out.push((st, &s[st..i]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(st) = start {
-        out.push((st, &s[st..]));
-    }
-    out.into_iter()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -838,16 +815,5 @@ mod tests {
         assert_eq!(suggest("moskow", ["moscow", "tver"]), Some("moscow"));
         assert_eq!(suggest("titel", EVENT_KEYS.iter().copied()), Some("title"));
         assert_eq!(suggest("zzzzzz", ["moscow"]), None);
-    }
-
-    #[test]
-    fn words_split_on_non_letters() {
-        let w: Vec<_> = words("IT-отдел, Cоглашение").map(|(_, w)| w).collect();
-        assert_eq!(w, ["IT", "отдел", "Cоглашение"]);
-    }
-
-    #[test]
-    fn title_normalisation() {
-        assert_eq!(normalize_title("Трехстороннее  Соглашение."), normalize_title("трехстороннее соглашение"));
     }
 }

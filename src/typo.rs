@@ -135,6 +135,8 @@ fn bind(prev: &str, next: &str) -> bool {
 
 /// Applies the typography pass to one paragraph or cell text.
 pub fn apply(text: &str) -> String {
+    // Composed letters first (a combining breve typed after "и" is "й").
+    let text = &*crate::text::nfc(text);
     let mut out = String::with_capacity(text.len() + 8);
     // Split into tokens separated by single ordinary spaces; runs of spaces
     // and other whitespace are kept as they are.

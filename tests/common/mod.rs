@@ -98,6 +98,11 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
                         }
                     }
                     b"w:t" => in_t = true,
+                    b"w:softHyphen" | b"w:noBreakHyphen" => {
+                        if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
+                            c.text.push(if name.as_ref() == b"w:softHyphen" { '\u{AD}' } else { '\u{2011}' });
+                        }
+                    }
                     _ => {}
                 }
             }

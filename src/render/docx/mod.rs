@@ -203,11 +203,34 @@ fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
     ppr.write(x);
     x.open("w:r", &[]);
     rpr.write(x);
-    x.open("w:t", &[("xml:space", "preserve")]);
-    x.text(text);
-    x.close("w:t");
+    run_content(x, text);
     x.close("w:r");
     x.close("w:p");
+}
+
+/// The content of a run: text, with a typed soft hyphen and non-breaking
+/// hyphen as Word's own elements for them (an optional break point shown
+/// only at a line end; a hyphen never broken at).
+fn run_content(x: &mut Xml, text: &str) {
+    let special = [crate::text::SOFT_HYPHEN, crate::text::NO_BREAK_HYPHEN];
+    let mut rest = text;
+    loop {
+        let (chunk, mark) = match rest.find(special) {
+            Some(i) => (&rest[..i], rest[i..].chars().next()),
+            None => (rest, None),
+        };
+        if !chunk.is_empty() || mark.is_none() {
+            x.open("w:t", &[("xml:space", "preserve")]);
+            x.text(chunk);
+            x.close("w:t");
+        }
+        match mark {
+            Some(crate::text::SOFT_HYPHEN) => x.empty("w:softHyphen", &[]),
+            Some(_) => x.empty("w:noBreakHyphen", &[]),
+            None => return,
+        }
+        rest = &rest[chunk.len() + mark.map_or(0, char::len_utf8)..];
+    }
 }
 
 /// One paragraph per line of `text` (`\n` separates paragraphs).

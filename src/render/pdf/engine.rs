@@ -8,6 +8,7 @@ use crate::layout::{Merge, Row, Table};
 use crate::template::{mm_to_pt, mm_to_twips, Align, PageNumbers, Template, HYPHENATION_ZONE};
 
 use super::fonts::{self, Metrics};
+use crate::text::SOFT_HYPHEN;
 
 /// Tolerance for "fits" comparisons, pt.
 const EPS: f32 = 0.01;
@@ -84,7 +85,7 @@ fn is_break_space(c: char) -> bool {
 /// hard hyphen keeps at least [`COMPOUND_MIN`] letters on that side
 /// ("на-учно-техническом").
 fn hyphenation_points(para: &str, seg: &str, fit: usize) -> Vec<usize> {
-    let letter = crate::load::is_letter;
+    let letter = crate::text::is_letter;
     let max = super::hyphen::MAX_WORD;
     let base = seg.as_ptr() as usize - para.as_ptr() as usize;
     // Back from `fit` over non-letters, then over the word's letters, then
@@ -154,7 +155,7 @@ fn break_opportunities(p: &str) -> Vec<usize> {
 
 /// Does `s` end with a hard hyphen right after a letter?
 fn ends_compound_hyphen(s: &str) -> bool {
-    s.strip_suffix('-').and_then(|b| b.chars().last()).is_some_and(crate::load::is_letter)
+    s.strip_suffix('-').and_then(|b| b.chars().last()).is_some_and(crate::text::is_letter)
 }
 
 /// Letters kept next to a hard hyphen inside a compound word.
@@ -190,7 +191,12 @@ impl Breaker<'_> {
 
     fn push(&self, out: &mut Vec<Line>, text: &str) {
         let text = text.trim_end_matches(is_break_space);
-        out.push(Line { text: text.to_string(), width: self.w(text) });
+        // A line ending at a soft hyphen shows it as a hyphen.
+        let text = match text.strip_suffix(SOFT_HYPHEN) {
+            Some(t) => format!("{t}-"),
+            None => text.to_string(),
+        };
+        out.push(Line { width: self.w(&text), text });
     }
 
     fn paragraph(&self, p: &str, width: f32, out: &mut Vec<Line>) {
@@ -204,7 +210,10 @@ impl Breaker<'_> {
             last = pos;
             while !seg.is_empty() {
                 let trimmed = seg.trim_end_matches(is_break_space);
-                let (fit, trimmed_w) = self.measure(trimmed, width - cur_w);
+                // A segment ending at a soft hyphen may end the line: room
+                // for the hyphen it would then show.
+                let shy = if trimmed.ends_with(SOFT_HYPHEN) { hyphen } else { 0.0 };
+                let (fit, trimmed_w) = self.measure(trimmed, width - cur_w - shy);
                 if fit == trimmed.len() {
                     cur.push_str(seg);
                     // Trailing spaces and tabs are each a space wide.

@@ -36,6 +36,9 @@ pub struct Metrics {
     pub line_gap: f32,
     /// Single line spacing as Word computes it (em).
     pub line_height: f32,
+    /// Horizontal centre of each combining mark's outline, relative to its
+    /// origin (em), to centre it over its base letter.
+    mark_centers: HashMap<char, f32>,
 }
 
 impl Metrics {
@@ -67,6 +70,14 @@ impl Metrics {
         }
         let glyph_advance =
             (0..face.number_of_glyphs()).map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0)).collect();
+        let marks = (0x0300..0x0370).chain(0x1AB0..0x1B00).chain(0x1DC0..0x1E00).chain(0x20D0..0x2100).chain(0xFE20..0xFE30);
+        let mark_centers = marks
+            .filter_map(char::from_u32)
+            .filter_map(|c| {
+                let b = face.glyph_bounding_box(face.glyph_index(c)?)?;
+                Some((c, (f32::from(b.x_min) + f32::from(b.x_max)) / 2.0 / upem))
+            })
+            .collect();
         let b = face.global_bounding_box();
         // Word and LibreOffice space single lines by the horizontal header:
         // ascender + descender + line gap (1.15 em for Times New Roman).
@@ -85,6 +96,7 @@ impl Metrics {
             ascent: asc / upem,
             line_gap: gap / upem,
             line_height: (asc + desc + gap) / upem,
+            mark_centers,
         }
     }
 
@@ -108,15 +120,23 @@ impl Metrics {
         }
     }
 
+    /// Centre of a combining mark's outline relative to its origin (em).
+    pub fn mark_center(&self, c: char) -> f32 {
+        self.mark_centers.get(&c).copied().unwrap_or(0.0)
+    }
+
     pub fn has_glyph(&self, c: char) -> bool {
         self.advance(c).is_some()
     }
 
-    /// Width of `c` in em as text is measured: a tab counts as a space, a
-    /// character without a glyph (rejected earlier by the glyph check) as
-    /// nothing.
+    /// Width of `c` in em as text is measured: a tab counts as a space; an
+    /// invisible format character (never drawn) and a character without a
+    /// glyph (rejected earlier by the glyph check) as nothing.
     #[inline]
     pub fn char_width(&self, c: char) -> f32 {
+        if crate::text::is_invisible(c) {
+            return 0.0;
+        }
         self.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0)
     }
 

@@ -38,7 +38,7 @@ pub fn check_glyphs(table: &Table, src: &str) -> Vec<Diagnostic> {
         .chain(table.cells().map(|c| (c.text.as_str(), c.origin.as_ref())));
     for (text, origin) in texts {
         for c in text.chars() {
-            if c == '\n' || c == '\t' || (regular.has_glyph(c) && bold.has_glyph(c)) {
+            if c == '\n' || c == '\t' || crate::text::is_invisible(c) || (regular.has_glyph(c) && bold.has_glyph(c)) {
                 continue;
             }
             if !seen.insert((c, origin.map(|s: &Span| s.start))) {
@@ -125,7 +125,7 @@ fn used_glyphs(table: &Table, t: &Template) -> [BTreeMap<u16, String>; 2] {
     let mut seen: Vec<Vec<bool>> = faces.iter().map(|f| vec![false; f.glyph_advance.len()]).collect();
     let mut add = |bold: bool, text: &str| {
         let k = usize::from(bold);
-        for c in text.chars() {
+        for c in text.chars().filter(|&c| !crate::text::is_invisible(c)) {
             let g = faces[k].glyph(c);
             if g != 0 && !std::mem::replace(&mut seen[k][usize::from(g)], true) {
                 used[k].insert(g, if c == '\t' { " ".to_string() } else { c.to_string() });

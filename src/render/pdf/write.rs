@@ -405,6 +405,13 @@ fn num(out: &mut Vec<u8>, v: f32) {
     }
 }
 
+fn int_signed(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    int(out, v.unsigned_abs());
+}
+
 fn int(out: &mut Vec<u8>, mut v: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
@@ -461,11 +468,28 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>;
         out.push(b' ');
         num(out, y - last.1);
         last = (round2(x), round2(y));
-        out.extend_from_slice(b" Td(");
+        // An array (TJ) only where a combining mark needs moving.
+        let marks = run.text.chars().any(crate::text::is_combining);
+        out.extend_from_slice(if marks { b" Td[(" } else { b" Td(" });
         // Two-byte glyph codes, written as binary with the three
-        // characters a literal string must escape.
+        // characters a literal string must escape. Invisible format
+        // characters are not drawn; a combining mark (zero advance, drawn
+        // around its origin) is moved back over the middle of its base.
         let m = faces[k].metrics;
+        let mut base = 0.0f32;
         for c in run.text.chars() {
+            if crate::text::is_invisible(c) {
+                continue;
+            }
+            // TJ numbers move left by thousandths of an em.
+            let shift = crate::text::is_combining(c)
+                .then(|| ((base / 2.0 + m.mark_center(c)) * 1000.0).round() as i64)
+                .filter(|&s| s != 0);
+            if let Some(s) = shift {
+                out.push(b')');
+                int_signed(out, s);
+                out.push(b'(');
+            }
             let g = usage[k].new_id[usize::from(m.glyph(c))];
             debug_assert!(g != 0 || m.glyph(c) == 0, "glyph for {c:?} missing from the subset");
             for b in g.to_be_bytes() {
@@ -475,8 +499,15 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>;
                     _ => out.push(b),
                 }
             }
+            if let Some(s) = shift {
+                out.push(b')');
+                int_signed(out, -s);
+                out.push(b'(');
+            } else {
+                base = m.char_width(c);
+            }
         }
-        out.extend_from_slice(b")Tj\n");
+        out.extend_from_slice(if marks { b")]TJ\n" } else { b")Tj\n" });
     }
     out.extend_from_slice(b"ET\n");
 }

@@ -1,0 +1,131 @@
+//! Character and word helpers shared by the loader, the layout and the
+//! renderers: letters, words, scripts, invisible characters, text
+//! direction. The ground floor: imports nothing of the crate.
+
+/// Lower-case letters and digits only: two agreement titles that differ in
+/// case, spacing or punctuation only normalise to the same string.
+pub fn normalize_title(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+pub fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+/// `char::is_alphabetic` with fast paths for ASCII and the Russian alphabet
+/// (the general lookup dominated loading large files).
+pub fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
+}
+
+/// Runs of letters with their byte offsets.
+pub fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (is_letter(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                out.push((st, &s[st..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out.into_iter()
+}
+
+/// The soft hyphen: an allowed break point, shown as a hyphen only there.
+pub const SOFT_HYPHEN: char = '\u{AD}';
+/// The non-breaking hyphen (Word's Ctrl+Shift+-): a hyphen never broken at.
+pub const NO_BREAK_HYPHEN: char = '\u{2011}';
+
+/// Format characters that are never drawn: the soft hyphen (except at a
+/// line end), zero-width space, joiner and non-joiner, word joiner, the
+/// byte-order mark, direction marks and embeddings, the combining grapheme
+/// joiner and variation selectors.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        SOFT_HYPHEN
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Does `s` hold anything a reader would see?
+pub fn has_visible(s: &str) -> bool {
+    s.chars().any(|c| !c.is_whitespace() && !is_invisible(c))
+}
+
+/// A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana…).
+pub fn is_rtl(c: char) -> bool {
+    use unicode_bidi::BidiClass::{AL, R};
+    // Below U+0590 nothing is right-to-left: skip the table lookup.
+    (c as u32) >= 0x0590 && matches!(unicode_bidi::bidi_class(c), R | AL)
+}
+
+/// Text in Unicode normal form C: "й" typed as "и" + combining breve
+/// becomes the one letter, as the fonts draw it.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => s.into(),
+        _ => s.nfc().collect::<String>().into(),
+    }
+}
+
+/// A combining mark drawn over the character before it.
+pub fn is_combining(c: char) -> bool {
+    (c as u32) >= 0x0300 && unicode_normalization::char::is_combining_mark(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_on_non_letters() {
+        let w: Vec<_> = words("IT-отдел, Cоглашение").map(|(_, w)| w).collect();
+        assert_eq!(w, ["IT", "отдел", "Cоглашение"]);
+    }
+
+    #[test]
+    fn title_normalisation() {
+        assert_eq!(normalize_title("Трехстороннее  Соглашение."), normalize_title("трехстороннее соглашение"));
+    }
+
+    #[test]
+    fn invisible_characters() {
+        assert!(!has_visible("\u{200B}\u{AD} \u{200C}\u{200D}\u{FEFF}\t"));
+        assert!(has_visible("\u{200B}а"));
+        assert!(!is_invisible('-') && !is_invisible('\u{A0}'));
+    }
+
+    #[test]
+    fn right_to_left_letters() {
+        assert!(is_rtl('א') && is_rtl('ب'));
+        assert!(!is_rtl('а') && !is_rtl('a') && !is_rtl('1') && !is_rtl('₽'));
+    }
+
+    #[test]
+    fn composed_letters() {
+        assert_eq!(nfc("и\u{306}"), "й");
+        assert_eq!(nfc("е\u{308}ж"), "ёж");
+        assert!(matches!(nfc("уже NFC"), std::borrow::Cow::Borrowed(_)));
+        assert!(is_combining('\u{301}') && !is_combining('а'));
+    }
+}
