@@ -414,25 +414,41 @@ impl<'a> Pager<'a> {
         self.doc.pages.last_mut().expect("a page is open")
     }
 
-    fn new_page(&mut self, with_title: Option<&[String]>) {
+    /// Closes the current page and opens an empty one.
+    fn blank_page(&mut self) {
         self.finish_page();
         self.doc.pages.push(Page::default());
         self.y = mm_to_pt(self.t.page.margin_top);
+    }
+
+    fn new_page(&mut self, with_title: Option<&[String]>) {
+        self.blank_page();
+        let header = self.header.clone();
+        let h = header.height(&self.g);
         if let Some(title) = with_title {
             let size = self.t.font.title_size;
             let m = fonts::bold();
             let breaker = Breaker { metrics: m, size, hyphenate: self.g.hyphenate };
             let width = self.g.width;
+            let lh = m.line_height * size;
+            let top = self.y;
             for line in title.iter().flat_map(|l| breaker.lines(l, width)) {
+                // A title taller than a page goes on over the next pages.
+                if self.y + lh > self.bottom + EPS && self.y > top + EPS {
+                    self.blank_page();
+                }
                 let x = self.g.left + (width - line.width) / 2.0;
                 let y = self.y + (m.line_gap + m.ascent) * size;
                 self.page().texts.push(TextRun { x, y, text: line.text, bold: true, size });
-                self.y += m.line_height * size;
+                self.y += lh;
             }
             self.y += self.t.title.space_after;
+            // The table starts on the next page when its header does not
+            // fit under the title.
+            if self.y + h > self.bottom + EPS {
+                self.blank_page();
+            }
         }
-        let header = self.header.clone();
-        let h = header.height(&self.g);
         self.draw_cells(&header.cells, self.y, h, true);
         self.placed.push((self.y, h, Kind::Header, false));
         self.y += h;
@@ -1045,6 +1061,30 @@ mod tests {
             moved += usize::from(page > 0 && doc.pages[page - 1].texts.iter().all(|t| t.text != "Последнее"));
         }
         assert!(moved > 0);
+    }
+
+    #[test]
+    fn a_title_taller_than_a_page_goes_on_over_the_next_pages() {
+        let mut r = report(vec![Department { name: text("Д"), events: vec![event("a", "Первое", "Итог")] }]);
+        let words: Vec<String> = (1..=1500).map(|i| format!("з{i}ш")).collect();
+        r.title = Some(text(&words.join(" ")));
+        let doc = render(&r);
+        assert!(doc.pages.len() >= 3, "{} pages", doc.pages.len());
+        let bottom = mm_to_pt(210.0 - 20.0);
+        let all: Vec<&TextRun> = doc.pages.iter().flat_map(|p| &p.texts).collect();
+        for t in &all {
+            assert!(t.y <= bottom + EPS, "below the bottom margin: {t:?}");
+        }
+        let title: Vec<&str> = all.iter().filter(|t| t.bold).flat_map(|t| t.text.split([' ', '\u{a0}'])).collect();
+        assert_eq!(&title[..words.len()], words.iter().map(String::as_str).collect::<Vec<_>>().as_slice());
+        // The table comes after the whole title, with its header.
+        let last_title_page = doc.pages.iter().rposition(|p| p.texts.iter().any(|t| t.text.contains("з1500ш"))).unwrap();
+        let first_header = doc.pages.iter().position(|p| page_text(p).contains("Наименование")).unwrap();
+        assert!(first_header >= last_title_page);
+        let page = &doc.pages[first_header];
+        let end_of_title = page.texts.iter().filter(|t| t.bold && t.text.contains('з')).map(|t| t.y).fold(0.0, f32::max);
+        let header_y = page.texts.iter().find(|t| t.text.contains("Наименование")).unwrap().y;
+        assert!(header_y > end_of_title);
     }
 
     #[test]
