@@ -205,3 +205,77 @@ fn annual_refuses_quarters_of_different_regions() {
     assert!(err.contains("регион") && err.contains("q3.toml") && err.contains("q4.toml"), "{err}");
     assert!(!dir.path().join("out").exists());
 }
+
+/// The first line of each message, with quoted parts («…») left out.
+fn unquoted(message: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in message.chars() {
+        match c {
+            '«' => depth += 1,
+            '»' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("TOML", "")
+}
+
+#[test]
+fn syntax_errors_are_worded_in_russian() {
+    let cases = [
+        "x = 2020-02-30",
+        "x = \"\\uZZZZ\"",
+        "x = ",
+        "x = \"abc",
+        "[a",
+        "a = 1\na = 2",
+        "x = 1_",
+        "x = tru",
+        "x = [1,2",
+        "x = { a = 1",
+        "x = 12:00:99",
+        "= 1",
+        "x = \"a\\q\"",
+        "x = 1e",
+        "x = '''abc",
+        "x = 0x_1",
+        "x = +0x1",
+        "x = [1,,2]",
+        "x = 1 2",
+    ];
+    for src in cases {
+        let f = otchet::load::load_bytes("s.toml", src.as_bytes()).unwrap_err();
+        let m = &f.diagnostics[0].message;
+        assert!(m.starts_with("синтаксическая ошибка TOML: "), "{src:?}: {m}");
+        assert!(!unquoted(m).chars().any(|c| c.is_ascii_alphabetic()), "{src:?}: English left in «{m}»");
+    }
+}
+
+#[test]
+fn too_deep_nesting_is_placed_at_its_key() {
+    let key = vec!["a"; 100_000].join(".");
+    let src = format!("[report]\nyear = 2020\n{key} = 1\n");
+    let f = otchet::load::load_bytes("s.toml", src.as_bytes()).unwrap_err();
+    let d = &f.diagnostics[0];
+    assert!(d.message.contains("слишком глубокая вложенность"), "{}", d.message);
+    assert_eq!(f.source.location(d.span.as_ref().unwrap().start), "s.toml:3:1");
+}
+
+#[test]
+fn an_empty_agreement_key_is_refused() {
+    let src = std::fs::read_to_string(REFERENCE).unwrap().replacen("[agreements]\n", "[agreements]\n\"\" = \"Соглашение\"\n", 1);
+    let f = otchet::load::load_bytes("r.toml", src.as_bytes()).unwrap_err();
+    assert!(f.diagnostics.iter().any(|d| d.message.contains("пустой ключ соглашения")), "{:?}", f.diagnostics);
+}
+
+#[test]
+fn no_events_warning_only_when_there_are_none() {
+    // Events that exist but are invalid are not "no events".
+    let src = "[report]\nyear = 2020\nquarter = 4\n[agreements]\nk = \"С\"\n[[department]]\nname = \"Д\"\n[[department.event]]\nagreement = \"k\"\n";
+    let f = otchet::load::load_bytes("r.toml", src.as_bytes()).unwrap_err();
+    assert!(f.diagnostics.iter().all(|d| !d.message.contains("нет ни одного мероприятия")), "{:?}", f.diagnostics);
+    let src = "[report]\nyear = 2020\nquarter = 4\n[agreements]\nk = \"С\"\n[[department]]\nname = \"Д\"\n";
+    let l = otchet::load::load_bytes("r.toml", src.as_bytes()).unwrap();
+    assert!(l.warnings.iter().any(|d| d.message.contains("нет ни одного мероприятия")));
+}
