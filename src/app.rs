@@ -85,9 +85,10 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
     let Some(template) = or_report(load_template(template)) else {
         return FAILED;
     };
-    let Some((loaded, _)) = or_report(load_checked(input, &template)) else {
+    let Some(loaded) = or_report(load_checked(input, true)) else {
         return FAILED;
     };
+    let _ = &template;
     report(&loaded.warnings, &loaded.source);
     say(&format!(
         "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}\n",
@@ -99,18 +100,11 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
     OK
 }
 
-/// Loads the data and checks that it can be rendered with the template
-/// (every character has a glyph in the PDF font).
-fn load_checked(input: &Path, template: &Template) -> Result<(Loaded, layout::Table), Failure> {
-    let loaded = load::load_file(input)?;
-    let table = layout::build(&loaded.report, template);
-    let font_problems = render::pdf::check_glyphs(&table, &loaded.source.text);
-    if !font_problems.is_empty() {
-        let mut diagnostics = loaded.warnings.clone();
-        diagnostics.extend(font_problems);
-        return Err(Failure { source: loaded.source, diagnostics });
-    }
-    Ok((loaded, table))
+/// Loads the data, asking the PDF fonts about every character (an error
+/// when a PDF is wanted, a warning for a DOCX alone), with all other
+/// problems of the file at once.
+fn load_checked(input: &Path, pdf: bool) -> Result<Loaded, Failure> {
+    load::load_file_with(input, Some(crate::fonts::glyphs(pdf)))
 }
 
 /// What `otchet render` does.
@@ -135,9 +129,10 @@ pub fn render(args: &RenderArgs) -> i32 {
     let Some(template) = or_report(load_template(args.template.as_deref())) else {
         return FAILED;
     };
-    let Some((loaded, table)) = or_report(load_checked(&args.input, &template)) else {
+    let Some(loaded) = or_report(load_checked(&args.input, args.formats.contains(&Format::Pdf))) else {
         return FAILED;
     };
+    let table = layout::build(&loaded.report, &template);
     report(&loaded.warnings, &loaded.source);
     let Some(stem) = output_stem(&args.input) else {
         return write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла"));
@@ -233,8 +228,8 @@ pub fn annual(args: &AnnualArgs) -> i32 {
     let mut loaded = Vec::new();
     let mut failed = false;
     for input in &args.inputs {
-        match or_report(load_checked(input, &template)) {
-            Some((l, _)) => loaded.push(l),
+        match or_report(load_checked(input, args.formats.contains(&Format::Pdf))) {
+            Some(l) => loaded.push(l),
             None => failed = true,
         }
     }

@@ -10,6 +10,7 @@ pub mod annual;
 pub mod app;
 pub mod dates;
 pub mod diag;
+pub mod fonts;
 pub mod layout;
 pub mod load;
 pub mod model;

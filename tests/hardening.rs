@@ -279,3 +279,32 @@ fn no_events_warning_only_when_there_are_none() {
     let l = otchet::load::load_bytes("r.toml", src.as_bytes()).unwrap();
     assert!(l.warnings.iter().any(|d| d.message.contains("нет ни одного мероприятия")));
 }
+
+#[test]
+fn glyph_problems_come_with_all_other_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE)
+        .unwrap()
+        .replacen("Арт-проект", "Арт-проект 😀", 1)
+        .replacen("place = ", "plase = ", 1);
+    std::fs::write(dir.path().join("r.toml"), &text).unwrap();
+    let o = run(&["check", "r.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("неизвестный ключ «plase»"), "{err}");
+    assert!(err.contains("символ «😀» (U+1F600) нельзя вывести в PDF"), "{err}");
+}
+
+#[test]
+fn a_docx_alone_is_never_refused_for_a_glyph() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE).unwrap().replacen("Арт-проект", "Арт-проект 漢字", 1);
+    std::fs::write(dir.path().join("r.toml"), &text).unwrap();
+    let o = run(&["render", "r.toml", "--format", "docx", "-o", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("предупреждение") && stderr(&o).contains("漢"), "{}", stderr(&o));
+    assert_eq!(names(&dir.path().join("out")), ["r.docx"]);
+    let o = run(&["render", "r.toml", "-o", "out2"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!dir.path().join("out2").exists());
+}

@@ -8,7 +8,7 @@
 use otchet::layout::{self, Row};
 use otchet::model::{Agreement, Dates, Department, Event, Period, Report, Text};
 use otchet::render::pdf::engine::{self, Document, TextRun};
-use otchet::render::pdf::fonts;
+use otchet::fonts;
 use otchet::template::{mm_to_pt, mm_to_twips, Template};
 use proptest::prelude::*;
 

@@ -9,12 +9,12 @@ fuzz_target!(|data: &[u8]| {
     if data.len() > 64 * 1024 {
         return;
     }
-    let Ok(loaded) = otchet::load::load_bytes("fuzz.toml", data) else { return };
+    // Texts the PDF fonts cannot show are refused by the loader.
+    let Ok(loaded) = otchet::load::load_bytes_with("fuzz.toml", data, Some(otchet::fonts::glyphs(true))) else {
+        return;
+    };
     let template = Template::official();
     let table = otchet::layout::build(&loaded.report, &template);
-    if !otchet::render::pdf::check_glyphs(&table, &loaded.source.text).is_empty() {
-        return;
-    }
     let docx = otchet::render::docx::render(&table, &template).expect("DOCX renders");
     let pdf = otchet::render::pdf::render(&table, &template).expect("PDF renders");
     assert!(docx.starts_with(b"PK"));

@@ -7,7 +7,7 @@
 use crate::layout::{Merge, Row, Table};
 use crate::template::{mm_to_pt, mm_to_twips, Align, PageNumbers, Template, HYPHENATION_ZONE};
 
-use super::fonts::{self, Metrics};
+use crate::fonts::{self, Metrics};
 use crate::text::SOFT_HYPHEN;
 
 /// Tolerance for "fits" comparisons, pt.

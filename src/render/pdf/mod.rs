@@ -4,7 +4,6 @@
 //! document id derived from the content, so the bytes are reproducible.
 
 pub mod engine;
-pub mod fonts;
 pub mod hyphen;
 pub mod write;
 
@@ -13,55 +12,16 @@ use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
-use crate::diag::Diagnostic;
+use crate::fonts;
+
 use std::collections::BTreeMap;
 
 use crate::layout::{Row, Table};
-use crate::model::Span;
 use crate::template::Template;
 
 /// Resource names; the first six letters double as the subset tag.
 const REGULAR_ID: &str = "OTCHRG";
 const BOLD_ID: &str = "OTCHBD";
-
-/// Characters that cannot be shown with the PDF fonts, as errors pointing
-/// at the text in the data file (`src` is the data file's text).
-pub fn check_glyphs(table: &Table, src: &str) -> Vec<Diagnostic> {
-    let (regular, bold) = (fonts::regular(), fonts::bold());
-    let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let texts = table
-        .title
-        .iter()
-        .chain(&table.header)
-        .map(|t| (t.as_str(), None))
-        .chain(table.cells().map(|c| (c.text.as_str(), c.origin.as_ref())));
-    for (text, origin) in texts {
-        for c in text.chars() {
-            if c == '\n' || c == '\t' || crate::text::is_invisible(c) || (regular.has_glyph(c) && bold.has_glyph(c)) {
-                continue;
-            }
-            if !seen.insert((c, origin.map(|s: &Span| s.start))) {
-                continue;
-            }
-            let mut d = Diagnostic::error(format!(
-                "символ «{c}» (U+{:04X}) нельзя вывести в PDF: его нет в шрифте Liberation Serif",
-                c as u32
-            ))
-            .label("этого символа нет в шрифте")
-            .help("замените символ (например, иероглиф или эмодзи) или опишите его словами");
-            if let Some(span) = origin {
-                let at = src
-                    .get(span.clone())
-                    .and_then(|raw| raw.find(c))
-                    .map_or(span.clone(), |i| span.start + i..span.start + i + c.len_utf8());
-                d = d.at(at);
-            }
-            out.push(d);
-        }
-    }
-    out
-}
 
 /// A font parsed once per process, for subsetting.
 fn parsed(data: &'static [u8], cell: &'static OnceLock<Option<ParsedFont>>) -> Result<&'static ParsedFont, String> {

@@ -15,7 +15,7 @@ use lopdf::{dictionary, Dictionary, Document as Pdf, Object, ObjectId, Stream, S
 use printpdf::ParsedFont;
 
 use super::engine::{Page, Sheet};
-use super::fonts::Metrics;
+use crate::fonts::Metrics;
 
 /// Document information (Info dictionary and XMP).
 pub struct Meta<'a> {

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub const REGULAR_TTF: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Regular.ttf");
-pub const BOLD_TTF: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Bold.ttf");
+pub const REGULAR_TTF: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");
+pub const BOLD_TTF: &[u8] = include_bytes!("../fonts/LiberationSerif-Bold.ttf");
 
 /// Characters below this are cached in a flat table (Latin, Cyrillic,
 /// general punctuation, `№`).
@@ -144,6 +144,20 @@ impl Metrics {
     pub fn width(&self, s: &str) -> f32 {
         s.chars().map(|c| self.char_width(c)).sum()
     }
+}
+
+/// The PDF fonts, as messages name them.
+pub const NAMES: &str = "Liberation Serif";
+
+/// Can the PDF show `c` (in both the regular and the bold face)?
+pub fn covered(c: char) -> bool {
+    regular().has_glyph(c) && bold().has_glyph(c)
+}
+
+/// The glyph check the loaders run for a PDF (`strict`: a missing glyph is
+/// an error) or for a DOCX alone (a warning).
+pub fn glyphs(strict: bool) -> crate::load::Glyphs<'static> {
+    crate::load::Glyphs { covered: &covered, fonts: NAMES, strict }
 }
 
 /// Regular and bold metrics, parsed once per process.
