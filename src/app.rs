@@ -68,8 +68,9 @@ fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
     r.map_err(|f| report_failure(&f)).ok()
 }
 
-/// Loads a template file, or the built-in official form.
-pub fn load_template(path: Option<&Path>) -> Result<Template, Failure> {
+/// Loads a template file, or the built-in official form; its texts are
+/// checked against the PDF fonts when a PDF is wanted.
+pub fn load_template(path: Option<&Path>, pdf: bool) -> Result<Template, Failure> {
     let Some(path) = path else { return Ok(Template::official()) };
     let name = path.display().to_string();
     let bytes = load::read_file(path, "шаблон").map_err(|d| Failure {
@@ -77,12 +78,12 @@ pub fn load_template(path: Option<&Path>) -> Result<Template, Failure> {
         diagnostics: vec![d],
     })?;
     let source = load::decode(&name, &bytes)?;
-    Template::parse(&source)
+    Template::parse_with(&source, Some(crate::fonts::glyphs(pdf)))
 }
 
 /// `otchet check`: validates and prints warnings; writes nothing.
 pub fn check(input: &Path, template: Option<&Path>) -> i32 {
-    let Some(template) = or_report(load_template(template)) else {
+    let Some(template) = or_report(load_template(template, true)) else {
         return FAILED;
     };
     let Some(loaded) = or_report(load_checked(input, true)) else {
@@ -126,7 +127,7 @@ pub fn render_bytes(table: &layout::Table, template: &Template, format: Format) 
 
 /// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
 pub fn render(args: &RenderArgs) -> i32 {
-    let Some(template) = or_report(load_template(args.template.as_deref())) else {
+    let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
         return FAILED;
     };
     let Some(loaded) = or_report(load_checked(&args.input, args.formats.contains(&Format::Pdf))) else {
@@ -222,7 +223,7 @@ pub struct AnnualArgs {
 
 /// `otchet annual`: the year's report from its quarter files.
 pub fn annual(args: &AnnualArgs) -> i32 {
-    let Some(template) = or_report(load_template(args.template.as_deref())) else {
+    let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
         return FAILED;
     };
     let mut loaded = Vec::new();

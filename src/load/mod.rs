@@ -9,6 +9,7 @@
 mod cross;
 mod report;
 mod syntax;
+mod template;
 pub(crate) mod walk;
 
 pub use walk::Glyphs;
