@@ -9,6 +9,8 @@ rm -rf "$out" && mkdir -p "$out"
 cargo build --release -q --bin otchet --example synth
 cp data/2020-q4.toml "$out/reference.toml"
 target/release/examples/synth 60 > "$out/long60.toml"
+# Characters Liberation Serif lacks (₽ ‑ ✓): DejaVu Sans in both documents.
+cp tests/fixtures/fallback.toml "$out/fallback.toml"
 
 # First event number on each page of a PDF ("-" when a page has none).
 starts() {
@@ -32,7 +34,7 @@ status=0
 for mode in hyphenated unhyphenated; do
   tpl=()
   [ "$mode" = unhyphenated ] && tpl=(--template "$out/nohyph-template.toml")
-  for case in reference long60; do
+  for case in reference long60 fallback; do
     dir="$out/$mode"
     mkdir -p "$dir/lo"
     target/release/otchet render "$out/$case.toml" -o "$dir" "${tpl[@]}" >/dev/null

@@ -1,12 +1,17 @@
-//! The embedded PDF fonts (Liberation Serif, metric-compatible with Times
-//! New Roman, SIL OFL) and their metrics, with a per-character advance
-//! cache.
+//! The embedded PDF fonts and their metrics, with a per-character advance
+//! cache: Liberation Serif (metric-compatible with Times New Roman, SIL
+//! OFL) for the text, and DejaVu Sans (free licence, `fonts/DejaVu-LICENSE`)
+//! for every character Liberation Serif lacks (₽, ‑, ✓ …) — the font
+//! LibreOffice itself substitutes for them when it prints our DOCX on a
+//! Debian machine. Bold text falls back to DejaVu Sans Bold.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub const REGULAR_TTF: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");
 pub const BOLD_TTF: &[u8] = include_bytes!("../fonts/LiberationSerif-Bold.ttf");
+pub const SANS_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+pub const SANS_BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 /// Characters below this are cached in a flat table (Latin, Cyrillic,
 /// general punctuation, `№`).
@@ -39,6 +44,8 @@ pub struct Metrics {
     /// Horizontal centre of each combining mark's outline, relative to its
     /// origin (em), to centre it over its base letter.
     mark_centers: HashMap<char, f32>,
+    /// The face drawing what this one lacks (parsed on first use).
+    fallback: Option<fn() -> &'static Metrics>,
 }
 
 impl Metrics {
@@ -97,6 +104,7 @@ impl Metrics {
             line_gap: gap / upem,
             line_height: (asc + desc + gap) / upem,
             mark_centers,
+            fallback: None,
         }
     }
 
@@ -137,7 +145,30 @@ impl Metrics {
         if crate::text::is_invisible(c) {
             return 0.0;
         }
-        self.advance(if c == '\t' { ' ' } else { c }).unwrap_or(0.0)
+        let c = if c == '\t' { ' ' } else { c };
+        match self.advance(c) {
+            Some(a) => a,
+            None => self.fallback.and_then(|f| f().advance(c)).unwrap_or(0.0),
+        }
+    }
+
+    /// The face that draws `c`: this one, or its fallback; None when
+    /// neither has it.
+    pub fn face_for(&self, c: char) -> Option<&Metrics> {
+        if self.has_glyph(c) {
+            return Some(self);
+        }
+        self.fallback.map(|f| f()).filter(|f| f.has_glyph(c))
+    }
+
+    /// Does this face or its fallback have `c`?
+    pub fn covers(&self, c: char) -> bool {
+        self.face_for(c).is_some()
+    }
+
+    /// Is this a fallback face (drawn for what the text font lacks)?
+    pub fn is_fallback_of(&self, primary: &Metrics) -> bool {
+        primary.fallback.is_some_and(|f| std::ptr::eq(f(), self))
     }
 
     /// Width of `s` in em (see [`Metrics::char_width`]).
@@ -147,11 +178,12 @@ impl Metrics {
 }
 
 /// The PDF fonts, as messages name them.
-pub const NAMES: &str = "Liberation Serif";
+pub const NAMES: &str = "Liberation Serif, DejaVu Sans";
 
-/// Can the PDF show `c` (in both the regular and the bold face)?
+/// Can the PDF show `c` (in both the regular and the bold face, fallback
+/// included)?
 pub fn covered(c: char) -> bool {
-    regular().has_glyph(c) && bold().has_glyph(c)
+    regular().covers(c) && bold().covers(c)
 }
 
 /// The glyph check the loaders run for a PDF (`strict`: a missing glyph is
@@ -163,12 +195,24 @@ pub fn glyphs(strict: bool) -> crate::load::Glyphs<'static> {
 /// Regular and bold metrics, parsed once per process.
 pub fn regular() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
-    M.get_or_init(|| Metrics::parse(REGULAR_TTF))
+    M.get_or_init(|| Metrics { fallback: Some(sans), ..Metrics::parse(REGULAR_TTF) })
 }
 
 pub fn bold() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
-    M.get_or_init(|| Metrics::parse(BOLD_TTF))
+    M.get_or_init(|| Metrics { fallback: Some(sans_bold), ..Metrics::parse(BOLD_TTF) })
+}
+
+/// DejaVu Sans, the fallback of the regular face.
+pub fn sans() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(|| Metrics::parse(SANS_TTF))
+}
+
+/// DejaVu Sans Bold, the fallback of the bold face.
+pub fn sans_bold() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(|| Metrics::parse(SANS_BOLD_TTF))
 }
 
 #[cfg(test)]
@@ -186,6 +230,24 @@ mod tests {
             assert!(m.has_glyph(c), "{c}");
         }
         assert!(!m.has_glyph('漢'));
+    }
+
+    #[test]
+    fn missing_glyphs_fall_back_to_dejavu_sans() {
+        let m = regular();
+        // Liberation Serif has no rouble sign, non-breaking hyphen or tick.
+        for c in ['₽', '\u{2011}', '✓'] {
+            assert!(!m.has_glyph(c), "{c}");
+            let f = m.face_for(c).expect("fallback covers it");
+            assert!(std::ptr::eq(f, sans()), "{c}");
+            assert!(m.char_width(c) > 0.0);
+            assert!((m.char_width(c) - sans().advance(c).unwrap()).abs() < 1e-6, "measured with DejaVu's metrics");
+            assert!(std::ptr::eq(bold().face_for(c).unwrap(), sans_bold()), "bold falls back to bold");
+        }
+        // Liberation's own glyphs stay Liberation's.
+        assert!(std::ptr::eq(m.face_for('Ж').unwrap(), m));
+        assert!(std::ptr::eq(m.face_for('≈').unwrap(), m));
+        assert!(covered('₽') && !covered('漢'));
         assert!(bold().width("Департамент") > m.width("Департамент"));
     }
 }

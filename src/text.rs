@@ -88,6 +88,18 @@ pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Does a paragraph hold a web address or an e-mail address? Such a
+/// paragraph is not hyphenated automatically (in both documents), so an
+/// address never gets a hyphen that is not part of it.
+pub fn has_address(paragraph: &str) -> bool {
+    paragraph.contains("://")
+        || paragraph.contains("www.")
+        || paragraph.split_whitespace().any(|w| {
+            let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            w.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'))
+        })
+}
+
 /// A combining mark drawn over the character before it.
 pub fn is_combining(c: char) -> bool {
     (c as u32) >= 0x0300 && unicode_normalization::char::is_combining_mark(c)
@@ -119,6 +131,15 @@ mod tests {
     fn right_to_left_letters() {
         assert!(is_rtl('א') && is_rtl('ب'));
         assert!(!is_rtl('а') && !is_rtl('a') && !is_rtl('1') && !is_rtl('₽'));
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(has_address("сайт https://admin-smolensk.ru/news"));
+        assert!(has_address("см. www.culture.ru"));
+        assert!(has_address("пишите: info@admin.ru."));
+        assert!(!has_address("г. Смоленск, ул. Ленина, д. 1"));
+        assert!(!has_address("встреча @ 10:00"));
     }
 
     #[test]

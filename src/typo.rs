@@ -77,6 +77,27 @@ const ABBREV_NEXT: &[&str] = &[
     "х.",
 ];
 
+/// Units and currencies bound to the number (or the multiplier) before
+/// them: "12 500 ₽", "12,5 млн ₽", "15 %", "3 тыс. руб.".
+const UNITS: &[&str] = &["₽", "руб.", "руб", "коп.", "%", "‰", "$", "€", "тыс.", "тыс", "млн", "млн.", "млрд", "млрд."];
+
+/// Multipliers that stay with the unit after them ("млн ₽").
+const MULTIPLIERS: &[&str] = &["тыс.", "тыс", "млн", "млн.", "млрд", "млрд."];
+
+/// A group of three digits continuing a number ("000" in "1 000 000"),
+/// possibly with a decimal part or punctuation after it.
+fn is_digit_group(token: &str) -> bool {
+    let digits = token.chars().take_while(char::is_ascii_digit).count();
+    digits == 3 && token[3..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// The digits a token ends with, when it ends with at most three of them
+/// after a non-digit or the start (the head of a grouped number).
+fn ends_with_short_number(token: &str) -> bool {
+    let digits = token.chars().rev().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+}
+
 /// Particles bound to the previous word.
 const BIND_PREV: &[&str] = &["же", "ли", "ль", "бы", "б"];
 
@@ -129,8 +150,26 @@ fn bind(prev: &str, next: &str) -> bool {
             && p.chars().next().is_some_and(char::is_uppercase)
             && next.len() <= 8
         || ends_with_number(p) && !starts_with_digit
+        || ends_with_short_number(p) && is_digit_group(next)
+        || MULTIPLIERS.contains(&p) && UNITS.contains(&next.trim_end_matches([',', ';', '.', ')']))
         || is_dash(next)
         || listed_form(next_word).is_some_and(|n| BIND_PREV.contains(&n.as_str()))
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_groups_and_units() {
+        assert_eq!(apply("сумма 1 000 000 руб."), "сумма 1\u{a0}000\u{a0}000\u{a0}руб.");
+        assert_eq!(apply("итого 12 500 ₽"), "итого 12\u{a0}500\u{a0}₽");
+        assert_eq!(apply("12,5 млн ₽ и 15 %"), "12,5\u{a0}млн\u{a0}₽ и\u{a0}15\u{a0}%");
+        assert_eq!(apply("3 тыс. руб."), "3\u{a0}тыс.\u{a0}руб.");
+        // Years and counts side by side are not one number.
+        assert_eq!(apply("в 2020 2021 годах"), "в\u{a0}2020 2021\u{a0}годах");
+        assert_eq!(apply("1 1000"), "1 1000");
+    }
 }
 
 /// Applies the typography pass to one paragraph or cell text.

@@ -144,7 +144,7 @@ impl<'s> Walker<'s> {
         let Some(g) = self.glyphs else { return };
         let mut seen: Vec<char> = Vec::new();
         for (i, c) in value.char_indices() {
-            if c == '\n' || c == '\t' || crate::text::is_invisible(c) || (g.covered)(c) || seen.contains(&c) {
+            if c.is_control() || crate::text::is_invisible(c) || (g.covered)(c) || seen.contains(&c) {
                 continue;
             }
             seen.push(c);

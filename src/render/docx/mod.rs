@@ -157,7 +157,13 @@ fn write_document(out: &mut dyn Write, table: &layout::Table, t: &Template, stor
     for (text, &w) in table.header.iter().zip(&widths) {
         x.open("w:tc", &[]);
         TcPr { width: w, grid_span: None, v_merge: None, v_center: true }.write(&mut x);
-        let ppr = PPr { jc: Some("center"), mark: RPr { size, ..RPr::default() }, ..PPr::default() };
+        // Column titles break between words only, as the form has them.
+        let ppr = PPr {
+            suppress_auto_hyphens: true,
+            jc: Some("center"),
+            mark: RPr { size, ..RPr::default() },
+            ..PPr::default()
+        };
         paragraphs(&mut x, text, &ppr, &RPr { bold: t.font.header_bold, size, ..RPr::default() });
         x.close("w:tc");
     }
@@ -233,10 +239,15 @@ fn run_content(x: &mut Xml, text: &str) {
     }
 }
 
-/// One paragraph per line of `text` (`\n` separates paragraphs).
+/// One paragraph per line of `text` (`\n` separates paragraphs); a
+/// paragraph with a web or e-mail address is not hyphenated.
 fn paragraphs(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
     for p in text.split('\n') {
-        paragraph(x, p, ppr, rpr);
+        if !ppr.suppress_auto_hyphens && crate::text::has_address(p) {
+            paragraph(x, p, &PPr { suppress_auto_hyphens: true, ..*ppr }, rpr);
+        } else {
+            paragraph(x, p, ppr, rpr);
+        }
     }
 }
 

@@ -167,6 +167,7 @@ const MIN_WORD: usize = 5;
 /// Greedy line breaking with Unicode line-break rules (UAX #14; no-break
 /// spaces hold words together), Russian hyphenation of a word that does
 /// not fit, and a forced break for a word longer than the whole width.
+#[derive(Clone, Copy)]
 pub struct Breaker<'m> {
     pub metrics: &'m Metrics,
     pub size: f32,
@@ -200,6 +201,11 @@ impl Breaker<'_> {
     }
 
     fn paragraph(&self, p: &str, width: f32, out: &mut Vec<Line>) {
+        // No automatic hyphens in a paragraph with a web or e-mail address
+        // (the DOCX marks it w:suppressAutoHyphens).
+        if self.hyphenate && crate::text::has_address(p) {
+            return Breaker { hyphenate: false, ..*self }.paragraph(p, width, out);
+        }
         let start_len = out.len();
         let hyphen = self.w("-");
         let mut cur = String::new();
@@ -706,7 +712,12 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         .header
         .iter()
         .enumerate()
-        .map(|(i, text)| make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size))
+        // Header cells are never hyphenated (w:suppressAutoHyphens in the
+        // DOCX): the form's column titles break between words only.
+        .map(|(i, text)| {
+            let g = Geometry { hyphenate: false, ..g.clone() };
+            make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size)
+        })
         .collect();
     let header =
         RowBox { kind: Kind::Header, number: None, cells: header_cells, merge: Merge::Single, group_end: false };

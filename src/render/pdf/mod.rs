@@ -22,6 +22,8 @@ use crate::template::Template;
 /// Resource names; the first six letters double as the subset tag.
 const REGULAR_ID: &str = "OTCHRG";
 const BOLD_ID: &str = "OTCHBD";
+const SANS_ID: &str = "OTCHSR";
+const SANS_BOLD_ID: &str = "OTCHSB";
 
 /// A font parsed once per process, for subsetting.
 fn parsed(data: &'static [u8], cell: &'static OnceLock<Option<ParsedFont>>) -> Result<&'static ParsedFont, String> {
@@ -40,25 +42,39 @@ fn bold_font() -> Result<&'static ParsedFont, String> {
     parsed(fonts::BOLD_TTF, &F)
 }
 
+fn sans_font() -> Result<&'static ParsedFont, String> {
+    static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
+    parsed(fonts::SANS_TTF, &F)
+}
+
+fn sans_bold_font() -> Result<&'static ParsedFont, String> {
+    static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
+    parsed(fonts::SANS_BOLD_TTF, &F)
+}
+
 /// Renders the logical table to PDF bytes.
 pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
-    let (regular, bold) = (regular_font()?, bold_font()?);
-    let faces = [
-        write::Face {
-            tag: REGULAR_ID,
-            postscript_name: "LiberationSerif",
-            metrics: fonts::regular(),
-            parsed: regular,
-            stem_v: 80,
-        },
-        write::Face {
-            tag: BOLD_ID,
-            postscript_name: "LiberationSerif-Bold",
-            metrics: fonts::bold(),
-            parsed: bold,
-            stem_v: 140,
-        },
+    let used = used_glyphs(table, t);
+    // The fallback faces are parsed and embedded only when a text needs them.
+    let lazy = |k: usize, f: fn() -> Result<&'static ParsedFont, String>| {
+        if k < 2 || !used[k].is_empty() {
+            f().map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let parsed = [lazy(0, regular_font)?, lazy(1, bold_font)?, lazy(2, sans_font)?, lazy(3, sans_bold_font)?];
+    let specs = [
+        (REGULAR_ID, "LiberationSerif", fonts::regular(), 80),
+        (BOLD_ID, "LiberationSerif-Bold", fonts::bold(), 140),
+        (SANS_ID, "DejaVuSans", fonts::sans(), 80),
+        (SANS_BOLD_ID, "DejaVuSans-Bold", fonts::sans_bold(), 140),
     ];
+    let faces: Vec<write::Face<'_>> = specs
+        .into_iter()
+        .zip(parsed)
+        .map(|((tag, postscript_name, metrics, stem_v), parsed)| write::Face { tag, postscript_name, metrics, parsed, stem_v })
+        .collect();
     let meta = write::Meta {
         title: &table.meta.title,
         subject: &table.meta.subject,
@@ -70,23 +86,35 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
         id: document_id(table),
     };
     let sheet = engine::Sheet::of(t);
-    let used = used_glyphs(table, t);
     write::write(sheet, &faces, &meta, used, |on_page| {
         engine::layout_with(table, t, on_page);
     })
 }
 
+/// Which of the four faces draws `c` in text of the given weight: the
+/// text face (0 regular, 1 bold), or its DejaVu Sans fallback (2, 3).
+pub fn face_index(bold: bool, c: char) -> usize {
+    let primary = if bold { fonts::bold() } else { fonts::regular() };
+    usize::from(bold) + if primary.has_glyph(c) || !primary.covers(c) { 0 } else { 2 }
+}
+
 /// The glyphs each face may show (glyph id -> text, for subsetting and the
 /// ToUnicode maps), from the table's texts in the faces the template gives
 /// them, plus what the layout adds: the hyphen and page-number digits.
-fn used_glyphs(table: &Table, t: &Template) -> [BTreeMap<u16, String>; 2] {
-    let faces = [fonts::regular(), fonts::bold()];
-    let mut used = [BTreeMap::new(), BTreeMap::new()];
-    let mut seen: Vec<Vec<bool>> = faces.iter().map(|f| vec![false; f.glyph_advance.len()]).collect();
+fn used_glyphs(table: &Table, t: &Template) -> [BTreeMap<u16, String>; 4] {
+    let mut used = [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
+    let mut seen: Vec<Vec<bool>> = Vec::new();
     let mut add = |bold: bool, text: &str| {
-        let k = usize::from(bold);
         for c in text.chars().filter(|&c| !crate::text::is_invisible(c)) {
-            let g = faces[k].glyph(c);
+            let k = face_index(bold, c);
+            let face = [fonts::regular, fonts::bold, fonts::sans, fonts::sans_bold][k]();
+            if seen.len() <= k {
+                seen.resize(4, Vec::new());
+            }
+            if seen[k].is_empty() {
+                seen[k] = vec![false; face.glyph_advance.len()];
+            }
+            let g = face.glyph(c);
             if g != 0 && !std::mem::replace(&mut seen[k][usize::from(g)], true) {
                 used[k].insert(g, if c == '\t' { " ".to_string() } else { c.to_string() });
             }

@@ -37,7 +37,8 @@ pub struct Face<'a> {
     pub tag: &'static str,
     pub postscript_name: &'static str,
     pub metrics: &'a Metrics,
-    pub parsed: &'a ParsedFont,
+    /// None for a fallback face no text uses (it is not embedded).
+    pub parsed: Option<&'a ParsedFont>,
     /// Weight class for the descriptor's StemV.
     pub stem_v: i64,
 }
@@ -53,18 +54,18 @@ struct Usage {
 /// this many.
 const BATCH: usize = 32;
 
-/// Writes the PDF. `faces[0]` is the regular face, `faces[1]` the bold one;
-/// `used[k]` are the glyphs face `k` may show (glyph id -> the text it
-/// stands for). `produce` lays the pages out, handing each to the callback
+/// Writes the PDF. `faces` are the regular and bold faces, then their
+/// fallbacks (see [`super::face_index`]); `used[k]` are the glyphs face `k`
+/// may show (glyph id -> the text it stands for). `produce` lays the pages out, handing each to the callback
 /// as it is done; pages are written and compressed by worker threads (one
 /// per core, batches put back in page order) while the layout goes on, so
 /// a long report is never held whole and the bytes do not depend on the
 /// number of threads.
 pub fn write(
     sheet: Sheet,
-    faces: &[Face<'_>; 2],
+    faces: &[Face<'_>],
     meta: &Meta<'_>,
-    used: [BTreeMap<u16, String>; 2],
+    used: [BTreeMap<u16, String>; 4],
     produce: impl FnOnce(&mut dyn FnMut(Page)),
 ) -> Result<Vec<u8>, String> {
     let mut pdf = Pdf::with_version("1.7");
@@ -74,14 +75,19 @@ pub fn write(
     let mut usage = Vec::new();
     let mut font_ids = Vec::new();
     for (face, used) in faces.iter().zip(used) {
-        let subset = printpdf::subset_font(face.parsed, &used)?;
-        let mut u = Usage { used, new_id: vec![0; face.metrics.glyph_advance.len()] };
+        let mut u = Usage { new_id: vec![0; face.metrics.glyph_advance.len()], used };
+        let Some(parsed) = face.parsed else {
+            usage.push(u);
+            font_ids.push(None);
+            continue;
+        };
+        let subset = printpdf::subset_font(parsed, &u.used)?;
         for (&old, &(new, _)) in &subset.glyph_mapping {
             if let Some(slot) = u.new_id.get_mut(usize::from(old)) {
                 *slot = new;
             }
         }
-        font_ids.push(font_objects(&mut pdf, face, &u, &subset.bytes));
+        font_ids.push(Some(font_objects(&mut pdf, face, &u, &subset.bytes)));
         usage.push(u);
     }
 
@@ -138,12 +144,13 @@ pub fn write(
     })?;
 
     // 3. Pages, each content stream compressed as soon as it is written.
-    let resources = pdf.add_object(dictionary! {
-        "Font" => dictionary! {
-            faces[0].tag => font_ids[0],
-            faces[1].tag => font_ids[1],
-        },
-    });
+    let mut fonts = Dictionary::new();
+    for (face, id) in faces.iter().zip(&font_ids) {
+        if let Some(id) = id {
+            fonts.set(face.tag, *id);
+        }
+    }
+    let resources = pdf.add_object(dictionary! { "Font" => fonts });
     let mut kids = Vec::with_capacity(streams.len());
     for packed in streams {
         let stream = Stream::new(dictionary! { "Filter" => "FlateDecode" }, packed);
@@ -428,7 +435,7 @@ fn int(out: &mut Vec<u8>, mut v: u64) {
 
 /// One page's content: the rules, then the text (y measured from the top
 /// in the layout, from the bottom in PDF).
-fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>; 2], usage: &[Usage]) {
+fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>], usage: &[Usage]) {
     let h = sheet.height;
     if !page.rules.is_empty() {
         out.extend_from_slice(b"q ");
@@ -450,38 +457,53 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>;
         return;
     }
     out.extend_from_slice(b"BT\n");
-    let mut current: Option<(bool, f32)> = None;
+    let mut current: Option<(usize, f32)> = None;
     let mut last = (0.0f32, 0.0f32);
     for run in &page.texts {
-        let k = usize::from(run.bold);
-        if current != Some((run.bold, run.size)) {
-            out.push(b'/');
-            out.extend_from_slice(faces[k].tag.as_bytes());
-            out.push(b' ');
-            num(out, run.size);
-            out.extend_from_slice(b" Tf\n");
-            current = Some((run.bold, run.size));
-        }
-        // Absolute positions as text-line moves from the previous line.
-        let (x, y) = (run.x, h - run.y);
-        num(out, x - last.0);
-        out.push(b' ');
-        num(out, y - last.1);
-        last = (round2(x), round2(y));
         // An array (TJ) only where a combining mark needs moving.
         let marks = run.text.chars().any(crate::text::is_combining);
-        out.extend_from_slice(if marks { b" Td[(" } else { b" Td(" });
-        // Two-byte glyph codes, written as binary with the three
-        // characters a literal string must escape. Invisible format
-        // characters are not drawn; a combining mark (zero advance, drawn
-        // around its origin) is moved back over the middle of its base.
-        let m = faces[k].metrics;
+        let (open, close): (&[u8], &[u8]) = if marks { (b"[(", b")]TJ\n") } else { (b"(", b")Tj\n") };
+        // Absolute positions as text-line moves from the previous line.
+        let (x, y) = (run.x, h - run.y);
+        let mut moved = false;
+        let mut in_string = false;
         let mut base = 0.0f32;
         for c in run.text.chars() {
+            // Invisible format characters are not drawn.
             if crate::text::is_invisible(c) {
                 continue;
             }
-            // TJ numbers move left by thousandths of an em.
+            // Each character in the face that has it: the text face, or
+            // its fallback.
+            let k = super::face_index(run.bold, c);
+            if current != Some((k, run.size)) {
+                if in_string {
+                    out.extend_from_slice(close);
+                    in_string = false;
+                }
+                out.push(b'/');
+                out.extend_from_slice(faces[k].tag.as_bytes());
+                out.push(b' ');
+                num(out, run.size);
+                out.extend_from_slice(b" Tf\n");
+                current = Some((k, run.size));
+            }
+            if !moved {
+                num(out, x - last.0);
+                out.push(b' ');
+                num(out, y - last.1);
+                last = (round2(x), round2(y));
+                out.extend_from_slice(b" Td");
+                moved = true;
+            }
+            if !in_string {
+                out.extend_from_slice(open);
+                in_string = true;
+            }
+            let m = faces[k].metrics;
+            // A combining mark (zero advance, drawn around its origin) is
+            // moved back over the middle of its base; TJ numbers move left
+            // by thousandths of an em.
             let shift = crate::text::is_combining(c)
                 .then(|| ((base / 2.0 + m.mark_center(c)) * 1000.0).round() as i64)
                 .filter(|&s| s != 0);
@@ -490,6 +512,8 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>;
                 int_signed(out, s);
                 out.push(b'(');
             }
+            // Two-byte glyph codes, written as binary with the three
+            // characters a literal string must escape.
             let g = usage[k].new_id[usize::from(m.glyph(c))];
             debug_assert!(g != 0 || m.glyph(c) == 0, "glyph for {c:?} missing from the subset");
             for b in g.to_be_bytes() {
@@ -507,7 +531,9 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>;
                 base = m.char_width(c);
             }
         }
-        out.extend_from_slice(if marks { b")]TJ\n" } else { b")Tj\n" });
+        if in_string {
+            out.extend_from_slice(close);
+        }
     }
     out.extend_from_slice(b"ET\n");
 }
