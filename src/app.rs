@@ -86,10 +86,9 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
     let Some(template) = or_report(load_template(template, true)) else {
         return FAILED;
     };
-    let Some(loaded) = or_report(load_checked(input, true)) else {
+    let Some(loaded) = or_report(load_checked(input, &template, true)) else {
         return FAILED;
     };
-    let _ = &template;
     report(&loaded.warnings, &loaded.source);
     say(&format!(
         "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}\n",
@@ -101,11 +100,14 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
     OK
 }
 
-/// Loads the data, asking the PDF fonts about every character (an error
-/// when a PDF is wanted, a warning for a DOCX alone), with all other
-/// problems of the file at once.
-fn load_checked(input: &Path, pdf: bool) -> Result<Loaded, Failure> {
-    load::load_file_with(input, Some(crate::fonts::glyphs(pdf)))
+/// Loads the data, asking the template's PDF fonts about every character
+/// (an error when a PDF is wanted, a warning for a DOCX alone), with all
+/// other problems of the file at once.
+fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, Failure> {
+    let set = crate::fonts::FontSet::of(template);
+    let covered = move |c: char| set.covers(c);
+    let names = set.names();
+    load::load_file_with(input, Some(load::Glyphs { covered: &covered, fonts: &names, strict: pdf }))
 }
 
 /// What `otchet render` does.
@@ -130,7 +132,7 @@ pub fn render(args: &RenderArgs) -> i32 {
     let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
         return FAILED;
     };
-    let Some(loaded) = or_report(load_checked(&args.input, args.formats.contains(&Format::Pdf))) else {
+    let Some(loaded) = or_report(load_checked(&args.input, &template, args.formats.contains(&Format::Pdf))) else {
         return FAILED;
     };
     let table = layout::build(&loaded.report, &template);
@@ -229,7 +231,7 @@ pub fn annual(args: &AnnualArgs) -> i32 {
     let mut loaded = Vec::new();
     let mut failed = false;
     for input in &args.inputs {
-        match or_report(load_checked(input, args.formats.contains(&Format::Pdf))) {
+        match or_report(load_checked(input, &template, args.formats.contains(&Format::Pdf))) {
             Some(l) => loaded.push(l),
             None => failed = true,
         }

@@ -46,6 +46,8 @@ pub struct Metrics {
     mark_centers: HashMap<char, f32>,
     /// The face drawing what this one lacks (parsed on first use).
     fallback: Option<fn() -> &'static Metrics>,
+    /// The family name (name table), for messages.
+    pub family: String,
 }
 
 impl Metrics {
@@ -105,6 +107,12 @@ impl Metrics {
             line_height: (asc + desc + gap) / upem,
             mark_centers,
             fallback: None,
+            family: face
+                .names()
+                .into_iter()
+                .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+                .and_then(|n| n.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -177,7 +185,108 @@ impl Metrics {
     }
 }
 
-/// The PDF fonts, as messages name them.
+/// A text face of the PDF: the font file, its metrics (falling back to
+/// DejaVu Sans), its PostScript name.
+#[derive(Debug)]
+pub struct Face {
+    pub bytes: &'static [u8],
+    pub metrics: &'static Metrics,
+    pub postscript_name: String,
+    /// Weight class for the PDF font descriptor's StemV.
+    pub stem_v: i64,
+}
+
+/// The fonts a template prints with: its regular and bold text faces (each
+/// with its DejaVu Sans fallback).
+#[derive(Debug, Clone, Copy)]
+pub struct FontSet {
+    pub regular: &'static Face,
+    pub bold: &'static Face,
+}
+
+impl FontSet {
+    /// Liberation Serif, compiled in.
+    pub fn builtin() -> FontSet {
+        static SET: OnceLock<(Face, Face)> = OnceLock::new();
+        let (regular, bold) = SET.get_or_init(|| {
+            (
+                Face { bytes: REGULAR_TTF, metrics: regular(), postscript_name: "LiberationSerif".into(), stem_v: 80 },
+                Face { bytes: BOLD_TTF, metrics: bold(), postscript_name: "LiberationSerif-Bold".into(), stem_v: 140 },
+            )
+        });
+        FontSet { regular, bold }
+    }
+
+    /// The template's own font files, or the built-in fonts.
+    pub fn of(t: &crate::template::Template) -> FontSet {
+        match &t.font.files {
+            Some((r, b)) => FontSet {
+                regular: load_file(r, false).expect("checked when the template was loaded"),
+                bold: load_file(b, true).expect("checked when the template was loaded"),
+            },
+            None => FontSet::builtin(),
+        }
+    }
+
+    /// Metrics of the regular or the bold face.
+    pub fn text(&self, bold: bool) -> &'static Metrics {
+        if bold {
+            self.bold.metrics
+        } else {
+            self.regular.metrics
+        }
+    }
+
+    /// Can the PDF show `c`, in both weights (fallback included)?
+    pub fn covers(&self, c: char) -> bool {
+        self.regular.metrics.covers(c) && self.bold.metrics.covers(c)
+    }
+
+    /// The fonts, as messages name them.
+    pub fn names(&self) -> String {
+        format!("{}, DejaVu Sans", self.regular.metrics.family)
+    }
+}
+
+/// A font file named by a template, read, parsed and kept for the rest of
+/// the process (a template names two; they are needed to the end).
+/// Refused unless it is a TrueType/OpenType font with Cyrillic letters.
+pub fn load_file(path: &std::path::Path, bold: bool) -> Result<&'static Face, String> {
+    use std::collections::hash_map::Entry;
+    static LOADED: std::sync::Mutex<Option<HashMap<std::path::PathBuf, &'static Face>>> = std::sync::Mutex::new(None);
+    let mut loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let map = loaded.get_or_insert_with(HashMap::new);
+    if let Entry::Occupied(e) = map.entry(path.to_path_buf()) {
+        return Ok(e.get());
+    }
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "нет такого файла".to_string(),
+        std::io::ErrorKind::PermissionDenied => "нет прав на чтение файла".to_string(),
+        _ => format!("не удалось прочитать файл ({e})"),
+    })?;
+    let face = ttf_parser::Face::parse(&bytes, 0).map_err(|_| "это не файл шрифта TrueType или OpenType".to_string())?;
+    if !"АБВЖЯабвжяЁё".chars().all(|c| face.glyph_index(c).is_some()) {
+        return Err("в шрифте нет кириллицы".to_string());
+    }
+    let postscript_name = face
+        .names()
+        .into_iter()
+        .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
+        .and_then(|n| n.to_string())
+        .unwrap_or_else(|| "Font".into())
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    let fallback: fn() -> &'static Metrics = if bold { sans_bold } else { sans };
+    let metrics = Box::leak(Box::new(Metrics { fallback: Some(fallback), ..Metrics::parse(bytes) }));
+    let face: &'static Face =
+        Box::leak(Box::new(Face { bytes, metrics, postscript_name, stem_v: if bold { 140 } else { 80 } }));
+    map.insert(path.to_path_buf(), face);
+    Ok(face)
+}
+
+/// The built-in PDF fonts, as messages name them.
 pub const NAMES: &str = "Liberation Serif, DejaVu Sans";
 
 /// Can the PDF show `c` (in both the regular and the bold face, fallback

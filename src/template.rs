@@ -47,6 +47,9 @@ pub struct Font {
     pub page_number_size: f32,
     pub header_bold: bool,
     pub department_bold: bool,
+    /// The template's own font files (regular, bold) embedded in the PDF
+    /// instead of Liberation Serif; `family` is what the DOCX names.
+    pub files: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -73,3 +73,58 @@ fn only_what_no_bundled_font_has_is_refused() {
     assert!(errors.iter().all(|d| d.message.contains("漢") || d.message.contains("字")));
     assert!(errors[0].message.contains("Liberation Serif, DejaVu Sans"), "{}", errors[0].message);
 }
+
+/// A template in `dir` naming its own font files.
+fn template_with_fonts(dir: &std::path::Path, regular: &str, bold: &str) -> std::path::PathBuf {
+    let text = otchet::template::OFFICIAL.replacen(
+        "family = \"Times New Roman\"",
+        &format!("family = \"DejaVu Sans\"\nregular_file = \"{regular}\"\nbold_file = \"{bold}\""),
+        1,
+    );
+    let path = dir.join("t.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_otchet")).args(args).current_dir(dir).output().unwrap()
+}
+
+#[test]
+fn a_template_embeds_its_own_font_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    std::fs::create_dir(dir.path().join("f")).unwrap();
+    std::fs::copy(fonts.join("DejaVuSans.ttf"), dir.path().join("f/r.ttf")).unwrap();
+    std::fs::copy(fonts.join("DejaVuSans-Bold.ttf"), dir.path().join("f/b.ttf")).unwrap();
+    template_with_fonts(dir.path(), "f/r.ttf", "f/b.ttf");
+    let o = run(&["render", common::REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = std::fs::read(dir.path().join("out/2020-q4.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(raw.contains("/OTCHRG+DejaVuSans") && raw.contains("/OTCHBD+DejaVuSans-Bold"), "template fonts embedded");
+    assert!(!raw.contains("LiberationSerif"), "Liberation Serif embedded although the template names other fonts");
+    // Every word still in the PDF, set in the template's font.
+    let text = common::pdf_pages(&pdf).join(" ");
+    for word in ["Трехстороннее", "Смоленской", "сотрудничества", "квартал"] {
+        assert!(common::squash(&text).contains(word), "{word}");
+    }
+    // The DOCX names the family.
+    let docx = std::fs::read(dir.path().join("out/2020-q4.docx")).unwrap();
+    assert!(common::part(&docx, "word/styles.xml").contains("w:ascii=\"DejaVu Sans\""));
+}
+
+#[test]
+fn bad_font_files_are_reported_at_the_template_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notafont.ttf"), "просто текст").unwrap();
+    let t = template_with_fonts(dir.path(), "missing.ttf", "notafont.ttf");
+    let text = std::fs::read_to_string(&t).unwrap();
+    let line = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+    let o = run(&["render", common::REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("t.toml:{}:16: шрифт", line("regular_file"))) && err.contains("нет такого файла"), "{err}");
+    assert!(err.contains(&format!("t.toml:{}:13: шрифт", line("bold_file"))) && err.contains("это не файл шрифта"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}

@@ -22,6 +22,8 @@ const FONT_KEYS: &[&str] = &[
     "page_number_size",
     "header_bold",
     "department_bold",
+    "regular_file",
+    "bold_file",
 ];
 const TITLE_KEYS: &[&str] = &["text", "space_after"];
 const CELL_KEYS: &[&str] = &["padding_left", "padding_right", "padding_top", "padding_bottom", "border", "hyphenate"];
@@ -56,7 +58,9 @@ impl Template {
         }
         let mut w = Walker::new(text);
         w.glyphs = glyphs;
-        let t = walk(&mut w, doc.get_ref());
+        // Font files are named relative to the template file.
+        let dir = std::path::Path::new(&source.name).parent().unwrap_or(std::path::Path::new("")).to_path_buf();
+        let t = walk(&mut w, doc.get_ref(), &dir);
         match t {
             Some(t) if w.diags.iter().all(|d| !d.is_error()) => Ok(t),
             _ => {
@@ -111,10 +115,10 @@ fn flag(w: &mut Walker<'_>, t: &DeTable<'_>, at: &Val<'_>, key: &str) -> Option<
     w.required(t, key, at.span(), "в шаблоне", &format!("{key} = true")).and_then(|v| w.boolean(v, key))
 }
 
-fn walk(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Template> {
+fn walk(w: &mut Walker<'_>, root: &DeTable<'_>, dir: &std::path::Path) -> Option<Template> {
     w.check_keys(root, TOP_KEYS, "на верхнем уровне шаблона");
     let page = page(w, root);
-    let font = font(w, root);
+    let font = font(w, root, dir);
     let title = title(w, root);
     let cell = cell(w, root);
     let column = columns(w, root);
@@ -143,7 +147,7 @@ fn page(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Page> {
     Some(page)
 }
 
-fn font(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Font> {
+fn font(w: &mut Walker<'_>, root: &DeTable<'_>, dir: &std::path::Path) -> Option<Font> {
     let t = section(w, root, "font", FONT_KEYS)?;
     let at = w.get(root, "font")?;
     let pt = "пт";
@@ -169,6 +173,7 @@ fn font(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Font> {
     let sizes = ["title_size", "header_size", "body_size", "page_number_size"].map(|k| num(w, t, at, k, 6.0..=72.0, pt));
     let header_bold = flag(w, t, at, "header_bold");
     let department_bold = flag(w, t, at, "department_bold");
+    let files = font_files(w, t, at, dir);
     Some(Font {
         family: family?.value,
         language: language?,
@@ -178,7 +183,49 @@ fn font(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Font> {
         page_number_size: sizes[3]?,
         header_bold: header_bold?,
         department_bold: department_bold?,
+        files: files?,
     })
+}
+
+/// `regular_file` and `bold_file`: both or neither; each a readable font
+/// with Cyrillic letters, relative to the template's folder.
+#[allow(clippy::option_option)]
+fn font_files(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    at: &Val<'_>,
+    dir: &std::path::Path,
+) -> Option<Option<(std::path::PathBuf, std::path::PathBuf)>> {
+    let (r, b) = (w.get(t, "regular_file"), w.get(t, "bold_file"));
+    if r.is_none() && b.is_none() {
+        return Some(None);
+    }
+    let one = |w: &mut Walker<'_>, v: Option<&Val<'_>>, key: &str, bold: bool| {
+        let Some(v) = v else {
+            w.err(
+                Diagnostic::error(format!("указан только один файл шрифта: нет «{key}»"))
+                    .at(at.span())
+                    .help("укажите оба файла: regular_file и bold_file (обычное и полужирное начертание)"),
+            );
+            return None;
+        };
+        let name = w.text(v, key, "шрифта")?;
+        let path = dir.join(&name.value);
+        match crate::fonts::load_file(&path, bold) {
+            Ok(_) => Some(path),
+            Err(why) => {
+                w.err(
+                    Diagnostic::error(format!("шрифт «{}» не подходит: {why}", path.display()))
+                        .at(v.span())
+                        .help("укажите файл .ttf или .otf с кириллицей; путь — относительно файла шаблона"),
+                );
+                None
+            }
+        }
+    };
+    let r = one(w, r, "regular_file", false);
+    let b = one(w, b, "bold_file", true);
+    Some(Some((r?, b?)))
 }
 
 fn title(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Title> {

@@ -7,7 +7,7 @@
 use crate::layout::{Merge, Row, Table};
 use crate::template::{mm_to_pt, mm_to_twips, Align, PageNumbers, Template, HYPHENATION_ZONE};
 
-use crate::fonts::{self, Metrics};
+use crate::fonts::{FontSet, Metrics};
 use crate::text::SOFT_HYPHEN;
 
 /// Tolerance for "fits" comparisons, pt.
@@ -331,6 +331,7 @@ struct Geometry {
     pad_b: f32,
     border: f32,
     hyphenate: bool,
+    fonts: FontSet,
 }
 
 impl Geometry {
@@ -341,21 +342,19 @@ impl Geometry {
     }
 }
 
-fn metrics(bold: bool) -> &'static Metrics {
-    if bold {
-        fonts::bold()
-    } else {
-        fonts::regular()
+impl Geometry {
+    fn metrics(&self, bold: bool) -> &'static Metrics {
+        self.fonts.text(bold)
     }
 }
 
 impl CellBox {
     fn height(&self, g: &Geometry) -> f32 {
-        g.cell_height(self.lines.len(), self.size, metrics(self.bold))
+        g.cell_height(self.lines.len(), self.size, g.metrics(self.bold))
     }
 
-    fn line_height(&self) -> f32 {
-        metrics(self.bold).line_height * self.size
+    fn line_height(&self, g: &Geometry) -> f32 {
+        g.metrics(self.bold).line_height * self.size
     }
 }
 
@@ -364,14 +363,14 @@ impl RowBox {
         self.cells.iter().map(|c| c.height(g)).fold(0.0, f32::max)
     }
 
-    fn line_height(&self) -> f32 {
-        self.cells.iter().map(CellBox::line_height).fold(0.0, f32::max)
+    fn line_height(&self, g: &Geometry) -> f32 {
+        self.cells.iter().map(|c| c.line_height(g)).fold(0.0, f32::max)
     }
 }
 
 fn make_cell(text: &str, x: f32, w: f32, g: &Geometry, align: Align, bold: bool, size: f32) -> CellBox {
     let inner = (w - g.pad_l - g.pad_r).max(1.0);
-    let lines = Breaker { metrics: metrics(bold), size, hyphenate: g.hyphenate }.lines(text, inner);
+    let lines = Breaker { metrics: g.metrics(bold), size, hyphenate: g.hyphenate }.lines(text, inner);
     CellBox { lines, x, w, align, bold, size }
 }
 
@@ -391,7 +390,7 @@ struct Group {
 impl Group {
     /// Height the agreement text still needs from `from` on.
     fn rest_height(&self, g: &Geometry) -> f32 {
-        g.cell_height(self.cell.lines.len() - self.from, self.cell.size, metrics(self.cell.bold))
+        g.cell_height(self.cell.lines.len() - self.from, self.cell.size, g.metrics(self.cell.bold))
     }
 }
 
@@ -433,7 +432,7 @@ impl<'a> Pager<'a> {
         let h = header.height(&self.g);
         if let Some(title) = with_title {
             let size = self.t.font.title_size;
-            let m = fonts::bold();
+            let m = self.g.metrics(true);
             let breaker = Breaker { metrics: m, size, hyphenate: self.g.hyphenate };
             let width = self.g.width;
             let lh = m.line_height * size;
@@ -473,7 +472,7 @@ impl<'a> Pager<'a> {
             return;
         }
         let mut cell = group.cell.clone();
-        let lh = cell.line_height();
+        let lh = cell.line_height(&self.g);
         let room = ((group.seg_height - self.g.pad_t - self.g.pad_b + EPS) / lh).floor().max(0.0) as usize;
         cell.lines.drain(..group.from);
         if !complete {
@@ -539,7 +538,7 @@ impl<'a> Pager<'a> {
             return;
         }
         let size = t.font.page_number_size;
-        let m = fonts::regular();
+        let m = self.g.metrics(false);
         let top = mm_to_pt(t.page.header_distance);
         let center = self.g.left + self.g.width / 2.0;
         let text = (self.emitted + 1).to_string();
@@ -552,7 +551,7 @@ impl<'a> Pager<'a> {
         let g = &self.g;
         let mut runs = Vec::new();
         for c in cells {
-            let m = metrics(c.bold);
+            let m = g.metrics(c.bold);
             let lh = m.line_height * c.size;
             let block = c.lines.len() as f32 * lh;
             let inner = c.w - g.pad_l - g.pad_r;
@@ -603,7 +602,7 @@ impl<'a> Pager<'a> {
                 continue;
             }
             // Taller than a whole page: place what fits, continue on the next.
-            let lh = row.line_height();
+            let lh = row.line_height(&self.g);
             let fit = (((self.bottom - self.y - self.g.pad_t - self.g.pad_b) + EPS) / lh).floor().max(1.0) as usize;
             let mut head = row.clone();
             let mut more = false;
@@ -706,6 +705,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         pad_b: twips(t.cell.padding_bottom),
         border: t.cell.border,
         hyphenate: t.cell.hyphenate,
+        fonts: FontSet::of(t),
     };
     let font = &t.font;
     let header_cells = table
@@ -810,7 +810,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
                 } else {
                     next.cells
                         .iter()
-                        .map(|c| pager.g.cell_height(c.lines.len().min(1), c.size, metrics(c.bold)))
+                        .map(|c| pager.g.cell_height(c.lines.len().min(1), c.size, pager.g.metrics(c.bold)))
                         .fold(0.0, f32::max)
                 }
             }
@@ -828,7 +828,7 @@ mod tests {
     use crate::model::{Agreement, Dates, Department, Event, Period, Report, Text};
 
     fn breaker(size: f32) -> Breaker<'static> {
-        Breaker { metrics: fonts::regular(), size, hyphenate: true }
+        Breaker { metrics: crate::fonts::regular(), size, hyphenate: true }
     }
 
     fn texts(lines: &[Line]) -> Vec<&str> {

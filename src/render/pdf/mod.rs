@@ -25,56 +25,55 @@ const BOLD_ID: &str = "OTCHBD";
 const SANS_ID: &str = "OTCHSR";
 const SANS_BOLD_ID: &str = "OTCHSB";
 
-/// A font parsed once per process, for subsetting.
-fn parsed(data: &'static [u8], cell: &'static OnceLock<Option<ParsedFont>>) -> Result<&'static ParsedFont, String> {
-    cell.get_or_init(|| ParsedFont::from_bytes(data, 0, &mut Vec::new()))
-        .as_ref()
-        .ok_or_else(|| "встроенный шрифт не читается".to_string())
+/// A font parsed once per process (per file), for subsetting.
+fn parsed(face: &'static fonts::Face) -> Result<&'static ParsedFont, String> {
+    static PARSED: std::sync::Mutex<Vec<(usize, &'static ParsedFont)>> = std::sync::Mutex::new(Vec::new());
+    let key = face.bytes.as_ptr() as usize;
+    let mut all = PARSED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, p)) = all.iter().find(|(k, _)| *k == key) {
+        return Ok(p);
+    }
+    let p = ParsedFont::from_bytes(face.bytes, 0, &mut Vec::new()).ok_or_else(|| "шрифт не читается".to_string())?;
+    let p: &'static ParsedFont = Box::leak(Box::new(p));
+    all.push((key, p));
+    Ok(p)
 }
 
-fn regular_font() -> Result<&'static ParsedFont, String> {
-    static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
-    parsed(fonts::REGULAR_TTF, &F)
-}
-
-fn bold_font() -> Result<&'static ParsedFont, String> {
-    static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
-    parsed(fonts::BOLD_TTF, &F)
-}
-
-fn sans_font() -> Result<&'static ParsedFont, String> {
-    static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
-    parsed(fonts::SANS_TTF, &F)
-}
-
-fn sans_bold_font() -> Result<&'static ParsedFont, String> {
-    static F: OnceLock<Option<ParsedFont>> = OnceLock::new();
-    parsed(fonts::SANS_BOLD_TTF, &F)
+/// DejaVu Sans, regular and bold: the fallback faces.
+fn fallback_faces() -> [&'static fonts::Face; 2] {
+    static SET: OnceLock<(fonts::Face, fonts::Face)> = OnceLock::new();
+    let (r, b) = SET.get_or_init(|| {
+        (
+            fonts::Face { bytes: fonts::SANS_TTF, metrics: fonts::sans(), postscript_name: "DejaVuSans".into(), stem_v: 80 },
+            fonts::Face {
+                bytes: fonts::SANS_BOLD_TTF,
+                metrics: fonts::sans_bold(),
+                postscript_name: "DejaVuSans-Bold".into(),
+                stem_v: 140,
+            },
+        )
+    });
+    [r, b]
 }
 
 /// Renders the logical table to PDF bytes.
 pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
-    let used = used_glyphs(table, t);
-    // The fallback faces are parsed and embedded only when a text needs them.
-    let lazy = |k: usize, f: fn() -> Result<&'static ParsedFont, String>| {
-        if k < 2 || !used[k].is_empty() {
-            f().map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let parsed = [lazy(0, regular_font)?, lazy(1, bold_font)?, lazy(2, sans_font)?, lazy(3, sans_bold_font)?];
-    let specs = [
-        (REGULAR_ID, "LiberationSerif", fonts::regular(), 80),
-        (BOLD_ID, "LiberationSerif-Bold", fonts::bold(), 140),
-        (SANS_ID, "DejaVuSans", fonts::sans(), 80),
-        (SANS_BOLD_ID, "DejaVuSans-Bold", fonts::sans_bold(), 140),
-    ];
-    let faces: Vec<write::Face<'_>> = specs
-        .into_iter()
-        .zip(parsed)
-        .map(|((tag, postscript_name, metrics, stem_v), parsed)| write::Face { tag, postscript_name, metrics, parsed, stem_v })
-        .collect();
+    let set = fonts::FontSet::of(t);
+    let used = used_glyphs(table, t, set);
+    let [sans, sans_bold] = fallback_faces();
+    let all = [(REGULAR_ID, set.regular), (BOLD_ID, set.bold), (SANS_ID, sans), (SANS_BOLD_ID, sans_bold)];
+    let mut faces = Vec::with_capacity(4);
+    for (k, (tag, face)) in all.into_iter().enumerate() {
+        // The fallback faces are parsed and embedded only when a text needs them.
+        let parsed = if k < 2 || !used[k].is_empty() { Some(parsed(face)?) } else { None };
+        faces.push(write::Face {
+            tag,
+            postscript_name: &face.postscript_name,
+            metrics: face.metrics,
+            parsed,
+            stem_v: face.stem_v,
+        });
+    }
     let meta = write::Meta {
         title: &table.meta.title,
         subject: &table.meta.subject,
@@ -93,21 +92,21 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
 
 /// Which of the four faces draws `c` in text of the given weight: the
 /// text face (0 regular, 1 bold), or its DejaVu Sans fallback (2, 3).
-pub fn face_index(bold: bool, c: char) -> usize {
-    let primary = if bold { fonts::bold() } else { fonts::regular() };
+/// `primary` is the text face of that weight.
+pub fn face_index(primary: &fonts::Metrics, bold: bool, c: char) -> usize {
     usize::from(bold) + if primary.has_glyph(c) || !primary.covers(c) { 0 } else { 2 }
 }
 
 /// The glyphs each face may show (glyph id -> text, for subsetting and the
 /// ToUnicode maps), from the table's texts in the faces the template gives
 /// them, plus what the layout adds: the hyphen and page-number digits.
-fn used_glyphs(table: &Table, t: &Template) -> [BTreeMap<u16, String>; 4] {
+fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u16, String>; 4] {
     let mut used = [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
     let mut seen: Vec<Vec<bool>> = Vec::new();
     let mut add = |bold: bool, text: &str| {
         for c in text.chars().filter(|&c| !crate::text::is_invisible(c)) {
-            let k = face_index(bold, c);
-            let face = [fonts::regular, fonts::bold, fonts::sans, fonts::sans_bold][k]();
+            let k = face_index(set.text(bold), bold, c);
+            let face = [set.regular.metrics, set.bold.metrics, fonts::sans(), fonts::sans_bold()][k];
             if seen.len() <= k {
                 seen.resize(4, Vec::new());
             }

@@ -35,7 +35,7 @@ pub struct Meta<'a> {
 pub struct Face<'a> {
     /// Resource name and subset tag (six capital letters).
     pub tag: &'static str,
-    pub postscript_name: &'static str,
+    pub postscript_name: &'a str,
     pub metrics: &'a Metrics,
     /// None for a fallback face no text uses (it is not embedded).
     pub parsed: Option<&'a ParsedFont>,
@@ -475,7 +475,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>]
             }
             // Each character in the face that has it: the text face, or
             // its fallback.
-            let k = super::face_index(run.bold, c);
+            let k = super::face_index(faces[usize::from(run.bold)].metrics, run.bold, c);
             if current != Some((k, run.size)) {
                 if in_string {
                     out.extend_from_slice(close);
