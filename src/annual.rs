@@ -126,7 +126,7 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
         return Err(errors);
     }
 
-    quarters.sort();
+    quarters.sort_unstable();
     let mut departments: Vec<Department> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for &(_, i) in &quarters {

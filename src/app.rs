@@ -33,7 +33,7 @@ fn say(text: &str) {
 pub fn print(text: &str) -> Result<(), Diagnostic> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(load::io_error("не удалось вывести результат", &e))
         }

@@ -65,7 +65,7 @@ pub struct Failure {
 
 /// A Russian description of an I/O error.
 pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
-    use std::io::ErrorKind::*;
+    use std::io::ErrorKind::{NotFound, PermissionDenied, AlreadyExists, IsADirectory, NotADirectory, ReadOnlyFilesystem, StorageFull};
     let (why, help) = match e.kind() {
         NotFound => ("нет такого файла или каталога", "проверьте путь"),
         PermissionDenied => ("нет прав доступа", "проверьте права на файл или каталог"),

@@ -66,7 +66,7 @@ impl Metrics {
         let mut other = HashMap::new();
         let mut glyph_other = HashMap::new();
         if let Some(cmap) = face.tables().cmap {
-            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+            for sub in cmap.subtables.into_iter().filter(ttf_parser::cmap::Subtable::is_unicode) {
                 sub.codepoints(|u| {
                     if u as usize >= FLAT {
                         if let Some(c) = char::from_u32(u) {
@@ -84,7 +84,7 @@ impl Metrics {
             .filter_map(char::from_u32)
             .filter_map(|c| {
                 let b = face.glyph_bounding_box(face.glyph_index(c)?)?;
-                Some((c, (f32::from(b.x_min) + f32::from(b.x_max)) / 2.0 / upem))
+                Some((c, f32::midpoint(f32::from(b.x_min), f32::from(b.x_max)) / upem))
             })
             .collect();
         let b = face.global_bounding_box();

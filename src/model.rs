@@ -79,7 +79,7 @@ impl Period {
             Period::Quarter { year, quarter } => {
                 format!("за {} квартал {} года", crate::dates::roman(quarter as u32), year)
             }
-            Period::Year { year } => format!("за {} год", year),
+            Period::Year { year } => format!("за {year} год"),
         }
     }
 

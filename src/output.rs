@@ -207,8 +207,8 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Temp, Diagnostic> {
     register(&tmp_path);
     let tmp = Temp { path: tmp_path, committed: false };
     file.write_all(bytes)
-        .and_then(|_| readable(&file))
-        .and_then(|_| file.sync_all())
+        .and_then(|()| readable(&file))
+        .and_then(|()| file.sync_all())
         .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
     Ok(tmp)
 }

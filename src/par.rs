@@ -4,7 +4,7 @@
 /// `items.iter().map(f).collect()`, in contiguous chunks on all cores for
 /// long inputs (short ones stay on the calling thread).
 pub fn map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).clamp(1, 8);
     let chunk = items.len().div_ceil(threads).max(256);
     if items.len() <= chunk {
         return items.iter().map(&f).collect();

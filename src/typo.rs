@@ -124,7 +124,7 @@ fn is_dash(token: &str) -> bool {
 }
 
 fn strip_punct(token: &str) -> &str {
-    token.trim_start_matches(|c: char| matches!(c, '«' | '"' | '(' | '[' | '„' | '“'))
+    token.trim_start_matches(['«', '"', '(', '[', '„', '“'])
 }
 
 /// Longest word in the lists above, in characters.

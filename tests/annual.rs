@@ -54,7 +54,7 @@ fn annual_title_order_numbering_and_merges() {
         .iter()
         .filter_map(|r| match r {
             Row::Department(c) => Some(c.text.clone()),
-            _ => None,
+            Row::Event(_) => None,
         })
         .collect();
     assert_eq!(deps, ["Культура", "Экономика"], "order of first appearance");

@@ -63,7 +63,7 @@ fn docx_page_language_fonts_and_settings() {
     let bytes = common::docx(&common::reference());
     let doc = common::part(&bytes, "word/document.xml");
     assert!(doc.contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape""#), "landscape A4");
-    assert!(doc.contains(r#"w:titlePg"#), "page numbers from the second page");
+    assert!(doc.contains(r"w:titlePg"), "page numbers from the second page");
     let styles = common::part(&bytes, "word/styles.xml");
     assert!(styles.contains(r#"<w:lang w:val="ru-RU""#));
     assert!(styles.contains(r#"w:ascii="Times New Roman""#));

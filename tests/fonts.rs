@@ -24,7 +24,7 @@ fn every_font_is_an_embedded_subset_with_to_unicode() {
     let pdf = fallback_pdf();
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     let mut names = Vec::new();
-    for (_, obj) in doc.objects.iter() {
+    for obj in doc.objects.values() {
         let Ok(d) = obj.as_dict() else { continue };
         if d.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Font".as_slice()) {
             continue;

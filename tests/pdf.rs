@@ -41,7 +41,7 @@ fn fonts_are_embedded_subsets() {
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
     let mut names = Vec::new();
     let mut files = 0;
-    for (_, obj) in doc.objects.iter() {
+    for obj in doc.objects.values() {
         if let Ok(d) = obj.as_dict() {
             if d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"FontDescriptor".as_slice()) {
                 names.push(String::from_utf8_lossy(d.get(b"FontName").unwrap().as_name().unwrap()).into_owned());
@@ -80,7 +80,7 @@ fn metadata_names_the_report_with_a_fixed_date() {
     let l = common::reference();
     let bytes = common::pdf(&l);
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
-    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|id| doc.get_dictionary(id)).unwrap();
+    let info = doc.trailer.get(b"Info").and_then(lopdf::Object::as_reference).and_then(|id| doc.get_dictionary(id)).unwrap();
     let text = |key: &[u8]| {
         let raw = info.get(key).unwrap().as_str().unwrap();
         match raw.strip_prefix(&[0xFE, 0xFF][..]) {

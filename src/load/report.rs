@@ -93,7 +93,7 @@ impl<'s> Cx<'s> {
             ),
             Some(v) => {
                 if let Some(t) = self.table(v, "«agreements» должен быть разделом [agreements]", "") {
-                    for (k, v) in t.iter() {
+                    for (k, v) in t {
                         let key = k.get_ref().to_string();
                         if key.trim().is_empty() {
                             self.err(
@@ -119,7 +119,7 @@ impl<'s> Cx<'s> {
             Some(v) => {
                 let help = "каждый департамент начинается со строки [[department]]";
                 if let Some(items) = self.array(v, "«department» должен быть списком разделов [[department]]", help) {
-                    for item in items.iter() {
+                    for item in items {
                         if let Some(d) = self.department(item) {
                             departments.push(d);
                         }
@@ -145,7 +145,7 @@ impl<'s> Cx<'s> {
         let mut events = Vec::new();
         if let Some(v) = self.get(t, "event") {
             if let Some(items) = self.array(v, "«event» должен быть списком разделов [[department.event]]", "") {
-                for e in items.iter() {
+                for e in items {
                     if let Some(e) = self.event(e) {
                         events.push(e);
                     }

@@ -273,7 +273,7 @@ fn columns(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Vec<Column>> {
         );
     }
     let mut out = Vec::new();
-    for item in items.iter() {
+    for item in items {
         let Some(t) = w.table(item, "графа [[column]] должна быть таблицей", "") else { continue };
         w.check_keys(t, COLUMN_KEYS, "в графе [[column]] шаблона");
         let title = w
@@ -297,7 +297,7 @@ fn relations(w: &mut Walker<'_>, root: &DeTable<'_>, t: &Template) {
     let span_of = |w: &Walker<'_>, section: &str, key: &str| {
         w.get(root, section)
             .and_then(|s| match s.get_ref() {
-                toml::de::DeValue::Table(tab) => w.get(tab, key).map(|v| v.span()),
+                toml::de::DeValue::Table(tab) => w.get(tab, key).map(toml::Spanned::span),
                 _ => None,
             })
             .unwrap_or(0..0)
@@ -328,7 +328,7 @@ fn relations(w: &mut Walker<'_>, root: &DeTable<'_>, t: &Template) {
                 .as_ref()
                 .and_then(|a| a.get(i))
                 .and_then(|c| match c.get_ref() {
-                    toml::de::DeValue::Table(tab) => w.get(tab, "width").map(|v| v.span()),
+                    toml::de::DeValue::Table(tab) => w.get(tab, "width").map(toml::Spanned::span),
                     _ => None,
                 })
                 .unwrap_or(0..0);

@@ -52,7 +52,7 @@ impl<'s> Walker<'s> {
     }
 
     pub fn check_keys(&mut self, t: &DeTable<'_>, allowed: &[&str], where_: &str) {
-        for (k, _) in t.iter() {
+        for (k, _) in t {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
                 let mut d = Diagnostic::error(format!("неизвестный ключ «{key}» {where_}"))
@@ -335,10 +335,10 @@ impl<'s> Walker<'s> {
     /// Warns about words mixing Latin and Cyrillic letters (`Cоглашение`).
     pub fn mixed_script(&mut self, value: &str, span: &Span, key: &str, what: &str) {
         for (start, word) in words(value) {
-            let latin = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
+            let latin = word.chars().filter(char::is_ascii_alphabetic).count();
             let cyr = word.chars().filter(|c| is_cyrillic(*c)).count();
             if latin > 0 && cyr > 0 {
-                let latin_chars: String = word.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+                let latin_chars: String = word.chars().filter(char::is_ascii_alphabetic).collect();
                 let at = self.inner_span(span, value, start..start + word.len());
                 self.err(
                     Diagnostic::warning(format!(

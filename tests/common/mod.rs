@@ -87,7 +87,7 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
                     b"w:gridSpan" => rows.last_mut().unwrap().cells.last_mut().unwrap().grid_span = attr(b"w:val"),
                     b"w:vMerge" => {
                         rows.last_mut().unwrap().cells.last_mut().unwrap().vmerge =
-                            Some(attr(b"w:val").unwrap_or_else(|| "continue".into()))
+                            Some(attr(b"w:val").unwrap_or_else(|| "continue".into()));
                     }
                     b"w:p" if !rows.is_empty() => {
                         if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {

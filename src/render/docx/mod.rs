@@ -36,7 +36,7 @@ fn half_points(pt: f32) -> u32 {
 
 /// The size to write on a run: none when it is the document default.
 fn size_unless_default(pt: f32, t: &Template) -> Option<u32> {
-    (pt != t.font.body_size).then(|| half_points(pt))
+    (half_points(pt) != half_points(t.font.body_size)).then(|| half_points(pt))
 }
 
 fn jc(a: Align) -> &'static str {

@@ -361,11 +361,10 @@ mod tests {
                         depth += 1;
                     }
                 }
-                quick_xml::events::Event::Empty(e) => {
-                    if inside && depth == 1 {
+                quick_xml::events::Event::Empty(e)
+                    if inside && depth == 1 => {
                         out.push(String::from_utf8(e.name().as_ref().to_vec()).unwrap());
                     }
-                }
                 quick_xml::events::Event::End(_) if inside => {
                     depth -= 1;
                     if depth == 0 {

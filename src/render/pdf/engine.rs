@@ -414,7 +414,7 @@ struct Pager<'a> {
     emitted: usize,
 }
 
-impl<'a> Pager<'a> {
+impl Pager<'_> {
     fn page(&mut self) -> &mut Page {
         self.doc.pages.last_mut().expect("a page is open")
     }
@@ -611,7 +611,7 @@ impl<'a> Pager<'a> {
                 more |= !rest.is_empty();
                 hc.lines = std::mem::replace(&mut rc.lines, rest);
             }
-            if !more && !(in_group && row.group_end) {
+            if !(more || in_group && row.group_end) {
                 // Cannot happen: nothing of this row is left for later.
                 let h = self.bottom - self.y;
                 self.put(&head, h);

@@ -50,6 +50,9 @@ struct Usage {
     new_id: Vec<u16>,
 }
 
+/// A worker's output: (batch sequence number, compressed page streams).
+type Packed = Vec<(usize, Vec<Vec<u8>>)>;
+
 /// Pages handed from the layout to the compressing workers in batches of
 /// this many.
 const BATCH: usize = 32;
@@ -93,14 +96,14 @@ pub fn write(
 
     // 2. Pages: laid out here, written and compressed by a worker.
     let usage = &usage;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).clamp(1, 4);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Page>)>(2 * workers);
     let rx = std::sync::Mutex::new(rx);
     let rx = &rx;
     let streams = std::thread::scope(move |s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                s.spawn(move || -> Result<Vec<(usize, Vec<Vec<u8>>)>, String> {
+                s.spawn(move || -> Result<Packed, String> {
                     let mut packer = Packer::new();
                     let mut content = Vec::with_capacity(64 * 1024);
                     let mut out = Vec::new();
