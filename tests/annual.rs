@@ -1,12 +1,12 @@
 //! The annual report from four quarter files.
 mod common;
 
+use common::run;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use otchet::layout::{Merge, Row};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otchet");
 
 fn quarter(q: u8, agreements: &str, departments: &[(&str, &[&str])]) -> String {
     let mut s =
@@ -31,9 +31,6 @@ fn write_year(dir: &Path) {
     std::fs::write(dir.join("q4.toml"), quarter(4, REG, &[("Экономика", &["moscow"])])).unwrap();
 }
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
 
 fn merged(dir: &Path, files: &[&str]) -> otchet::layout::Table {
     let loaded: Vec<_> =

@@ -1,17 +1,10 @@
 //! The command line end to end: exit codes, messages, files written.
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_otchet");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
+use common::{run, stderr, REFERENCE};
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+
 
 #[test]
 fn check_reference_succeeds() {

@@ -1,9 +1,10 @@
 //! Every failure class end to end: exit status 1, a Russian message with
 //! the place, no output written, existing outputs left byte for byte.
+mod common;
+
+use common::{BIN, REFERENCE};
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_otchet");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
 
 /// Runs `render r.toml` over `bytes` with previous outputs present.
 fn fails(bytes: &[u8], want: &str) {

@@ -3,6 +3,8 @@
 //! only what no bundled font has is refused.
 mod common;
 
+use common::{run, REFERENCE};
+
 const FALLBACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fallback.toml");
 const SPECIAL: &str = "₽‑✓≈≤≥≠½¼‰€©™¹§αβәөүңһҗқіїєґў";
 
@@ -86,9 +88,6 @@ fn template_with_fonts(dir: &std::path::Path, regular: &str, bold: &str) -> std:
     path
 }
 
-fn run(args: &[&str], dir: &std::path::Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_otchet")).args(args).current_dir(dir).output().unwrap()
-}
 
 #[test]
 fn a_template_embeds_its_own_font_files() {
@@ -98,7 +97,7 @@ fn a_template_embeds_its_own_font_files() {
     std::fs::copy(fonts.join("DejaVuSans.ttf"), dir.path().join("f/r.ttf")).unwrap();
     std::fs::copy(fonts.join("DejaVuSans-Bold.ttf"), dir.path().join("f/b.ttf")).unwrap();
     template_with_fonts(dir.path(), "f/r.ttf", "f/b.ttf");
-    let o = run(&["render", common::REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
+    let o = run(&["render", REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let pdf = std::fs::read(dir.path().join("out/2020-q4.pdf")).unwrap();
     let raw = String::from_utf8_lossy(&pdf);
@@ -121,7 +120,7 @@ fn bad_font_files_are_reported_at_the_template_line() {
     let t = template_with_fonts(dir.path(), "missing.ttf", "notafont.ttf");
     let text = std::fs::read_to_string(&t).unwrap();
     let line = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
-    let o = run(&["render", common::REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
+    let o = run(&["render", REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(&format!("t.toml:{}:16: шрифт", line("regular_file"))) && err.contains("нет такого файла"), "{err}");

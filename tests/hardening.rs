@@ -2,19 +2,14 @@
 //! binary: all or nothing across both files, bounded reads, printing to a
 //! closed or full output, interruption, linear and summarised diagnostics,
 //! `annual --name`, quarters of different regions.
+mod common;
+
+use common::{run, stderr, BIN, REFERENCE};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otchet");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();

@@ -1,14 +1,13 @@
 //! Template validation as strict as the data's (issue 13, item 7): every
 //! problem at once, in Russian, at the template's file:line:col, with
 //! bounds that keep the page readable.
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{run, REFERENCE};
 
 use otchet::diag::Source;
 use otchet::template::{Template, OFFICIAL};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otchet");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
 
 /// The template's problems as `line:col: message`.
 fn problems(text: &str) -> Vec<String> {
@@ -126,6 +125,3 @@ fn template_texts_are_checked_and_blamed_on_the_template() {
     assert!(!dir.path().join("out").exists());
 }
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}

@@ -1,19 +1,12 @@
 //! The quarterly routine: `otchet new` from the last quarter, and the JSON
 //! Schema that editors use to check the data file while typing.
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_otchet");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
+use common::{run, stderr, REFERENCE};
+
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/otchet.schema.json");
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// TOML -> JSON as editors see it (dates as strings).
 fn to_json(v: toml::Value) -> serde_json::Value {

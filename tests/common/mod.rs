@@ -12,6 +12,19 @@ use quick_xml::Reader;
 
 pub const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/2020-q4.toml");
 
+/// The `otchet` binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_otchet");
+
+/// Runs `otchet` in `dir` without colours.
+pub fn run(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+/// Standard error of a run, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 pub fn load_str(text: &str) -> Loaded {
     match load::load_bytes("test.toml", text.as_bytes()) {
         Ok(l) => l,
