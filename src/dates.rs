@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::Dates;
+use crate::model::{Dates, Period};
 
 const MONTHS_GENITIVE: [&str; 12] = [
     "января",
@@ -79,6 +79,19 @@ pub fn format(dates: &Dates, report_year: i32) -> String {
             } else {
                 format!("{} – {}", day(*from, report_year), day(*to, report_year))
             }
+        }
+    }
+}
+
+impl Period {
+    /// `за IV квартал 2020 года` / `за 2020 год` (with the dates: it is
+    /// written in Russian with a Roman numeral).
+    pub fn label(&self) -> String {
+        match *self {
+            Period::Quarter { year, quarter } => {
+                format!("за {} квартал {} года", roman(quarter as u32), year)
+            }
+            Period::Year { year } => format!("за {year} год"),
         }
     }
 }

@@ -297,9 +297,21 @@ pub fn covered(c: char) -> bool {
 
 /// The glyph check the loaders run for a PDF (`strict`: a missing glyph is
 /// an error) or for a DOCX alone (a warning).
-pub fn glyphs(strict: bool) -> crate::load::Glyphs<'static> {
-    crate::load::Glyphs { covered: &covered, fonts: NAMES, strict }
+pub fn glyphs(strict: bool) -> Glyphs<'static> {
+    Glyphs { covered: &covered, fonts: NAMES, strict }
 }
+
+/// Which characters the PDF fonts can show, and whether a character they
+/// cannot show is an error (a PDF is wanted) or a warning (DOCX only).
+#[derive(Clone, Copy)]
+pub struct Glyphs<'g> {
+    pub covered: &'g (dyn Fn(char) -> bool + Sync),
+    /// The fonts, named in the message.
+    pub fonts: &'g str,
+    pub strict: bool,
+}
+
+
 
 /// Regular and bold metrics, parsed once per process.
 pub fn regular() -> &'static Metrics {

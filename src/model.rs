@@ -73,16 +73,6 @@ impl Period {
         }
     }
 
-    /// `за IV квартал 2020 года` / `за 2020 год`.
-    pub fn label(&self) -> String {
-        match *self {
-            Period::Quarter { year, quarter } => {
-                format!("за {} квартал {} года", crate::dates::roman(quarter as u32), year)
-            }
-            Period::Year { year } => format!("за {year} год"),
-        }
-    }
-
     /// First and last day of the period.
     pub fn bounds(&self) -> (NaiveDate, NaiveDate) {
         let (year, first_month, last_month) = match *self {

@@ -7,6 +7,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
 use super::{suggest, MAX_TEXT_CHARS};
+pub use crate::fonts::Glyphs;
 use crate::diag::Diagnostic;
 use crate::model::{Span, Text};
 use crate::text::{has_visible, is_cyrillic, is_rtl, words};
@@ -23,16 +24,6 @@ pub(crate) fn type_ru(v: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "массив",
         DeValue::Table(_) => "таблица",
     }
-}
-
-/// Which characters the PDF fonts can show, and whether a character they
-/// cannot show is an error (a PDF is wanted) or a warning (DOCX only).
-#[derive(Clone, Copy)]
-pub struct Glyphs<'g> {
-    pub covered: &'g (dyn Fn(char) -> bool + Sync),
-    /// The fonts, named in the message.
-    pub fonts: &'g str,
-    pub strict: bool,
 }
 
 /// The walk's state: the source text and the diagnostics so far.
