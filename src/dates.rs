@@ -134,7 +134,7 @@ mod tests {
     fn every_month_has_a_genitive_name() {
         for m in 1..=12 {
             let s = format(&Dates::Day(d(2020, m, 1)), 2020);
-            assert!(s.starts_with("1 ") && s.ends_with('я') || s.ends_with("та"), "{s}");
+            assert!(s.starts_with("1 ") && (s.ends_with('я') || s.ends_with("та")), "{s}");
         }
     }
 }
