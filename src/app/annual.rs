@@ -1,0 +1,78 @@
+//! `otchet annual`: the year's report from its quarter files.
+
+use std::path::{Path, PathBuf};
+
+use super::{emit, load_checked, load_template, or_report, report, say, write_failed, FAILED};
+use crate::diag::Diagnostic;
+use crate::layout;
+use crate::render::Format;
+
+/// What `otchet annual` does.
+#[derive(Debug, Clone)]
+pub struct AnnualArgs {
+    pub inputs: Vec<PathBuf>,
+    pub outdir: PathBuf,
+    pub formats: Vec<Format>,
+    pub template: Option<PathBuf>,
+    pub allow_partial: bool,
+    /// Output file name without extension; `<year>-annual` by default.
+    pub name: Option<String>,
+}
+
+/// `otchet annual`: the year's report from its quarter files.
+pub fn annual(args: &AnnualArgs) -> i32 {
+    let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
+        return FAILED;
+    };
+    let mut loaded = Vec::new();
+    let mut failed = false;
+    for input in &args.inputs {
+        match or_report(load_checked(input, &template, args.formats.contains(&Format::Pdf))) {
+            Some(l) => loaded.push(l),
+            None => failed = true,
+        }
+    }
+    if failed {
+        return FAILED;
+    }
+    for l in &loaded {
+        report(&l.warnings, &l.source);
+    }
+    let (merged, warnings) = match crate::annual::merge(&loaded, args.allow_partial) {
+        Ok(x) => x,
+        Err(errors) => {
+            for (i, d) in &errors {
+                report(std::slice::from_ref(d), &loaded[*i].source);
+            }
+            say(&format!("ошибок: {} — ничего не записано\n", errors.len()));
+            return FAILED;
+        }
+    };
+    for (i, d) in &warnings {
+        report(std::slice::from_ref(d), &loaded[*i].source);
+    }
+    let table = layout::build(&merged, &template);
+    let stem = args.name.clone().unwrap_or_else(|| format!("{}-annual", merged.period.year()));
+    if let Err(d) = check_file_name(&stem) {
+        return write_failed(&args.inputs[0], d);
+    }
+    let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    emit(&table, &template, &args.outdir, &stem, &args.formats, &inputs)
+}
+
+/// A name given for output files is a plain file name: not empty, no
+/// directories, not `.` or `..`.
+fn check_file_name(name: &str) -> Result<(), Diagnostic> {
+    let plain = !name.trim().is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+        && Path::new(name).file_name().is_some_and(|f| f == name);
+    if plain {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!("недопустимое имя файлов «{name}»"))
+            .help("--name задает только имя файла без расширения и без каталогов, например 2020-annual; каталог — через -o"))
+    }
+}

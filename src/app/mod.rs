@@ -1,0 +1,190 @@
+//! The commands behind the command line, one file each (`render`, `check`,
+//! `annual`, `new`); each returns the exit status and prints its messages
+//! (in Russian) to standard error. Here: what they share — printing,
+//! reporting, loading with the fonts' glyph check, writing the outputs.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use crate::diag::{self, Diagnostic, Source};
+use crate::layout;
+use crate::load::{self, Failure, Loaded};
+use crate::output;
+use crate::render::Format;
+use crate::template::Template;
+
+mod annual;
+mod check;
+mod new;
+mod render;
+
+pub use annual::{annual, AnnualArgs};
+pub use check::check;
+pub use new::{new_period, NewArgs};
+pub use render::{render, RenderArgs};
+
+/// Exit status: success (warnings allowed).
+pub const OK: i32 = 0;
+/// Exit status: the data or a template is invalid or cannot be rendered.
+pub const FAILED: i32 = 1;
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Writes to standard error; a closed or full stderr cannot be told about,
+/// so its errors are ignored (never a panic).
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes to standard output. A closed pipe (`otchet … | head -1`) ends
+/// the output quietly, as Unix tools do; any other failure (a full disk)
+/// is an error.
+pub fn print(text: &str) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(load::io_error("не удалось вывести результат", &e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`print`], reporting a failure; the exit status.
+pub fn print_or_fail(text: &str) -> i32 {
+    match print(text) {
+        Ok(()) => OK,
+        Err(d) => {
+            report(std::slice::from_ref(&d), &Source::new("stdout", String::new()));
+            FAILED
+        }
+    }
+}
+
+fn report(diags: &[Diagnostic], source: &Source) {
+    if !diags.is_empty() {
+        say(&diag::render(diags, source, color()));
+    }
+}
+
+fn report_failure(f: &Failure) {
+    report(&f.diagnostics, &f.source);
+    say(&format!("{} — ничего не записано\n", diag::summary(&f.diagnostics)));
+}
+
+/// The value, or None after reporting the failure.
+fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
+    r.map_err(|f| report_failure(&f)).ok()
+}
+
+/// Loads a template file, or the built-in official form; its texts are
+/// checked against the PDF fonts when a PDF is wanted.
+pub fn load_template(path: Option<&Path>, pdf: bool) -> Result<Template, Failure> {
+    let Some(path) = path else { return Ok(Template::official()) };
+    let name = path.display().to_string();
+    let bytes = load::read_file(path, "шаблон").map_err(|d| Failure {
+        source: Source::new(name.clone(), String::new()),
+        diagnostics: vec![d],
+    })?;
+    let source = load::decode(&name, &bytes)?;
+    Template::parse_with(&source, Some(crate::fonts::glyphs(pdf)))
+}
+
+/// Loads the data, asking the template's PDF fonts about every character
+/// (an error when a PDF is wanted, a warning for a DOCX alone), with all
+/// other problems of the file at once.
+fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, Failure> {
+    let set = crate::fonts::FontSet::of(template);
+    let covered = move |c: char| set.covers(c);
+    let names = set.names();
+    load::load_file_with(input, Some(load::Glyphs { covered: &covered, fonts: &names, strict: pdf }))
+}
+
+/// Renders the table to each format, in memory.
+pub fn render_bytes(table: &layout::Table, template: &Template, format: Format) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Docx => crate::render::docx::render(table, template),
+        Format::Pdf => crate::render::pdf::render(table, template),
+    }
+}
+
+/// The input's file name less a final `.toml` (any case): `2020.q4.toml`
+/// gives `2020.q4`, so quarters never overwrite each other's reports.
+pub fn output_stem(input: &Path) -> Option<String> {
+    let name = input.file_name()?.to_string_lossy().into_owned();
+    let cut = name.len().checked_sub(5).filter(|&i| name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".toml"));
+    let stem = match cut {
+        Some(i) if i > 0 => name[..i].to_string(),
+        _ => name,
+    };
+    Some(stem)
+}
+
+/// Reports a failure to produce the outputs for `input`.
+fn write_failed(input: &Path, d: Diagnostic) -> i32 {
+    report(std::slice::from_ref(&d), &Source::new(input.display().to_string(), String::new()));
+    say("ничего не записано\n");
+    FAILED
+}
+
+/// Renders the table in every format (in parallel) and writes
+/// `OUTDIR/<stem>.<ext>`, all or nothing; `inputs` are never overwritten.
+fn emit(
+    table: &layout::Table,
+    template: &Template,
+    outdir: &Path,
+    stem: &str,
+    formats: &[Format],
+    inputs: &[&Path],
+) -> i32 {
+    let fail = |d| write_failed(inputs[0], d);
+    let mut formats = formats.to_vec();
+    formats.sort();
+    formats.dedup();
+    let mut paths = Vec::new();
+    for format in &formats {
+        let path = outdir.join(format!("{stem}.{}", format.extension()));
+        if inputs.iter().any(|input| same_file(&path, input)) {
+            return fail(
+                Diagnostic::error(format!("выходной файл «{}» совпадает с входным", path.display()))
+                    .help("переименуйте файл данных так, чтобы он оканчивался на .toml"),
+            );
+        }
+        paths.push(path);
+    }
+    // The formats are independent: render them in parallel.
+    let rendered: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("внутренняя ошибка".into()))).collect()
+    });
+    let mut files = Vec::new();
+    for ((format, path), bytes) in formats.iter().zip(paths).zip(rendered) {
+        match bytes {
+            Ok(bytes) => files.push((path, bytes)),
+            Err(e) => {
+                return fail(
+                    Diagnostic::error(format!("не удалось сформировать {}: {e}", format.extension().to_uppercase()))
+                        .help("это ошибка otchet; сообщите разработчикам, приложив файл данных"),
+                )
+            }
+        }
+    }
+    if let Err(d) = output::write_all(&files) {
+        return fail(d);
+    }
+    let written: String = files.iter().map(|(path, _)| format!("{}\n", path.display())).collect();
+    print_or_fail(&written)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The JSON Schema of the data format (also in `schema/`).
+pub const SCHEMA: &str = include_str!("../../schema/otchet.schema.json");

@@ -1,0 +1,62 @@
+//! `otchet new`: the next quarter's file from the last one; never
+//! overwrites.
+
+use std::path::{Path, PathBuf};
+
+use super::{or_report, print_or_fail, report, report_failure, say, FAILED, SCHEMA};
+use crate::diag::{Diagnostic, Source};
+use crate::load;
+use crate::output;
+
+/// What `otchet new` does.
+#[derive(Debug, Clone)]
+pub struct NewArgs {
+    pub from: PathBuf,
+    pub year: Option<i32>,
+    pub quarter: Option<u8>,
+    pub output: Option<PathBuf>,
+}
+
+/// `otchet new`: the next period's file from the last one; never overwrites.
+pub fn new_period(args: &NewArgs) -> i32 {
+    let Some(loaded) = or_report(load::load_file(&args.from)) else {
+        return FAILED;
+    };
+    let (y, q) = match loaded.report.period {
+        crate::model::Period::Quarter { year, quarter } => crate::new::next_quarter(year, quarter),
+        crate::model::Period::Year { year } => (year + 1, 1),
+    };
+    let (year, quarter) = (args.year.unwrap_or(y), args.quarter.unwrap_or(q));
+    let text = crate::new::next_file(&loaded.report, year, quarter);
+    let source = Source::new("<new>", text.clone());
+    let fail = |d: Diagnostic| {
+        report(std::slice::from_ref(&d), &Source::new(args.from.display().to_string(), String::new()));
+        FAILED
+    };
+    if let Err(f) = load::load_bytes(&source.name, text.as_bytes()) {
+        report_failure(&f);
+        return fail(Diagnostic::error("внутренняя ошибка: сформированный файл не проходит проверку"));
+    }
+    let dir = args.from.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let path = args.output.clone().unwrap_or_else(|| dir.join(format!("{year}-q{quarter}.toml")));
+    let target_dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Err(d) = output::write_new(&path, text.as_bytes()) {
+        report(
+            &[d.help("укажите другое имя через -o или удалите старый файл")],
+            &Source::new(path.display().to_string(), String::new()),
+        );
+        return FAILED;
+    }
+    // The `#:schema` directive points next to the file: put the schema there.
+    let schema = target_dir.join("otchet.schema.json");
+    if !schema.exists() {
+        let _ = output::write_new(&schema, SCHEMA.as_bytes());
+    }
+    say(&format!(
+        "Создан файл {} — отчет {}. Заполните мероприятия и проверьте: otchet check {}\n",
+        path.display(),
+        crate::model::Period::Quarter { year, quarter }.label(),
+        path.display()
+    ));
+    print_or_fail(&format!("{}\n", path.display()))
+}

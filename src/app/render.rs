@@ -1,0 +1,33 @@
+//! `otchet render`: the report from one quarter's file, DOCX and/or PDF.
+
+use std::path::PathBuf;
+
+use super::{emit, load_checked, load_template, or_report, output_stem, report, write_failed, FAILED};
+use crate::diag::Diagnostic;
+use crate::layout;
+use crate::render::Format;
+
+/// What `otchet render` does.
+#[derive(Debug, Clone)]
+pub struct RenderArgs {
+    pub input: PathBuf,
+    pub outdir: PathBuf,
+    pub formats: Vec<Format>,
+    pub template: Option<PathBuf>,
+}
+
+/// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
+pub fn render(args: &RenderArgs) -> i32 {
+    let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
+        return FAILED;
+    };
+    let Some(loaded) = or_report(load_checked(&args.input, &template, args.formats.contains(&Format::Pdf))) else {
+        return FAILED;
+    };
+    let table = layout::build(&loaded.report, &template);
+    report(&loaded.warnings, &loaded.source);
+    let Some(stem) = output_stem(&args.input) else {
+        return write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла"));
+    };
+    emit(&table, &template, &args.outdir, &stem, &args.formats, &[&args.input])
+}
