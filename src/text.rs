@@ -51,7 +51,13 @@ pub const NO_BREAK_HYPHEN: char = '\u{2011}';
 /// line end), zero-width space, joiner and non-joiner, word joiner, the
 /// byte-order mark, direction marks and embeddings, the combining grapheme
 /// joiner and variation selectors.
+#[inline]
 pub fn is_invisible(c: char) -> bool {
+    // Most text (Latin, Cyrillic) is below the first range but two.
+    let u = c as u32;
+    if u < 0x180E {
+        return u == 0xAD || u == 0x34F;
+    }
     matches!(
         c,
         SOFT_HYPHEN
@@ -82,6 +88,15 @@ pub fn is_rtl(c: char) -> bool {
 /// becomes the one letter, as the fonts draw it.
 pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    // Latin-1, Cyrillic letters, dashes, quotes and "№" are in NFC and
+    // never combine with what follows: no table lookup for such text.
+    let simple = |c: char| {
+        let u = c as u32;
+        u < 0x300 || (0x400..=0x482).contains(&u) || (0x48A..=0x4FF).contains(&u) || (0x2010..=0x2027).contains(&u) || u == 0x2116
+    };
+    if s.chars().all(simple) {
+        return s.into();
+    }
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => s.into(),
         _ => s.nfc().collect::<String>().into(),
@@ -94,15 +109,22 @@ pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn has_address(paragraph: &str) -> bool {
     paragraph.contains("://")
         || paragraph.contains("www.")
-        || paragraph.split_whitespace().any(|w| {
+        || paragraph.contains('@') && paragraph.split_whitespace().any(|w| {
             let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
             w.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'))
         })
 }
 
 /// A combining mark drawn over the character before it.
+#[inline]
 pub fn is_combining(c: char) -> bool {
-    (c as u32) >= 0x0300 && unicode_normalization::char::is_combining_mark(c)
+    // Cyrillic letters (between the combining blocks) answered without a
+    // table lookup.
+    let u = c as u32;
+    if u < 0x300 || (0x370..0x483).contains(&u) || (0x48A..0x591).contains(&u) {
+        return false;
+    }
+    unicode_normalization::char::is_combining_mark(c)
 }
 
 #[cfg(test)]

@@ -60,11 +60,16 @@ fn fallback_faces() -> [&'static fonts::Face; 2] {
 pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
     let set = fonts::FontSet::of(t);
     let used = used_glyphs(table, t, set);
-    let [sans, sans_bold] = fallback_faces();
-    let all = [(REGULAR_ID, set.regular), (BOLD_ID, set.bold), (SANS_ID, sans), (SANS_BOLD_ID, sans_bold)];
+    // The fallback faces are read, parsed and embedded only when a text
+    // needs them; otherwise the text face stands in (never drawn).
+    let fallback = if used[2].is_empty() && used[3].is_empty() {
+        [set.regular, set.bold]
+    } else {
+        fallback_faces()
+    };
+    let all = [(REGULAR_ID, set.regular), (BOLD_ID, set.bold), (SANS_ID, fallback[0]), (SANS_BOLD_ID, fallback[1])];
     let mut faces = Vec::with_capacity(4);
     for (k, (tag, face)) in all.into_iter().enumerate() {
-        // The fallback faces are parsed and embedded only when a text needs them.
         let parsed = if k < 2 || !used[k].is_empty() { Some(parsed(face)?) } else { None };
         faces.push(write::Face {
             tag,
@@ -105,8 +110,15 @@ fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u1
     let mut seen: Vec<Vec<bool>> = Vec::new();
     let mut add = |bold: bool, text: &str| {
         for c in text.chars().filter(|&c| !crate::text::is_invisible(c)) {
-            let k = face_index(set.text(bold), bold, c);
-            let face = [set.regular.metrics, set.bold.metrics, fonts::sans(), fonts::sans_bold()][k];
+            // The text face unless it lacks the glyph (one lookup for most).
+            let primary = set.text(bold);
+            let (k, face) = if primary.glyph(c) != 0 || face_index(primary, bold, c) < 2 {
+                (usize::from(bold), primary)
+            } else if bold {
+                (3, fonts::sans_bold())
+            } else {
+                (2, fonts::sans())
+            };
             if seen.len() <= k {
                 seen.resize(4, Vec::new());
             }

@@ -478,7 +478,12 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>]
             }
             // Each character in the face that has it: the text face, or
             // its fallback.
-            let k = super::face_index(faces[usize::from(run.bold)].metrics, run.bold, c);
+            let mut k = usize::from(run.bold);
+            let mut glyph = faces[k].metrics.glyph(c);
+            if glyph == 0 && super::face_index(faces[k].metrics, run.bold, c) != k {
+                k += 2;
+                glyph = faces[k].metrics.glyph(c);
+            }
             if current != Some((k, run.size)) {
                 if in_string {
                     out.extend_from_slice(close);
@@ -507,7 +512,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>]
             // A combining mark (zero advance, drawn around its origin) is
             // moved back over the middle of its base; TJ numbers move left
             // by thousandths of an em.
-            let shift = crate::text::is_combining(c)
+            let shift = (marks && crate::text::is_combining(c))
                 .then(|| ((base / 2.0 + m.mark_center(c)) * 1000.0).round() as i64)
                 .filter(|&s| s != 0);
             if let Some(s) = shift {
@@ -517,8 +522,8 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>]
             }
             // Two-byte glyph codes, written as binary with the three
             // characters a literal string must escape.
-            let g = usage[k].new_id[usize::from(m.glyph(c))];
-            debug_assert!(g != 0 || m.glyph(c) == 0, "glyph for {c:?} missing from the subset");
+            let g = usage[k].new_id[usize::from(glyph)];
+            debug_assert!(g != 0 || glyph == 0, "glyph for {c:?} missing from the subset");
             for b in g.to_be_bytes() {
                 match b {
                     b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
@@ -530,7 +535,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, sheet: Sheet, faces: &[Face<'_>]
                 out.push(b')');
                 int_signed(out, -s);
                 out.push(b'(');
-            } else {
+            } else if marks {
                 base = m.char_width(c);
             }
         }
