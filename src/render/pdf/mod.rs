@@ -99,6 +99,11 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
 /// text face (0 regular, 1 bold), or its DejaVu Sans fallback (2, 3).
 /// `primary` is the text face of that weight.
 pub fn face_index(primary: &fonts::Metrics, bold: bool, c: char) -> usize {
+    // Line ends and tabs are never drawn from a fallback (nor is the
+    // fallback font read for them).
+    if c.is_control() {
+        return usize::from(bold);
+    }
     usize::from(bold) + if primary.has_glyph(c) || !primary.covers(c) { 0 } else { 2 }
 }
 
