@@ -161,14 +161,7 @@ impl<'s> Walker<'s> {
     pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, what: &str, help: &str) -> Option<&'t DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
-            other => {
-                let mut d = Diagnostic::error(format!("{what}, а здесь {}", type_ru(other))).at(v.span());
-                if !help.is_empty() {
-                    d = d.help(help);
-                }
-                self.err(d);
-                None
-            }
+            other => self.type_error(v, other, what, help),
         }
     }
 
@@ -176,15 +169,18 @@ impl<'s> Walker<'s> {
     pub fn array<'t, 'i>(&mut self, v: &'t Val<'i>, what: &str, help: &str) -> Option<&'t DeArray<'i>> {
         match v.get_ref() {
             DeValue::Array(a) => Some(a),
-            other => {
-                let mut d = Diagnostic::error(format!("{what}, а здесь {}", type_ru(other))).at(v.span());
-                if !help.is_empty() {
-                    d = d.help(help);
-                }
-                self.err(d);
-                None
-            }
+            other => self.type_error(v, other, what, help),
         }
+    }
+
+    /// "`what`, а здесь <type>" at `v`, with an optional hint.
+    fn type_error<T>(&mut self, v: &Val<'_>, found: &DeValue<'_>, what: &str, help: &str) -> Option<T> {
+        let mut d = Diagnostic::error(format!("{what}, а здесь {}", type_ru(found))).at(v.span());
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        self.err(d);
+        None
     }
 
     /// A number (integer or decimal) within `range`.
