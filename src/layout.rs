@@ -25,11 +25,6 @@ impl Cell {
     fn new(raw: &str, origin: Option<Span>) -> Cell {
         Cell { text: typo::apply(raw), origin }
     }
-
-    /// Paragraphs of the cell.
-    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
-        self.text.split('\n')
-    }
 }
 
 /// Position of a row in its agreement merge group.
