@@ -217,6 +217,18 @@ impl FontSet {
         FontSet { regular, bold }
     }
 
+    /// DejaVu Sans and DejaVu Sans Bold: what the text faces fall back to.
+    pub fn fallback() -> FontSet {
+        static SET: OnceLock<(Face, Face)> = OnceLock::new();
+        let (regular, bold) = SET.get_or_init(|| {
+            (
+                Face { bytes: SANS_TTF, metrics: sans(), postscript_name: "DejaVuSans".into(), stem_v: 80 },
+                Face { bytes: SANS_BOLD_TTF, metrics: sans_bold(), postscript_name: "DejaVuSans-Bold".into(), stem_v: 140 },
+            )
+        });
+        FontSet { regular, bold }
+    }
+
     /// The template's own font files, or the built-in fonts.
     pub fn of(t: &crate::template::Template) -> FontSet {
         match &t.font.files {

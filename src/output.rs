@@ -91,7 +91,7 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
     // Backups of the files about to be replaced (a hard link; a copy where
     // the file system has none).
     let mut backups: Vec<Option<PathBuf>> = Vec::new();
-    let restore = |backups: &[Option<PathBuf>]| {
+    let remove_backups = |backups: &[Option<PathBuf>]| {
         for b in backups.iter().flatten() {
             let _ = std::fs::remove_file(b);
         }
@@ -105,7 +105,7 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
         let _ = std::fs::remove_file(&backup);
         let made = std::fs::hard_link(path, &backup).or_else(|_| std::fs::copy(path, &backup).map(|_| ()));
         if let Err(e) = made {
-            restore(&backups);
+            remove_backups(&backups);
             return Err(io_error(&format!("не удалось сохранить «{}»", path.display()), &e));
         }
         pending.push(backup.clone());
@@ -125,13 +125,13 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
                     }
                 }
             }
-            restore(&backups);
+            remove_backups(&backups);
             pending.retain(|p| !backups.iter().flatten().any(|b| b == p));
             return Err(io_error(&format!("не удалось сохранить «{}»", path.display()), &e));
         }
         done.push(path);
     }
-    restore(&backups);
+    remove_backups(&backups);
     let finished: Vec<PathBuf> =
         staged.iter().map(|(t, _)| t.path.clone()).chain(backups.into_iter().flatten()).collect();
     pending.retain(|p| !finished.contains(p));

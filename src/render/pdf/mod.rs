@@ -8,7 +8,6 @@ pub mod hyphen;
 pub mod write;
 
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
@@ -39,23 +38,6 @@ fn parsed(face: &'static fonts::Face) -> Result<&'static ParsedFont, String> {
     Ok(p)
 }
 
-/// DejaVu Sans, regular and bold: the fallback faces.
-fn fallback_faces() -> [&'static fonts::Face; 2] {
-    static SET: OnceLock<(fonts::Face, fonts::Face)> = OnceLock::new();
-    let (r, b) = SET.get_or_init(|| {
-        (
-            fonts::Face { bytes: fonts::SANS_TTF, metrics: fonts::sans(), postscript_name: "DejaVuSans".into(), stem_v: 80 },
-            fonts::Face {
-                bytes: fonts::SANS_BOLD_TTF,
-                metrics: fonts::sans_bold(),
-                postscript_name: "DejaVuSans-Bold".into(),
-                stem_v: 140,
-            },
-        )
-    });
-    [r, b]
-}
-
 /// Renders the logical table to PDF bytes.
 pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
     let set = fonts::FontSet::of(t);
@@ -65,7 +47,8 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
     let fallback = if used[2].is_empty() && used[3].is_empty() {
         [set.regular, set.bold]
     } else {
-        fallback_faces()
+        let f = fonts::FontSet::fallback();
+        [f.regular, f.bold]
     };
     let all = [(REGULAR_ID, set.regular), (BOLD_ID, set.bold), (SANS_ID, fallback[0]), (SANS_BOLD_ID, fallback[1])];
     let mut faces = Vec::with_capacity(4);
