@@ -21,7 +21,7 @@ fn main() {
     let laid = otchet::render::pdf::engine::layout(&table, &template);
     let t_engine = t.elapsed();
     let t = Instant::now();
-    let pdf = otchet::render::pdf::render(&table, &template).unwrap();
+    let pdf = otchet::render::pdf::render(&table, &template, &[]).unwrap();
     let t_pdf = t.elapsed();
     let t = Instant::now();
     let docx = otchet::render::docx::render(&table, &template).unwrap();

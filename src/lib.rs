@@ -8,6 +8,7 @@
 
 pub mod annual;
 pub mod app;
+pub mod archive;
 pub mod dates;
 pub mod diag;
 pub mod fonts;

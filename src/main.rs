@@ -82,6 +82,9 @@ struct OutputArgs {
     /// Файл шаблона вместо встроенной официальной формы
     #[arg(long, value_name = "ШАБЛОН")]
     template: Option<PathBuf>,
+    /// Не вкладывать в PDF исходный файл данных (и шаблон); по умолчанию PDF несет их вместе с комментариями
+    #[arg(long)]
+    no_source: bool,
 }
 
 impl OutputArgs {
@@ -102,7 +105,7 @@ enum Command {
     #[command(
         help_template = SUB_HELP_TEMPLATE,
         next_help_heading = "Параметры",
-        override_usage = "otchet render ФАЙЛ [-o КАТАЛОГ] [--format docx,pdf] [--template ШАБЛОН]"
+        override_usage = "otchet render ФАЙЛ [-o КАТАЛОГ] [--format docx,pdf] [--template ШАБЛОН] [--no-source]"
     )]
     Render {
         /// Файл данных отчета (.toml)
@@ -164,6 +167,20 @@ enum Command {
         #[arg(short = 'o', long = "out", value_name = "ФАЙЛ")]
         output: Option<PathBuf>,
     },
+    /// Извлечь из PDF отчета вложенный исходный файл данных (и шаблон) байт в байт
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet extract ОТЧЕТ.pdf [-o ПУТЬ]"
+    )]
+    Extract {
+        /// PDF отчета, сформированный otchet
+        #[arg(value_name = "ОТЧЕТ.pdf")]
+        input: PathBuf,
+        /// Файл или каталог для извлеченного (по умолчанию рядом с PDF, под вложенными именами; для нескольких файлов — каталог); существующие файлы не перезаписываются
+        #[arg(short = 'o', long = "out", value_name = "ПУТЬ")]
+        output: Option<PathBuf>,
+    },
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
     #[command(help_template = SUB_HELP_TEMPLATE)]
     Schema,
@@ -196,7 +213,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check, annual, new, schema или completions".to_string()
+            "не указана команда: render, check, annual, new, extract, schema или completions".to_string()
         }
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
@@ -226,9 +243,13 @@ fn main() -> ExitCode {
     };
     otchet::output::install_cleanup();
     let status = match cli.command {
-        Command::Render { input, out } => {
-            app::render(&app::RenderArgs { input, formats: out.formats(), outdir: out.outdir, template: out.template })
-        }
+        Command::Render { input, out } => app::render(&app::RenderArgs {
+            input,
+            formats: out.formats(),
+            outdir: out.outdir,
+            template: out.template,
+            no_source: out.no_source,
+        }),
         Command::Annual { inputs, out, allow_partial, name } => app::annual(&app::AnnualArgs {
             inputs,
             formats: out.formats(),
@@ -236,7 +257,9 @@ fn main() -> ExitCode {
             template: out.template,
             allow_partial,
             name,
+            no_source: out.no_source,
         }),
+        Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
         Command::Schema => app::print_or_fail(app::SCHEMA),

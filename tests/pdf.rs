@@ -110,7 +110,7 @@ fn metadata_names_the_report_with_a_fixed_date() {
 }
 
 #[test]
-fn declares_pdf_a_2b_with_matching_xmp_and_an_output_intent() {
+fn declares_pdf_a_3a_with_matching_xmp_and_an_output_intent() {
     let l = common::reference();
     let bytes = common::pdf(&l);
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
@@ -120,8 +120,8 @@ fn declares_pdf_a_2b_with_matching_xmp_and_an_output_intent() {
     assert!(!stream.dict.has(b"Filter"), "PDF/A wants the XMP packet readable as is");
     let xmp = String::from_utf8(stream.content.clone()).unwrap();
     for needle in [
-        "<pdfaid:part>2</pdfaid:part>",
-        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "<pdfaid:part>3</pdfaid:part>",
+        "<pdfaid:conformance>A</pdfaid:conformance>",
         "Отчет о реализации соглашений в сфере межрегионального сотрудничества за IV квартал 2020 года</rdf:li>",
         "<xmp:CreatorTool>otchet</xmp:CreatorTool>",
         "<pdf:Producer>otchet ",

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{emit, load_checked, load_template, or_report, report, say, write_failed, FAILED};
+use super::{
+    emit, load_checked, load_template_carried, or_report, report, say, unique_names, write_failed, Carried, FAILED,
+};
 use crate::diag::Diagnostic;
 use crate::layout;
 use crate::render::Format;
@@ -17,11 +19,14 @@ pub struct AnnualArgs {
     pub allow_partial: bool,
     /// Output file name without extension; `<year>-annual` by default.
     pub name: Option<String>,
+    /// Leave the quarters' files (and template) out of the PDF.
+    pub no_source: bool,
 }
 
 /// `otchet annual`: the year's report from its quarter files.
 pub fn annual(args: &AnnualArgs) -> i32 {
-    let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
+    let pdf = args.formats.contains(&Format::Pdf);
+    let Some((template, template_file)) = or_report(load_template_carried(args.template.as_deref(), pdf)) else {
         return FAILED;
     };
     let mut loaded = Vec::new();
@@ -57,7 +62,15 @@ pub fn annual(args: &AnnualArgs) -> i32 {
         return write_failed(&args.inputs[0], d);
     }
     let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-    emit(&table, &template, &args.outdir, &stem, &args.formats, &inputs)
+    let mut files = Vec::new();
+    if !args.no_source {
+        for (path, l) in args.inputs.iter().zip(&mut loaded) {
+            files.push(Carried::data(path, std::mem::take(&mut l.bytes)));
+        }
+        files.extend(template_file);
+        unique_names(&mut files);
+    }
+    emit(&table, &template, &args.outdir, &stem, &args.formats, &inputs, &files)
 }
 
 /// A name given for output files is a plain file name: not empty, no

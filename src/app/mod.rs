@@ -15,11 +15,13 @@ use crate::template::Template;
 
 mod annual;
 mod check;
+mod extract;
 mod new;
 mod render;
 
 pub use annual::{annual, AnnualArgs};
 pub use check::check;
+pub use extract::{extract, ExtractArgs};
 pub use new::{new_period, NewArgs};
 pub use render::{render, RenderArgs};
 
@@ -80,17 +82,60 @@ fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
     r.map_err(|f| report_failure(&f)).ok()
 }
 
+/// A file the PDF carries: its name (without directories) and exact bytes.
+pub struct Carried {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub description: &'static str,
+}
+
+impl Carried {
+    fn data(path: &Path, bytes: Vec<u8>) -> Carried {
+        Carried { name: carried_name(path), bytes, description: "Исходные данные отчета (TOML)" }
+    }
+}
+
+/// The name a file is carried under: its own file name.
+fn carried_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| "data.toml".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// Loads a template file, or the built-in official form; its texts are
 /// checked against the PDF fonts when a PDF is wanted.
 pub fn load_template(path: Option<&Path>, pdf: bool) -> Result<Template, Failure> {
-    let Some(path) = path else { return Ok(Template::official()) };
+    load_template_carried(path, pdf).map(|(t, _)| t)
+}
+
+/// [`load_template`], with the template file to carry in the PDF (none for
+/// the built-in form).
+fn load_template_carried(path: Option<&Path>, pdf: bool) -> Result<(Template, Option<Carried>), Failure> {
+    let Some(path) = path else { return Ok((Template::official(), None)) };
     let name = path.display().to_string();
     let bytes = load::read_file(path, "шаблон").map_err(|d| Failure {
         source: Source::new(name.clone(), String::new()),
         diagnostics: vec![d],
     })?;
     let source = load::decode(&name, &bytes)?;
-    Template::parse_with(&source, Some(crate::fonts::glyphs(pdf)))
+    let template = Template::parse_with(&source, Some(crate::fonts::glyphs(pdf)))?;
+    let carried = Carried { name: carried_name(path), bytes, description: "Шаблон отчета (TOML)" };
+    Ok((template, Some(carried)))
+}
+
+/// Gives repeated names a number (`q4.toml`, `q4-2.toml`), so that every
+/// carried file can be extracted.
+fn unique_names(files: &mut [Carried]) {
+    let mut seen = std::collections::HashSet::new();
+    for f in files {
+        let mut n = 1;
+        let original = f.name.clone();
+        while !seen.insert(f.name.clone()) {
+            n += 1;
+            f.name = match original.rsplit_once('.') {
+                Some((stem, ext)) if !stem.is_empty() => format!("{stem}-{n}.{ext}"),
+                _ => format!("{original}-{n}"),
+            };
+        }
+    }
 }
 
 /// Loads the data, asking the template's PDF fonts about every character
@@ -103,11 +148,26 @@ fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, 
     load::load_file_with(input, Some(load::Glyphs { covered: &covered, fonts: &names, strict: pdf }))
 }
 
-/// Renders the table to each format, in memory.
-pub fn render_bytes(table: &layout::Table, template: &Template, format: Format) -> Result<Vec<u8>, String> {
+/// Renders the table to each format, in memory; the PDF carries `files`.
+pub fn render_bytes(
+    table: &layout::Table,
+    template: &Template,
+    format: Format,
+    files: &[Carried],
+) -> Result<Vec<u8>, String> {
     match format {
         Format::Docx => crate::render::docx::render(table, template),
-        Format::Pdf => crate::render::pdf::render(table, template),
+        Format::Pdf => {
+            let files: Vec<_> = files
+                .iter()
+                .map(|f| crate::render::pdf::Attachment {
+                    name: &f.name,
+                    bytes: &f.bytes,
+                    description: f.description,
+                })
+                .collect();
+            crate::render::pdf::render(table, template, &files)
+        }
     }
 }
 
@@ -132,6 +192,7 @@ fn write_failed(input: &Path, d: Diagnostic) -> i32 {
 
 /// Renders the table in every format (in parallel) and writes
 /// `OUTDIR/<stem>.<ext>`, all or nothing; `inputs` are never overwritten.
+/// The PDF carries `files`.
 fn emit(
     table: &layout::Table,
     template: &Template,
@@ -139,6 +200,7 @@ fn emit(
     stem: &str,
     formats: &[Format],
     inputs: &[&Path],
+    files: &[Carried],
 ) -> i32 {
     let fail = |d| write_failed(inputs[0], d);
     let mut formats = formats.to_vec();
@@ -157,7 +219,7 @@ fn emit(
     }
     // The formats are independent: render them in parallel.
     let rendered: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f))).collect();
+        let handles: Vec<_> = formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f, files))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("внутренняя ошибка".into()))).collect()
     });
     let mut files = Vec::new();

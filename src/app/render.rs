@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{emit, load_checked, load_template, or_report, output_stem, report, write_failed, FAILED};
+use super::{
+    emit, load_checked, load_template_carried, or_report, output_stem, report, unique_names, write_failed, Carried,
+    FAILED,
+};
 use crate::diag::Diagnostic;
 use crate::layout;
 use crate::render::Format;
@@ -14,11 +17,14 @@ pub struct RenderArgs {
     pub outdir: PathBuf,
     pub formats: Vec<Format>,
     pub template: Option<PathBuf>,
+    /// Leave the source file (and template) out of the PDF.
+    pub no_source: bool,
 }
 
 /// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
 pub fn render(args: &RenderArgs) -> i32 {
-    let Some(template) = or_report(load_template(args.template.as_deref(), args.formats.contains(&Format::Pdf))) else {
+    let pdf = args.formats.contains(&Format::Pdf);
+    let Some((template, template_file)) = or_report(load_template_carried(args.template.as_deref(), pdf)) else {
         return FAILED;
     };
     let Some(loaded) = or_report(load_checked(&args.input, &template, args.formats.contains(&Format::Pdf))) else {
@@ -29,5 +35,11 @@ pub fn render(args: &RenderArgs) -> i32 {
     let Some(stem) = output_stem(&args.input) else {
         return write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла"));
     };
-    emit(&table, &template, &args.outdir, &stem, &args.formats, &[&args.input])
+    let mut files = Vec::new();
+    if !args.no_source {
+        files.push(Carried::data(&args.input, loaded.bytes));
+        files.extend(template_file);
+        unique_names(&mut files);
+    }
+    emit(&table, &template, &args.outdir, &stem, &args.formats, &[&args.input], &files)
 }

@@ -31,6 +31,8 @@ pub const MAX_EVENTS: usize = 100_000;
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub source: Source,
+    /// The file's exact bytes (the PDF carries them).
+    pub bytes: Vec<u8>,
     pub report: Report,
     pub warnings: Vec<Diagnostic>,
 }
@@ -85,7 +87,7 @@ pub fn load_bytes_with(name: &str, bytes: &[u8], glyphs: Option<Glyphs<'_>>) -> 
     let (report, diagnostics) = parse_with(&source, glyphs);
     match report {
         Some(report) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok(Loaded { source, report, warnings: diagnostics })
+            Ok(Loaded { source, bytes: bytes.to_vec(), report, warnings: diagnostics })
         }
         _ => Err(Failure { source, diagnostics }),
     }

@@ -45,7 +45,7 @@ pub fn docx(l: &Loaded) -> Vec<u8> {
 }
 
 pub fn pdf(l: &Loaded) -> Vec<u8> {
-    otchet::render::pdf::render(&table(l), &Template::official()).unwrap()
+    otchet::render::pdf::render(&table(l), &Template::official(), &[]).unwrap()
 }
 
 /// A part of a DOCX package as text.

@@ -38,8 +38,11 @@ fn parsed(face: &'static fonts::Face) -> Result<&'static ParsedFont, String> {
     Ok(p)
 }
 
-/// Renders the logical table to PDF bytes.
-pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
+pub use write::Attachment;
+
+/// Renders the logical table to PDF bytes, embedding `files` (the source
+/// data) as associated files.
+pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<Vec<u8>, String> {
     let set = fonts::FontSet::of(t);
     let used = used_glyphs(table, t, set);
     // The fallback faces are read, parsed and embedded only when a text
@@ -70,10 +73,10 @@ pub fn render(table: &Table, t: &Template) -> Result<Vec<u8>, String> {
         producer: concat!("otchet ", env!("CARGO_PKG_VERSION")),
         language: &t.font.language,
         date: super::timestamp(table.meta.period),
-        id: document_id(table),
+        id: document_id(table, files),
     };
     let sheet = engine::Sheet::of(t);
-    write::write(sheet, &faces, &meta, used, |on_page| {
+    write::write(table, sheet, &faces, &meta, used, files, |on_page| {
         engine::layout_with(table, t, on_page);
     })
 }
@@ -112,6 +115,10 @@ fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u1
             }
             if seen[k].is_empty() {
                 seen[k] = vec![false; face.glyph_advance.len()];
+                // A line may end with a space in any face it uses.
+                let space = face.glyph(' ');
+                seen[k][usize::from(space)] = true;
+                used[k].insert(space, " ".to_string());
             }
             let g = face.glyph(c);
             if g != 0 && !std::mem::replace(&mut seen[k][usize::from(g)], true) {
@@ -137,12 +144,17 @@ fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u1
     used
 }
 
-/// A stable identifier of the document's content.
-fn document_id(table: &Table) -> [u8; 16] {
+/// A stable identifier of the document's content (the table and the
+/// embedded files).
+fn document_id(table: &Table, files: &[Attachment<'_>]) -> [u8; 16] {
     let mut a = std::hash::DefaultHasher::new();
     let mut b = std::hash::DefaultHasher::new();
     table.hash(&mut a);
     ("otchet", table).hash(&mut b);
+    for f in files {
+        (f.name, f.bytes).hash(&mut a);
+        (f.bytes, f.name).hash(&mut b);
+    }
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&a.finish().to_be_bytes());
     id[8..].copy_from_slice(&b.finish().to_be_bytes());

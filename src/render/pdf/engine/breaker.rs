@@ -13,6 +13,54 @@ use crate::text::SOFT_HYPHEN;
 pub struct Line {
     pub text: String,
     pub width: f32,
+    /// Bytes at the start of the line that end a word begun on the line
+    /// above (0 when the line starts with a word of its own).
+    pub head: usize,
+    /// A word that goes on past the line end (hyphenated, cut, or broken
+    /// after a hard hyphen): where it starts in `text`, and the whole word
+    /// as the input has it (no inserted hyphen), for the PDF's ActualText.
+    pub tail: Option<(usize, Box<str>)>,
+    /// The next line goes on with the same word (no space between).
+    pub joined: bool,
+}
+
+/// How a line ends, while a paragraph is broken.
+struct Ending {
+    /// The next line goes on with the same word.
+    joined: bool,
+    /// The line's last `-` is not in the text (automatic or soft hyphen).
+    inserted_hyphen: bool,
+}
+
+/// Fills in `head` and `tail` of a paragraph's lines: each word that
+/// crosses line ends is named whole on the line where it starts.
+fn mark_joined_words(lines: &mut [Line], ends: &[Ending]) {
+    let head_len = |t: &str| t.find(is_break_space).unwrap_or(t.len());
+    for i in 0..lines.len() {
+        let line = &lines[i];
+        if !ends[i].joined || line.head == line.text.len() {
+            continue;
+        }
+        let start = line.text.rfind(is_break_space).map_or(0, |p| p + 1).max(line.head);
+        let mut word = String::from(&line.text[start..]);
+        if ends[i].inserted_hyphen {
+            word.pop();
+        }
+        for j in i + 1..lines.len() {
+            let next = &mut lines[j];
+            let head = head_len(&next.text);
+            next.head = head;
+            word.push_str(&next.text[..head]);
+            let whole = head == next.text.len();
+            if whole && ends[j].inserted_hyphen {
+                word.pop();
+            }
+            if !(whole && ends[j].joined) {
+                break;
+            }
+        }
+        lines[i].tail = Some((start, word.into_boxed_str()));
+    }
 }
 
 /// Is `c` a space a line may break after (and that hangs at a line end)?
@@ -133,14 +181,19 @@ impl Breaker<'_> {
         out
     }
 
-    fn push(&self, out: &mut Vec<Line>, text: &str) {
-        let text = text.trim_end_matches(is_break_space);
+    /// Ends a line with `raw` (trailing spaces hang); `last`: the
+    /// paragraph ends here; `hyphenated`: `raw` ends with an automatic
+    /// hyphen.
+    fn push(&self, out: &mut Vec<Line>, ends: &mut Vec<Ending>, raw: &str, last: bool, hyphenated: bool) {
+        let text = raw.trim_end_matches(is_break_space);
         // A line ending at a soft hyphen shows it as a hyphen.
-        let text = match text.strip_suffix(SOFT_HYPHEN) {
-            Some(t) => format!("{t}-"),
-            None => text.to_string(),
+        let (text, soft) = match text.strip_suffix(SOFT_HYPHEN) {
+            Some(t) => (format!("{t}-"), true),
+            None => (text.to_string(), false),
         };
-        out.push(Line { width: self.w(&text), text });
+        let joined = !last && text.len() == raw.len() - usize::from(soft);
+        ends.push(Ending { joined, inserted_hyphen: hyphenated || soft });
+        out.push(Line { width: self.w(&text), text, head: 0, tail: None, joined });
     }
 
     fn paragraph(&self, p: &str, width: f32, out: &mut Vec<Line>) {
@@ -150,6 +203,7 @@ impl Breaker<'_> {
             return Breaker { hyphenate: false, ..*self }.paragraph(p, width, out);
         }
         let start_len = out.len();
+        let mut ends = Vec::new();
         let hyphen = self.w("-");
         let mut cur = String::new();
         let mut cur_w = 0.0f32;
@@ -180,14 +234,14 @@ impl Breaker<'_> {
                 {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
-                    self.push(out, &cur);
+                    self.push(out, &mut ends, &cur, false, true);
                     cur.clear();
                     cur_w = 0.0;
                     seg = &seg[off..];
                     continue;
                 }
                 if !cur.is_empty() {
-                    self.push(out, &cur);
+                    self.push(out, &mut ends, &cur, false, false);
                     cur.clear();
                     cur_w = 0.0;
                     continue;
@@ -197,13 +251,14 @@ impl Breaker<'_> {
                 // preferred), at least one character a line.
                 let (off, _) = self.measure(trimmed, width);
                 let off = if off == 0 { trimmed.chars().next().map_or(seg.len(), char::len_utf8) } else { off };
-                self.push(out, &seg[..off]);
+                self.push(out, &mut ends, &seg[..off], false, false);
                 seg = &seg[off..];
             }
         }
         if !cur.is_empty() || out.len() == start_len {
-            self.push(out, &cur);
+            self.push(out, &mut ends, &cur, true, false);
         }
+        mark_joined_words(&mut out[start_len..], &ends);
     }
 
     /// The end of the longest prefix of `s` (whole characters) that fits in

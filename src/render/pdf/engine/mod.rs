@@ -33,6 +33,32 @@ pub struct TextRun {
     pub text: String,
     pub bold: bool,
     pub size: f32,
+    /// What the run is part of, for the tagged PDF's structure.
+    pub owner: Owner,
+    /// See [`Line::head`].
+    pub head: usize,
+    /// See [`Line::tail`].
+    pub tail: Option<(usize, Box<str>)>,
+    /// See [`Line::joined`].
+    pub joined: bool,
+}
+
+/// What a text run belongs to in the document's logical structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// The title.
+    Title,
+    /// A cell of the table header where it first appears (column).
+    Header(usize),
+    /// A cell of the table body: the index of its row in the table's rows
+    /// and its column (0 for a department row; a merged agreement cell
+    /// belongs to the first row of its group).
+    Cell { row: usize, col: usize },
+    /// Shown again for the reader, not new content: the header repeated on
+    /// a later page, a cut group's agreement repeated whole.
+    Repeat,
+    /// The page number.
+    PageNumber,
 }
 
 /// A straight rule (table border).
@@ -143,7 +169,10 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         // DOCX): the form's column titles break between words only.
         .map(|(i, text)| {
             let g = Geometry { hyphenate: false, ..g.clone() };
-            make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size)
+            let mut cell =
+                make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size);
+            cell.owner = Owner::Header(i);
+            cell
         })
         .collect();
     let header =
@@ -205,12 +234,15 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
     let mut rows = rows.enumerate().peekable();
     while let Some((i, mut row)) = rows.next() {
         let next_kind = table.rows.get(i + 1);
+        for (col, cell) in row.cells.iter_mut().enumerate() {
+            cell.owner = Owner::Cell { row: i, col };
+        }
         if row.kind == Kind::Event {
             let next_continues = matches!(next_kind, Some(Row::Event(e)) if e.merge == Merge::Continue);
             match row.merge {
                 Merge::Start { .. } => {
                     let cell = row.cells.remove(1);
-                    pager.group = Some(Group { cell, seg_top: pager.y, seg_height: 0.0, from: 0 });
+                    pager.group = Some(Group { cell, seg_top: pager.y, seg_height: 0.0, from: 0, shown_whole: false });
                 }
                 Merge::Continue => {
                     row.cells.remove(1);

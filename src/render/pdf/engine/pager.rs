@@ -2,7 +2,7 @@
 //! header repeated, rows split when taller than a page, a merged agreement
 //! cell drawn per page segment of its group, rules and page numbers.
 
-use super::{Breaker, Document, Line, Page, Rule, TextRun, EPS};
+use super::{Breaker, Document, Line, Owner, Page, Rule, TextRun, EPS};
 use crate::fonts::{FontSet, Metrics};
 use crate::layout::Merge;
 use crate::template::{mm_to_pt, Align, PageNumbers, Template};
@@ -17,6 +17,8 @@ pub(super) struct CellBox {
     pub(super) align: Align,
     pub(super) bold: bool,
     pub(super) size: f32,
+    /// Set by the driver once the cell's place in the table is known.
+    pub(super) owner: Owner,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,7 +92,7 @@ impl RowBox {
 pub(super) fn make_cell(text: &str, x: f32, w: f32, g: &Geometry, align: Align, bold: bool, size: f32) -> CellBox {
     let inner = (w - g.pad_l - g.pad_r).max(1.0);
     let lines = Breaker { metrics: g.metrics(bold), size, hyphenate: g.hyphenate }.lines(text, inner);
-    CellBox { lines, x, w, align, bold, size }
+    CellBox { lines, x, w, align, bold, size, owner: Owner::Repeat }
 }
 
 /// The state of the agreement cell of the merge group being placed.
@@ -104,6 +106,8 @@ pub(super) struct Group {
     /// when the whole text fits on a page (a cut group repeats it), else
     /// where the previous page's segment stopped (the text continues).
     pub(super) from: usize,
+    /// A segment has shown the whole text: a later one only repeats it.
+    pub(super) shown_whole: bool,
 }
 
 impl Group {
@@ -163,7 +167,17 @@ impl Pager<'_> {
                 }
                 let x = self.g.left + (width - line.width) / 2.0;
                 let y = self.y + (m.line_gap + m.ascent) * size;
-                self.page().texts.push(TextRun { x, y, text: line.text, bold: true, size });
+                self.page().texts.push(TextRun {
+                    x,
+                    y,
+                    text: line.text,
+                    bold: true,
+                    size,
+                    owner: Owner::Title,
+                    head: line.head,
+                    tail: line.tail,
+                    joined: line.joined,
+                });
                 self.y += lh;
             }
             self.y += self.t.title.space_after;
@@ -173,7 +187,15 @@ impl Pager<'_> {
                 self.blank_page();
             }
         }
-        self.draw_cells(&header.cells, self.y, h, true);
+        if with_title.is_some() {
+            self.draw_cells(&header.cells, self.y, h, true);
+        } else {
+            let mut cells = header.cells.clone();
+            for c in &mut cells {
+                c.owner = Owner::Repeat;
+            }
+            self.draw_cells(&cells, self.y, h, true);
+        }
         self.placed.push((self.y, h, Kind::Header, false));
         self.y += h;
         self.body_top = self.y;
@@ -197,11 +219,16 @@ impl Pager<'_> {
         if !complete {
             cell.lines.truncate(room);
         }
+        if group.shown_whole {
+            cell.owner = Owner::Repeat;
+        }
+        let whole = group.from == 0 && cell.lines.len() == group.cell.lines.len();
         let (top, h) = (group.seg_top, group.seg_height);
         let whole_fits = group.cell.height(&self.g) <= self.body_room + EPS;
         self.draw_cells(std::slice::from_ref(&cell), top, h, false);
+        let group = self.group.as_mut().expect("group open");
+        group.shown_whole |= whole;
         if !complete {
-            let group = self.group.as_mut().expect("group open");
             group.from = if whole_fits { 0 } else { group.from + cell.lines.len() };
         }
     }
@@ -263,7 +290,17 @@ impl Pager<'_> {
         let text = (self.emitted + 1).to_string();
         let w = m.width(&text) * size;
         let y = top + (m.line_gap + m.ascent) * size;
-        self.page().texts.push(TextRun { x: center - w / 2.0, y, text, bold: false, size });
+        self.page().texts.push(TextRun {
+            x: center - w / 2.0,
+            y,
+            text,
+            bold: false,
+            size,
+            owner: Owner::PageNumber,
+            head: 0,
+            tail: None,
+            joined: false,
+        });
     }
 
     pub(super) fn draw_cells(&mut self, cells: &[CellBox], top: f32, height: f32, center_vertically: bool) {
@@ -292,6 +329,10 @@ impl Pager<'_> {
                         text: line.text.clone(),
                         bold: c.bold,
                         size: c.size,
+                        owner: c.owner,
+                        head: line.head,
+                        tail: line.tail.clone(),
+                        joined: line.joined,
                     });
                 }
                 y += lh;

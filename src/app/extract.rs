@@ -1,0 +1,115 @@
+//! `otchet extract`: the source files a report PDF carries, written back
+//! byte for byte; never overwrites.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{print_or_fail, report, say, FAILED};
+use crate::archive::{self, ReadError};
+use crate::diag::{Diagnostic, Source};
+use crate::output;
+
+/// Largest PDF read (a 10,000-event report is about 10 MB).
+const MAX_PDF_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What `otchet extract` does.
+#[derive(Debug, Clone)]
+pub struct ExtractArgs {
+    pub input: PathBuf,
+    /// A file (one embedded file) or a directory; beside the PDF by default.
+    pub output: Option<PathBuf>,
+}
+
+/// `otchet extract`: writes the embedded files, all or none.
+pub fn extract(args: &ExtractArgs) -> i32 {
+    let fail = |d: Diagnostic| {
+        report(std::slice::from_ref(&d), &Source::new(args.input.display().to_string(), String::new()));
+        say("ничего не записано\n");
+        FAILED
+    };
+    let bytes = match read_pdf(&args.input) {
+        Ok(b) => b,
+        Err(d) => return fail(d),
+    };
+    let files = match archive::embedded_files(&bytes) {
+        Ok(f) => f,
+        Err(ReadError::NotPdf(why)) => {
+            return fail(
+                Diagnostic::error(format!("файл не читается как PDF: {why}"))
+                    .help("укажите PDF отчета, сформированный командой otchet render"),
+            )
+        }
+        Err(ReadError::BadFile(why)) => return fail(Diagnostic::error(why)),
+    };
+    if files.is_empty() {
+        return fail(
+            Diagnostic::error("в PDF нет вложенных исходных данных")
+                .help("PDF сформирован с --no-source или не программой otchet; исходный файл .toml ищите в архиве отдела"),
+        );
+    }
+    let targets = match targets(&args.input, args.output.as_deref(), files.iter().map(|f| f.name.as_str())) {
+        Ok(t) => t,
+        Err(d) => return fail(d),
+    };
+    if let Some(existing) = targets.iter().find(|p| p.exists()) {
+        return fail(
+            Diagnostic::error(format!("файл «{}» уже существует", existing.display()))
+                .help("otchet не перезаписывает файлы: укажите другой каталог через -o"),
+        );
+    }
+    let mut written: Vec<&Path> = Vec::new();
+    for (file, path) in files.iter().zip(&targets) {
+        if let Err(d) = output::write_new(path, &file.bytes) {
+            // All or none: the files written so far are new, remove them.
+            for p in written {
+                let _ = std::fs::remove_file(p);
+            }
+            return fail(d);
+        }
+        written.push(path);
+    }
+    let list: String = targets.iter().map(|p| format!("{}\n", p.display())).collect();
+    print_or_fail(&list)
+}
+
+/// Reads the PDF, bounded.
+fn read_pdf(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    if path.is_dir() {
+        return Err(Diagnostic::error("это каталог, а не PDF").help("укажите путь к файлу .pdf"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| crate::diag::io_error("не удалось открыть файл", &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PDF_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::diag::io_error("не удалось прочитать файл", &e))?;
+    if bytes.len() as u64 > MAX_PDF_BYTES {
+        return Err(Diagnostic::error(format!("файл больше {} МБ", MAX_PDF_BYTES / (1024 * 1024))));
+    }
+    Ok(bytes)
+}
+
+/// Where each file goes: beside the PDF under its own name; with `-o`, that
+/// path for a single file unless it is a directory, else into that
+/// directory (several files need a directory).
+fn targets<'a>(
+    pdf: &Path,
+    output: Option<&Path>,
+    names: impl ExactSizeIterator<Item = &'a str>,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    let several = names.len() > 1;
+    let beside = pdf.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = match output {
+        None => beside.to_path_buf(),
+        Some(o) if o.is_dir() || o.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]) => o.to_path_buf(),
+        Some(o) if !several => return Ok(vec![o.to_path_buf()]),
+        Some(o) if o.exists() => {
+            return Err(Diagnostic::error(format!(
+                "в PDF несколько вложенных файлов, а «{}» — не каталог",
+                o.display()
+            ))
+            .help("укажите через -o каталог"))
+        }
+        Some(o) => o.to_path_buf(),
+    };
+    Ok(names.map(|n| dir.join(n)).collect())
+}
