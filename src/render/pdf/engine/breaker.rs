@@ -22,40 +22,33 @@ pub struct Line {
     pub tail: Option<(usize, Box<str>)>,
     /// The next line goes on with the same word (no space between).
     pub joined: bool,
-}
-
-/// How a line ends, while a paragraph is broken.
-struct Ending {
-    /// The next line goes on with the same word.
-    joined: bool,
     /// The line's last `-` is not in the text (automatic or soft hyphen).
     inserted_hyphen: bool,
 }
 
 /// Fills in `head` and `tail` of a paragraph's lines: each word that
 /// crosses line ends is named whole on the line where it starts.
-fn mark_joined_words(lines: &mut [Line], ends: &[Ending]) {
+fn mark_joined_words(lines: &mut [Line]) {
     let head_len = |t: &str| t.find(is_break_space).unwrap_or(t.len());
     for i in 0..lines.len() {
         let line = &lines[i];
-        if !ends[i].joined || line.head == line.text.len() {
+        if !line.joined || line.head == line.text.len() {
             continue;
         }
         let start = line.text.rfind(is_break_space).map_or(0, |p| p + 1).max(line.head);
         let mut word = String::from(&line.text[start..]);
-        if ends[i].inserted_hyphen {
+        if line.inserted_hyphen {
             word.pop();
         }
-        for j in i + 1..lines.len() {
-            let next = &mut lines[j];
+        for next in &mut lines[i + 1..] {
             let head = head_len(&next.text);
             next.head = head;
             word.push_str(&next.text[..head]);
             let whole = head == next.text.len();
-            if whole && ends[j].inserted_hyphen {
+            if whole && next.inserted_hyphen {
                 word.pop();
             }
-            if !(whole && ends[j].joined) {
+            if !(whole && next.joined) {
                 break;
             }
         }
@@ -184,7 +177,7 @@ impl Breaker<'_> {
     /// Ends a line with `raw` (trailing spaces hang); `last`: the
     /// paragraph ends here; `hyphenated`: `raw` ends with an automatic
     /// hyphen.
-    fn push(&self, out: &mut Vec<Line>, ends: &mut Vec<Ending>, raw: &str, last: bool, hyphenated: bool) {
+    fn push(&self, out: &mut Vec<Line>, raw: &str, last: bool, hyphenated: bool) {
         let text = raw.trim_end_matches(is_break_space);
         // A line ending at a soft hyphen shows it as a hyphen.
         let (text, soft) = match text.strip_suffix(SOFT_HYPHEN) {
@@ -192,8 +185,8 @@ impl Breaker<'_> {
             None => (text.to_string(), false),
         };
         let joined = !last && text.len() == raw.len() - usize::from(soft);
-        ends.push(Ending { joined, inserted_hyphen: hyphenated || soft });
-        out.push(Line { width: self.w(&text), text, head: 0, tail: None, joined });
+        let inserted_hyphen = hyphenated || soft;
+        out.push(Line { width: self.w(&text), text, head: 0, tail: None, joined, inserted_hyphen });
     }
 
     fn paragraph(&self, p: &str, width: f32, out: &mut Vec<Line>) {
@@ -203,7 +196,6 @@ impl Breaker<'_> {
             return Breaker { hyphenate: false, ..*self }.paragraph(p, width, out);
         }
         let start_len = out.len();
-        let mut ends = Vec::new();
         let hyphen = self.w("-");
         let mut cur = String::new();
         let mut cur_w = 0.0f32;
@@ -234,14 +226,14 @@ impl Breaker<'_> {
                 {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
-                    self.push(out, &mut ends, &cur, false, true);
+                    self.push(out, &cur, false, true);
                     cur.clear();
                     cur_w = 0.0;
                     seg = &seg[off..];
                     continue;
                 }
                 if !cur.is_empty() {
-                    self.push(out, &mut ends, &cur, false, false);
+                    self.push(out, &cur, false, false);
                     cur.clear();
                     cur_w = 0.0;
                     continue;
@@ -251,14 +243,14 @@ impl Breaker<'_> {
                 // preferred), at least one character a line.
                 let (off, _) = self.measure(trimmed, width);
                 let off = if off == 0 { trimmed.chars().next().map_or(seg.len(), char::len_utf8) } else { off };
-                self.push(out, &mut ends, &seg[..off], false, false);
+                self.push(out, &seg[..off], false, false);
                 seg = &seg[off..];
             }
         }
         if !cur.is_empty() || out.len() == start_len {
-            self.push(out, &mut ends, &cur, true, false);
+            self.push(out, &cur, true, false);
         }
-        mark_joined_words(&mut out[start_len..], &ends);
+        mark_joined_words(&mut out[start_len..]);
     }
 
     /// The end of the longest prefix of `s` (whole characters) that fits in
@@ -331,6 +323,44 @@ mod tests {
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines[0].text.ends_with('-'));
         assert_eq!(format!("{}{}", lines[0].text.trim_end_matches('-'), lines[1].text), "Межрегиональный");
+    }
+
+    /// (text, head, tail word) of each line.
+    fn marks(lines: &[Line]) -> Vec<(&str, usize, Option<&str>)> {
+        lines.iter().map(|l| (l.text.as_str(), l.head, l.tail.as_ref().map(|t| &*t.1))).collect()
+    }
+
+    #[test]
+    fn words_split_over_lines_are_named_whole_where_they_start() {
+        let b = breaker(12.0);
+        // Automatic hyphen: the word without it; the next line's head.
+        let lines = b.lines("в Межрегиональный центр", b.w("в Межрегиональ-") + 1.0);
+        assert_eq!(
+            marks(&lines),
+            [("в Межрегиональ-", 0, Some("Межрегиональный")), ("ный центр", "ный".len(), None)]
+        );
+        assert!(lines[0].joined && !lines[1].joined);
+        // A soft hyphen shown as a hyphen: the word without either.
+        let lines = b.lines("а Те\u{AD}нишевых», б", b.w("а Те-") + 1.0);
+        assert_eq!(lines[0].tail.as_ref().map(|t| (t.0, &*t.1)), Some(("а ".len(), "Тенишевых»,")));
+        // The narrow lines cut the rest again: the heads after it spell it.
+        let rest: String = lines[1..]
+            .iter()
+            .map(|l| l.text[..l.head].strip_suffix('-').filter(|_| l.inserted_hyphen).unwrap_or(&l.text[..l.head]))
+            .collect();
+        assert_eq!(rest, "нишевых»,", "{lines:?}");
+        // A hard hyphen at the line end stays in the word.
+        let lines = b.lines("научно-технический", b.w("научно-") + 1.0);
+        assert_eq!(lines[0].tail.as_ref().map(|t| &*t.1), Some("научно-технический"));
+        // A word cut over three lines without hyphens: named once, on the
+        // first; the middle line is all head.
+        let nb = Breaker { hyphenate: false, ..b };
+        let long = "ж".repeat(30);
+        let lines = nb.lines(&long, nb.w(&"ж".repeat(12)) + 0.5);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(lines[0].tail.as_ref().map(|t| (t.0, &*t.1)), Some((0, long.as_str())));
+        assert_eq!((lines[1].head, lines[1].tail.is_none()), (lines[1].text.len(), true));
+        assert_eq!((lines[2].head, lines[2].joined), (lines[2].text.len(), false));
     }
 
     #[test]

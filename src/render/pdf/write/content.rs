@@ -90,18 +90,17 @@ pub(super) fn role(owner: Owner) -> &'static [u8] {
     }
 }
 
-/// Appends a text string as UTF-16BE hex with a byte order mark (`()` when
-/// empty).
-fn hex_text(out: &mut Vec<u8>, s: &str) {
-    if s.is_empty() {
-        out.extend_from_slice(b"()");
-        return;
+/// Appends a text string as a literal: UTF-16BE with a byte order mark,
+/// binary (half the size of hex), `()` when empty.
+fn literal_text(out: &mut Vec<u8>, s: &str) {
+    out.push(b'(');
+    if !s.is_empty() {
+        push_code(out, 0xFEFF);
+        for u in s.encode_utf16() {
+            push_code(out, u);
+        }
     }
-    out.extend_from_slice(b"<FEFF");
-    for u in s.encode_utf16() {
-        out.extend_from_slice(format!("{u:04X}").as_bytes());
-    }
-    out.push(b'>');
+    out.push(b')');
 }
 
 /// Appends a two-byte glyph code to a literal string: binary, with the
@@ -135,14 +134,14 @@ impl Marks {
             out.extend_from_slice(b"EMC\n");
         }
         match owner {
-            Owner::PageNumber => out.extend_from_slice(b"/Artifact <</Type /Pagination /Subtype /Header>> BDC\n"),
-            Owner::Repeat => out.extend_from_slice(b"/Artifact <</Type /Pagination>> BDC\n"),
+            Owner::PageNumber => out.extend_from_slice(b"/Artifact<</Type/Pagination/Subtype/Header>>BDC\n"),
+            Owner::Repeat => out.extend_from_slice(b"/Artifact<</Type/Pagination>>BDC\n"),
             _ => {
                 out.push(b'/');
                 out.extend_from_slice(role(owner));
-                out.extend_from_slice(b" <</MCID ");
+                out.extend_from_slice(b"<</MCID ");
                 int(out, self.mcids.len() as u64);
-                out.extend_from_slice(b">> BDC\n");
+                out.extend_from_slice(b">>BDC\n");
                 self.mcids.push(owner);
             }
         }
@@ -162,7 +161,7 @@ pub(super) fn page_content(
 ) -> Vec<Owner> {
     let h = sheet.height;
     if !page.rules.is_empty() {
-        out.extend_from_slice(b"/Artifact <</Type /Layout>> BDC\nq ");
+        out.extend_from_slice(b"/Artifact<</Type/Layout>>BDC\nq ");
         num(out, sheet.border);
         out.extend_from_slice(b" w\n");
         for r in &page.rules {
@@ -212,13 +211,13 @@ pub(super) fn page_content(
                     span_open = false;
                 }
                 if span_start {
-                    out.extend_from_slice(b"/Span <</ActualText ");
+                    out.extend_from_slice(b"/Span<</ActualText");
                     let word = match &run.tail {
                         Some((at, word)) if *at == i => word,
                         _ => "",
                     };
-                    hex_text(out, word);
-                    out.extend_from_slice(b">> BDC\n");
+                    literal_text(out, word);
+                    out.extend_from_slice(b">>BDC\n");
                     span_open = true;
                 }
             }

@@ -59,16 +59,23 @@ const TOML_MIME: &str = "application/toml";
 /// §6.8: a file specification with /F, /UF, /Desc and /AFRelationship
 /// /Source, the stream's MIME type and dates); returns the /AF array and
 /// the /EmbeddedFiles name tree (names in byte order).
-pub(super) fn attachments(pdf: &mut Pdf, files: &[Attachment<'_>], date: &Object) -> Option<(Object, Object)> {
+/// `packed[i]` is `files[i]` compressed (zlib).
+pub(super) fn attachments(
+    pdf: &mut Pdf,
+    files: &[Attachment<'_>],
+    packed: Vec<Vec<u8>>,
+    date: &Object,
+) -> Option<(Object, Object)> {
     if files.is_empty() {
         return None;
     }
     let mut af = Vec::new();
     let mut names: Vec<(Vec<u8>, Object)> = Vec::new();
-    for f in files {
-        let mut stream = lopdf::Stream::new(
+    for (f, packed) in files.iter().zip(packed) {
+        let stream = lopdf::Stream::new(
             dictionary! {
                 "Type" => "EmbeddedFile",
+                "Filter" => "FlateDecode",
                 "Subtype" => Object::Name(TOML_MIME.as_bytes().to_vec()),
                 "Params" => dictionary! {
                     "Size" => f.bytes.len() as i64,
@@ -76,9 +83,8 @@ pub(super) fn attachments(pdf: &mut Pdf, files: &[Attachment<'_>], date: &Object
                     "ModDate" => date.clone(),
                 },
             },
-            f.bytes.to_vec(),
+            packed,
         );
-        let _ = stream.compress();
         let stream = pdf.add_object(stream);
         let spec = pdf.add_object(dictionary! {
             "Type" => "Filespec",

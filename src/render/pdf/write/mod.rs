@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 
 mod content;
+mod file;
 mod font;
 mod meta;
 mod tags;
@@ -124,7 +125,7 @@ pub fn write(
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Page>)>(2 * workers);
     let rx = std::sync::Mutex::new(rx);
     let rx = &rx;
-    let streams = std::thread::scope(move |s| {
+    let (streams, packed_files) = std::thread::scope(move |s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(move || -> Result<Packed, String> {
@@ -146,6 +147,11 @@ pub fn write(
                 })
             })
             .collect();
+        // The embedded files are compressed meanwhile.
+        let packing = s.spawn(move || -> Result<Vec<Vec<u8>>, String> {
+            let mut packer = Packer::new();
+            files.iter().map(|f| packer.pack(f.bytes)).collect()
+        });
         let mut batch = Vec::with_capacity(BATCH);
         let mut seq = 0;
         produce(&mut |page| {
@@ -167,7 +173,8 @@ pub fn write(
             all.extend(h.join().map_err(|_| "PDF page writer panicked".to_string())??);
         }
         all.sort_unstable_by_key(|&(seq, _)| seq);
-        Ok::<_, String>(all.into_iter().flat_map(|(_, packed)| packed).collect::<Vec<_>>())
+        let files = packing.join().map_err(|_| "PDF file packer panicked".to_string())??;
+        Ok::<_, String>((all.into_iter().flat_map(|(_, packed)| packed).collect::<Vec<_>>(), files))
     })?;
 
     // 3. Pages, each content stream compressed as soon as it is written.
@@ -194,9 +201,11 @@ pub fn write(
             "Tabs" => "S",
         });
         kids.push(Object::Reference(id));
-        marked.push((id, owners));
+        marked.push((id.0, owners));
     }
-    let struct_tree = tags::build(&mut pdf, table, &marked);
+    let struct_tree = (pdf.max_id + 1, 0);
+    let structure = tags::build(table, &marked, struct_tree.0);
+    pdf.max_id = structure.max_id();
     drop(marked);
     let count = kids.len() as i64;
     pdf.objects
@@ -221,7 +230,7 @@ pub fn write(
     };
 
     let date = Object::string_literal(meta.date.format("D:%Y%m%d%H%M%S+00'00'").to_string());
-    let embedded = meta::attachments(&mut pdf, files, &date);
+    let embedded = meta::attachments(&mut pdf, files, packed_files, &date);
 
     // 5. Catalog, Info, trailer.
     let mut catalog = dictionary! {
@@ -253,7 +262,5 @@ pub fn write(
     let id = Object::String(meta.id.to_vec(), StringFormat::Hexadecimal);
     pdf.trailer.set("ID", vec![id.clone(), id]);
 
-    let mut out = Vec::new();
-    pdf.save_to(&mut out).map_err(|e| e.to_string())?;
-    Ok(out)
+    file::save(&pdf, &structure, &mut Packer::new())
 }
