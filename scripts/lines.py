@@ -4,14 +4,36 @@
 For every word LibreOffice printed, is the same word on the same page at the
 same height (same line) in otchet's PDF? Reads word boxes with poppler's
 `pdftotext -bbox`; heights are compared after removing the constant offset
-between the two files' font boxes. Usage: lines.py OURS.pdf THEIRS.pdf [-v]
+between the two files' font boxes. Our PDF names each word split over lines
+whole (ActualText) where it starts; the comparison is of glyph positions, so
+that is taken out of a copy first (qpdf), and both files show the halves.
+Usage: lines.py OURS.pdf THEIRS.pdf [-v]
 Prints: "<words> words, <n> not on the same line".
 """
 import collections
+import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
+
+# qpdf writes the strings as hex in QDF form; ours are literal.
+ACTUAL_TEXT = re.compile(rb"/Span\s*<<\s*/ActualText\s*(?:<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))\s*>>\s*BDC")
+
+
+def glyphs_only(pdf, tmp):
+    """A copy of `pdf` whose ActualText spans are plain spans."""
+    qdf = os.path.join(tmp, "in.qdf")
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf], check=True)
+    with open(qdf, "rb") as f:
+        data = ACTUAL_TEXT.sub(b"/Span<<>>BDC", f.read())
+    with open(qdf, "wb") as f:
+        f.write(data)
+    out = os.path.join(tmp, "plain.pdf")
+    with open(out, "wb") as f:
+        subprocess.run(["fix-qdf", qdf], check=True, stdout=f)
+    return out
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 
@@ -22,7 +44,9 @@ def pages(pdf):
 
 
 def main():
-    ours, theirs = pages(sys.argv[1]), pages(sys.argv[2])
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = pages(glyphs_only(sys.argv[1], tmp))
+    theirs = pages(sys.argv[2])
     # Offset between the files: words that occur once on a page in both.
     offsets = []
     for a, b in zip(ours, theirs):
