@@ -26,7 +26,7 @@ const SUB_HELP_TEMPLATE: &str = "\
 #[derive(Parser)]
 #[command(
     name = "otchet",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (коммит ", env!("OTCHET_COMMIT"), ")"),
     about = "отчет о реализации соглашений в сфере межрегионального сотрудничества: из данных TOML в DOCX и PDF",
     help_template = HELP_TEMPLATE,
     subcommand_help_heading = "Команды",
@@ -184,6 +184,12 @@ enum Command {
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
     #[command(help_template = SUB_HELP_TEMPLATE)]
     Schema,
+    /// Напечатать страницу справочного руководства (man, формат roff)
+    #[command(hide = true)]
+    Man {
+        /// Команда, страницу которой напечатать (по умолчанию — общая страница)
+        command: Option<String>,
+    },
     /// Напечатать сценарий автодополнения для оболочки
     #[command(
         help_template = SUB_HELP_TEMPLATE,
@@ -229,6 +235,43 @@ fn usage_error(e: &clap::Error) -> String {
     format!("otchet: {what}\nСправка: otchet --help\n")
 }
 
+/// The man page of otchet or of one of its commands (`otchet-render`),
+/// by clap_mangen, its section headings in Russian.
+fn man_page(command: Option<&str>) -> Option<String> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let (cmd, title) = match command {
+        None => (cmd, "OTCHET".to_string()),
+        Some(name) => {
+            let sub = cmd.find_subcommand(name).filter(|c| !c.is_hide_set())?.clone();
+            // A one-shot command: the name lives as long as the process.
+            let full: &'static str = Box::leak(format!("otchet-{name}").into_boxed_str());
+            (sub.name(full).display_name(full), full.to_uppercase())
+        }
+    };
+    let mut roff = Vec::new();
+    let _ = clap_mangen::Man::new(cmd)
+        .title(title)
+        .section("1")
+        .manual("Руководство пользователя otchet")
+        .render(&mut roff);
+    let mut page = String::from_utf8_lossy(&roff).into_owned();
+    for (en, ru) in [
+        (".SH NAME", ".SH ИМЯ"),
+        (".SH SYNOPSIS", ".SH СИНТАКСИС"),
+        (".SH DESCRIPTION", ".SH ОПИСАНИЕ"),
+        (".SH OPTIONS", ".SH ПАРАМЕТРЫ"),
+        (".SH SUBCOMMANDS", ".SH КОМАНДЫ"),
+        (".SH Команды", ".SH КОМАНДЫ"),
+        (".SH Параметры", ".SH ПАРАМЕТРЫ"),
+        (".SH VERSION", ".SH ВЕРСИЯ"),
+        (".SH EXTRA", ".SH ПРИМЕР"),
+    ] {
+        page = page.replace(en, ru);
+    }
+    Some(page)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -263,6 +306,14 @@ fn main() -> ExitCode {
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
         Command::Schema => app::print_or_fail(app::SCHEMA),
+        Command::Man { command } => match man_page(command.as_deref()) {
+            Some(page) => app::print_or_fail(&page),
+            None => {
+                use std::io::Write;
+                let _ = std::io::stderr().write_all("otchet: нет такой команды\n".as_bytes());
+                2
+            }
+        },
         Command::Completions { shell } => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,

@@ -31,7 +31,8 @@ pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 
 fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    // The Windows console shows ANSI colours only when asked to; plain there.
+    !cfg!(windows) && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// Writes to standard error; a closed or full stderr cannot be told about,

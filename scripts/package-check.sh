@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Installs and runs the artifacts of scripts/package.sh, as a user would:
+# the .deb with dpkg (then `otchet --version`, `man otchet`, a render from
+# another directory), the static binary, and otchet.exe under Wine — with a
+# Cyrillic path with spaces and a Notepad-style file (UTF-8 BOM, CRLF).
+# Every PDF is checked with pdffonts and qpdf. Run as root on Debian.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+pkg=$root/target/package
+need=()
+command -v man >/dev/null || need+=(man-db)
+[ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null || need+=(wine64)
+command -v pdffonts >/dev/null || need+=(poppler-utils)
+command -v qpdf >/dev/null || need+=(qpdf)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+command -v file >/dev/null || need+=(file)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q && apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp data/2020-q4.toml "$work/example.toml"
+# Notepad's way: BOM, CRLF line ends; a folder and file name with Cyrillic and spaces.
+mkdir -p "$work/Отчеты за 2020 год"
+notepad="$work/Отчеты за 2020 год/отчет IV квартал.toml"
+{ printf '\xEF\xBB\xBF'; sed 's/$/\r/' data/2020-q4.toml; } > "$notepad"
+
+check_pdf() {
+  local pdf=$1
+  [ -s "$pdf" ] || { echo "no PDF: $pdf"; exit 1; }
+  pdffonts "$pdf" | tail -n +3 | awk '$(NF-4) != "yes" || $(NF-2) != "yes" {bad=1} END {exit bad}' \
+    || { echo "fonts not embedded with ToUnicode: $pdf"; pdffonts "$pdf"; exit 1; }
+  qpdf --check "$pdf" >/dev/null || { echo "qpdf: broken PDF $pdf"; exit 1; }
+  echo "  ok: $(basename "$pdf") ($(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}') pages; fonts embedded; qpdf --check passes)"
+}
+
+echo "== .deb"
+deb=$pkg/otchet_${version}-1_amd64.deb
+dpkg-deb --info "$deb" | grep -E "Package|Version|Depends" || true
+[ -z "$(dpkg-deb -f "$deb" Depends)" ] || { echo "the .deb has dependencies"; exit 1; }
+dpkg -i "$deb"
+(cd "$work" && /usr/bin/otchet --version)
+/usr/bin/otchet --version | grep -q "^otchet $version (коммит " || { echo "--version lacks the commit"; exit 1; }
+man -w otchet && MANPAGER=cat MANWIDTH=80 man otchet | head -12
+MANPAGER=cat man otchet-render | grep -q -- "--no-source" || { echo "man otchet-render incomplete"; exit 1; }
+for f in /usr/share/bash-completion/completions/otchet /usr/share/zsh/vendor-completions/_otchet \
+  /usr/share/fish/vendor_completions.d/otchet.fish /usr/share/doc/otchet/LICENSE \
+  /usr/share/doc/otchet/fonts/LICENSE-LiberationSerif.txt /usr/share/doc/otchet/fonts/DejaVu-LICENSE; do
+  [ -s "$f" ] || { echo "missing from the package: $f"; exit 1; }
+done
+(cd "$work" && otchet render example.toml -o deb-out >/dev/null && otchet render "$notepad" -o deb-out >/dev/null)
+check_pdf "$work/deb-out/example.pdf"
+check_pdf "$work/deb-out/отчет IV квартал.pdf"
+dpkg -r otchet >/dev/null
+echo "== static binary"
+static=$pkg/otchet-$version-x86_64-linux-static
+file "$static" 2>/dev/null | grep -qi "static" || ldd "$static" 2>&1 | grep -q "not a dynamic" \
+  || { echo "the Linux binary is not static"; exit 1; }
+(cd "$work" && "$static" --version && "$static" render "$notepad" -o static-out >/dev/null)
+check_pdf "$work/static-out/отчет IV квартал.pdf"
+
+echo "== Windows (Wine)"
+# Debian's wine64 puts the loader off PATH.
+wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
+export WINEDEBUG=-all WINEPREFIX=$work/wine
+exe=$pkg/otchet-$version-x86_64-windows.exe
+cp "$exe" "$work/otchet.exe"
+# Wine 8 lacks bcryptprimitives.dll (ProcessPrng, which Rust's std uses; real
+# Windows 8+ and Wine 9 have it): a test-only shim beside the exe.
+x86_64-w64-mingw32-gcc -shared -O2 -o "$work/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
+(cd "$work" && "$wine" ./otchet.exe --version)
+(cd "$work/Отчеты за 2020 год" && "$wine" ../otchet.exe render "отчет IV квартал.toml" -o "готовые отчеты" | tr -d '\r')
+check_pdf "$work/Отчеты за 2020 год/готовые отчеты/отчет IV квартал.pdf"
+cmp "$work/Отчеты за 2020 год/готовые отчеты/отчет IV квартал.pdf" "$work/static-out/отчет IV квартал.pdf" \
+  && echo "  the Windows PDF is byte-identical to the Linux one"
+# Errors in Russian, with the file, line and column, exit status 1.
+printf 'year = 2020\r\nquarter = 9\r\n' > "$work/плохой.toml"
+set +e
+msg=$(cd "$work" && "$wine" ./otchet.exe check "плохой.toml" 2>&1)
+status=$?
+set -e
+echo "$msg" | tr -d '\r' | head -5
+[ "$status" = 1 ] || { echo "exit status $status, not 1"; exit 1; }
+echo "$msg" | grep -q "плохой.toml:" || { echo "no Russian message naming the file"; exit 1; }
+echo "packages: all artifacts installed and ran"
