@@ -162,3 +162,23 @@ fn huge_inputs_are_refused_with_a_message() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "nothing written");
 }
+
+#[test]
+fn version_names_the_commit_and_man_pages_are_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::run(&["--version"], dir.path());
+    assert!(o.status.success());
+    let v = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(v.starts_with(&format!("otchet {} (коммит ", env!("CARGO_PKG_VERSION"))), "{v}");
+    assert!(!v.contains("(коммит )"), "{v}");
+    let o = common::run(&["man", "render"], dir.path());
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let page = String::from_utf8_lossy(&o.stdout).into_owned();
+    for needle in [".TH OTCHET-RENDER 1", ".SH ИМЯ", ".SH ПАРАМЕТРЫ", "no\\-source", "Сформировать отчет"] {
+        assert!(page.contains(needle), "{needle} missing:\n{page}");
+    }
+    let o = common::run(&["man"], dir.path());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("otchet\\-extract(1)"));
+    let o = common::run(&["man", "nosuch"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+}
