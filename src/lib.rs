@@ -10,6 +10,7 @@ pub mod annual;
 pub mod app;
 pub mod archive;
 pub mod dates;
+pub mod diff;
 pub mod diag;
 pub mod fonts;
 pub mod layout;

@@ -167,6 +167,29 @@ enum Command {
         #[arg(short = 'o', long = "out", value_name = "ФАЙЛ")]
         output: Option<PathBuf>,
     },
+    /// Сравнить две версии отчета: DOCX новой версии с исправлениями в режиме рецензирования и перечень изменений
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet diff СТАРЫЙ.toml НОВЫЙ.toml -o ИЗМЕНЕНИЯ.docx [--author ИМЯ]"
+    )]
+    Diff {
+        /// Прежняя версия файла данных (.toml)
+        #[arg(value_name = "СТАРЫЙ.toml")]
+        old: PathBuf,
+        /// Исправленная версия (.toml)
+        #[arg(value_name = "НОВЫЙ.toml")]
+        new: PathBuf,
+        /// Файл DOCX с исправлениями; существующий не перезаписывается
+        #[arg(short = 'o', long = "out", value_name = "ИЗМЕНЕНИЯ.docx", required = true)]
+        output: PathBuf,
+        /// Автор исправлений в области рецензирования Word (по умолчанию otchet)
+        #[arg(long, value_name = "ИМЯ")]
+        author: Option<String>,
+        /// Файл шаблона вместо встроенной официальной формы
+        #[arg(long, value_name = "ШАБЛОН")]
+        template: Option<PathBuf>,
+    },
     /// Извлечь из PDF отчета вложенный исходный файл данных (и шаблон) байт в байт
     #[command(
         help_template = SUB_HELP_TEMPLATE,
@@ -219,7 +242,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check, annual, new, extract, schema или completions".to_string()
+            "не указана команда: render, check, annual, new, diff, extract, schema или completions".to_string()
         }
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
@@ -302,6 +325,9 @@ fn main() -> ExitCode {
             name,
             no_source: out.no_source,
         }),
+        Command::Diff { old, new, output, author, template } => {
+            app::diff(&app::DiffArgs { old, new, output, author, template })
+        }
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),

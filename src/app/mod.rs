@@ -15,12 +15,14 @@ use crate::template::Template;
 
 mod annual;
 mod check;
+mod diff;
 mod extract;
 mod new;
 mod render;
 
 pub use annual::{annual, AnnualArgs};
 pub use check::check;
+pub use diff::{diff, DiffArgs};
 pub use extract::{extract, ExtractArgs};
 pub use new::{new_period, NewArgs};
 pub use render::{render, RenderArgs};

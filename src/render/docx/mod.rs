@@ -5,7 +5,10 @@
 //! are reproducible (fixed timestamps, no random ids).
 
 pub mod package;
+mod revised;
 pub mod xml;
+
+pub use revised::render_revised;
 
 use std::io::Write;
 
@@ -17,16 +20,21 @@ use xml::{PPr, RPr, SectPr, Spacing, TblPr, TcPr, TrPr, VMerge, Xml, R_NS, W_NS}
 
 /// Renders the logical table to DOCX bytes.
 pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, String> {
+    let parts = parts(table, t);
+    package::pack(&parts, |out| write_document(out, table, t, &parts.stories, None)).map_err(|e| e.to_string())
+}
+
+/// The package parts of a report besides its body.
+fn parts(table: &layout::Table, t: &Template) -> Parts {
     let when = super::timestamp(table.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let parts = Parts {
+    Parts {
         styles: styles(t),
         settings: xml::settings(t.cell.hyphenate.then_some((HYPHENATION_ZONE * 20.0) as u32)),
         font_table: package::font_table(&t.font.family),
         core: package::core(&table.meta.title, &table.meta.subject, &when, &t.font.language),
         app: package::app(),
         stories: stories(t),
-    };
-    package::pack(&parts, |out| write_document(out, table, t, &parts.stories)).map_err(|e| e.to_string())
+    }
 }
 
 /// Half-points of a size in pt.
@@ -39,7 +47,7 @@ fn size_unless_default(pt: f32, t: &Template) -> Option<u32> {
     (half_points(pt) != half_points(t.font.body_size)).then(|| half_points(pt))
 }
 
-fn jc(a: Align) -> &'static str {
+pub(super) fn jc(a: Align) -> &'static str {
     match a {
         Align::Left => "left",
         Align::Center => "center",
@@ -116,7 +124,14 @@ fn stories(t: &Template) -> Vec<Story> {
 
 /// `word/document.xml`: the title, the table (header row, then the body
 /// rows written a row at a time) and the section properties.
-fn write_document(out: &mut dyn Write, table: &layout::Table, t: &Template, stories: &[Story]) -> std::io::Result<()> {
+/// With `revised`, the title and the body rows are those of the changes.
+fn write_document(
+    out: &mut dyn Write,
+    table: &layout::Table,
+    t: &Template,
+    stories: &[Story],
+    revised: Option<(&crate::diff::Revised, &revised::Marks)>,
+) -> std::io::Result<()> {
     let widths = t.column_widths_twips();
     let total: u32 = widths.iter().sum();
     let mut x = Xml::with_capacity(16 * 1024);
@@ -136,7 +151,21 @@ fn write_document(out: &mut dyn Write, table: &layout::Table, t: &Template, stor
             mark: RPr { size: title_size, ..RPr::default() },
             ..PPr::default()
         };
-        paragraph(&mut x, line, &ppr, &RPr { bold: true, size: title_size, ..RPr::default() });
+        let rpr = RPr { bold: true, size: title_size, ..RPr::default() };
+        match revised {
+            Some((rev, marks)) => {
+                if let Some(pieces) = rev.title.get(i) {
+                    revised::paragraphs(&mut x, pieces, &ppr, &rpr, marks);
+                }
+            }
+            None => paragraph(&mut x, line, &ppr, &rpr),
+        }
+    }
+    // Title lines the new version no longer has.
+    if let Some((rev, marks)) = revised {
+        for pieces in rev.title.iter().skip(table.title.len()) {
+            revised::paragraphs(&mut x, pieces, &PPr { jc: Some("center"), ..PPr::default() }, &RPr::default(), marks);
+        }
     }
 
     x.open("w:tbl", &[]);
@@ -170,7 +199,10 @@ fn write_document(out: &mut dyn Write, table: &layout::Table, t: &Template, stor
     x.close("w:tr");
     out.write_all(x.0.as_bytes())?;
 
-    write_rows(out, table, t, &widths)?;
+    match revised {
+        Some((rev, marks)) => revised::write_rows(out, rev, t, &widths, marks)?,
+        None => write_rows(out, table, t, &widths)?,
+    }
 
     x.clear();
     x.close("w:tbl");
@@ -204,7 +236,7 @@ fn write_document(out: &mut dyn Write, table: &layout::Table, t: &Template, stor
 }
 
 /// One paragraph: its properties and one run of text.
-fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
+pub(super) fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
     x.open("w:p", &[]);
     ppr.write(x);
     x.open("w:r", &[]);
@@ -218,6 +250,11 @@ fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
 /// hyphen as Word's own elements for them (an optional break point shown
 /// only at a line end; a hyphen never broken at).
 fn run_content(x: &mut Xml, text: &str) {
+    run_text(x, text, "w:t");
+}
+
+/// [`run_content`] with `tag` for the text (`w:delText` in a deletion).
+fn run_text(x: &mut Xml, text: &str, tag: &str) {
     let special = [crate::text::SOFT_HYPHEN, crate::text::NO_BREAK_HYPHEN];
     let mut rest = text;
     loop {
@@ -226,9 +263,9 @@ fn run_content(x: &mut Xml, text: &str) {
             None => (rest, None),
         };
         if !chunk.is_empty() || mark.is_none() {
-            x.open("w:t", &[("xml:space", "preserve")]);
+            x.open(tag, &[("xml:space", "preserve")]);
             x.text(chunk);
-            x.close("w:t");
+            x.close(tag);
         }
         match mark {
             Some(crate::text::SOFT_HYPHEN) => x.empty("w:softHyphen", &[]),

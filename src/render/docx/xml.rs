@@ -77,6 +77,11 @@ impl RPr<'_> {
             return;
         }
         x.open("w:rPr", &[]);
+        self.children(x);
+        x.close("w:rPr");
+    }
+
+    fn children(&self, x: &mut Xml) {
         if let Some(f) = self.fonts {
             x.empty("w:rFonts", &[("w:ascii", f), ("w:hAnsi", f), ("w:eastAsia", f), ("w:cs", f)]);
         }
@@ -92,7 +97,31 @@ impl RPr<'_> {
         if let Some(l) = self.lang {
             x.empty("w:lang", &[("w:val", l), ("w:eastAsia", l), ("w:bidi", "ar-SA")]);
         }
-        x.close("w:rPr");
+    }
+}
+
+/// A tracked change's mark (`w:ins`, `w:del`, `w:tcPrChange`): kind, id,
+/// author and date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Revision<'a> {
+    /// `w:ins` or `w:del`.
+    pub tag: &'static str,
+    pub id: u32,
+    pub author: &'a str,
+    pub date: &'a str,
+}
+
+impl Revision<'_> {
+    /// The element's attributes, in schema order.
+    pub fn open(&self, x: &mut Xml, tag: &str) {
+        let id = self.id.to_string();
+        x.open(tag, &[("w:id", &id), ("w:author", self.author), ("w:date", self.date)]);
+    }
+
+    /// The mark as an empty element (a row's or a paragraph mark's).
+    pub fn empty(&self, x: &mut Xml) {
+        let id = self.id.to_string();
+        x.empty(self.tag, &[("w:id", &id), ("w:author", self.author), ("w:date", self.date)]);
     }
 }
 
@@ -114,6 +143,8 @@ pub struct PPr<'a> {
     pub spacing: Option<Spacing>,
     pub jc: Option<&'a str>,
     pub mark: RPr<'a>,
+    /// The paragraph mark inserted or deleted (CT_ParaRPr: first child).
+    pub mark_revision: Option<Revision<'a>>,
 }
 
 impl PPr<'_> {
@@ -146,7 +177,15 @@ impl PPr<'_> {
         if let Some(jc) = self.jc {
             x.empty("w:jc", &[("w:val", jc)]);
         }
-        self.mark.write(x);
+        match self.mark_revision {
+            Some(r) => {
+                x.open("w:rPr", &[]);
+                r.empty(x);
+                self.mark.children(x);
+                x.close("w:rPr");
+            }
+            None => self.mark.write(x),
+        }
         x.close("w:pPr");
     }
 }
@@ -170,7 +209,25 @@ pub struct TcPr {
 
 impl TcPr {
     pub fn write(&self, x: &mut Xml) {
+        self.write_with_change(x, None);
+    }
+
+    /// With `w:tcPrChange` holding the properties before (`before.1`) under
+    /// the revision `before.0`.
+    pub fn write_with_change(&self, x: &mut Xml, before: Option<(Revision<'_>, TcPr)>) {
         x.open("w:tcPr", &[]);
+        self.children(x);
+        if let Some((r, old)) = before {
+            r.open(x, "w:tcPrChange");
+            x.open("w:tcPr", &[]);
+            old.children(x);
+            x.close("w:tcPr");
+            x.close("w:tcPrChange");
+        }
+        x.close("w:tcPr");
+    }
+
+    fn children(&self, x: &mut Xml) {
         x.empty("w:tcW", &[("w:w", &self.width.to_string()), ("w:type", "dxa")]);
         if let Some(n) = self.grid_span {
             x.empty("w:gridSpan", &[("w:val", &n.to_string())]);
@@ -183,7 +240,6 @@ impl TcPr {
         if self.v_center {
             x.empty("w:vAlign", &[("w:val", "center")]);
         }
-        x.close("w:tcPr");
     }
 }
 
@@ -196,7 +252,13 @@ pub struct TrPr {
 
 impl TrPr {
     pub fn write(&self, x: &mut Xml) {
-        if !self.cant_split && !self.header {
+        self.write_with(x, None);
+    }
+
+    /// With the row inserted or deleted (`w:ins`/`w:del` after the
+    /// CT_TrPrBase elements).
+    pub fn write_with(&self, x: &mut Xml, revision: Option<Revision<'_>>) {
+        if !self.cant_split && !self.header && revision.is_none() {
             return;
         }
         x.open("w:trPr", &[]);
@@ -205,6 +267,9 @@ impl TrPr {
         }
         if self.header {
             x.empty("w:tblHeader", &[]);
+        }
+        if let Some(r) = revision {
+            r.empty(x);
         }
         x.close("w:trPr");
     }
@@ -462,6 +527,30 @@ mod tests {
     }
 
     #[test]
+    fn revision_marks_sit_where_the_schema_puts_them() {
+        let r = Revision { tag: "w:ins", id: 7, author: "otchet", date: "2020-12-31T00:00:00Z" };
+        // A row's mark after CT_TrPrBase's elements.
+        let mut x = Xml::default();
+        TrPr { cant_split: true, header: false }.write_with(&mut x, Some(r));
+        assert_eq!(children(&x.0, "w:trPr"), ["w:cantSplit", "w:ins"]);
+        assert!(x.0.contains(r#"<w:ins w:id="7" w:author="otchet" w:date="2020-12-31T00:00:00Z"/>"#), "{}", x.0);
+        // A paragraph mark's first, before its run properties.
+        let mut x = Xml::default();
+        PPr { jc: Some("left"), mark: RPr { bold: true, ..RPr::default() }, mark_revision: Some(r), ..PPr::default() }
+            .write(&mut x);
+        assert!(x.0.contains("<w:rPr><w:ins w:id=\"7\""), "{}", x.0);
+        assert!(x.0.find("<w:ins").unwrap() < x.0.find("<w:b/>").unwrap());
+        // The old cell properties last in tcPr, as a tcPr of their own.
+        let mut x = Xml::default();
+        let now = TcPr { width: 100, grid_span: None, v_merge: Some(VMerge::Continue), v_center: false };
+        now.write_with_change(&mut x, Some((Revision { tag: "w:tcPrChange", ..r }, TcPr { v_merge: None, ..now })));
+        let got = children(&x.0, "w:tcPr");
+        assert_eq!(got.first().map(String::as_str), Some("w:tcW"));
+        in_schema_order(&got, TCPR);
+        assert!(x.0.ends_with("<w:tcPrChange w:id=\"7\" w:author=\"otchet\" w:date=\"2020-12-31T00:00:00Z\"><w:tcPr><w:tcW w:w=\"100\" w:type=\"dxa\"/></w:tcPr></w:tcPrChange></w:tcPr>"), "{}", x.0);
+    }
+
+    #[test]
     fn paragraph_properties_follow_the_schema() {
         let mut x = Xml::default();
         let p = PPr {
@@ -470,6 +559,7 @@ mod tests {
             spacing: Some(Spacing { before: Some(0), after: Some(120), line: Some(240) }),
             jc: Some("center"),
             mark: full_rpr(),
+            mark_revision: None,
         };
         p.write(&mut x);
         let got = children(&x.0, "w:pPr");

@@ -1,0 +1,69 @@
+//! `otchet diff`: the corrected report as a DOCX with every change against
+//! the earlier version tracked, and a Russian summary of the changes.
+
+use std::path::PathBuf;
+
+use super::{load_checked, load_template, or_report, print_or_fail, report, report_failure, say, FAILED};
+use crate::diag::Source;
+use crate::layout;
+use crate::output;
+
+/// What `otchet diff` does.
+#[derive(Debug, Clone)]
+pub struct DiffArgs {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub output: PathBuf,
+    /// The changes' author in Word's review pane (`otchet` by default).
+    pub author: Option<String>,
+    pub template: Option<PathBuf>,
+}
+
+/// `otchet diff`: writes the changes DOCX (never over an existing file) and
+/// prints one line per change.
+pub fn diff(args: &DiffArgs) -> i32 {
+    let Some(template) = or_report(load_template(args.template.as_deref(), false)) else {
+        return FAILED;
+    };
+    // Both files are checked and all their errors listed before anything
+    // is written.
+    let old = load_checked(&args.old, &template, false);
+    let new = load_checked(&args.new, &template, false);
+    let (old, new) = match (old, new) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for f in [o.err(), n.err()].into_iter().flatten() {
+                report_failure(&f);
+            }
+            return FAILED;
+        }
+    };
+    report(&old.warnings, &old.source);
+    report(&new.warnings, &new.source);
+    let (a, b) = (layout::build(&old.report, &template), layout::build(&new.report, &template));
+    let revised = crate::diff::compare(&a, &b);
+    let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let author = args.author.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or("otchet");
+    let bytes = match crate::render::docx::render_revised(&revised, &b, &template, author, &date) {
+        Ok(b) => b,
+        Err(e) => {
+            say(&format!("otchet: не удалось сформировать DOCX: {e}\n"));
+            return FAILED;
+        }
+    };
+    if let Err(d) = output::write_new(&args.output, &bytes) {
+        report(
+            &[d.help("otchet не перезаписывает файлы: укажите другое имя через -o")],
+            &Source::new(args.output.display().to_string(), String::new()),
+        );
+        say("ничего не записано\n");
+        return FAILED;
+    }
+    say(&format!("Записан файл изменений {}\n", args.output.display()));
+    let text = if revised.is_empty() {
+        "изменений нет\n".to_string()
+    } else {
+        revised.summary.iter().map(|l| format!("{l}\n")).collect()
+    };
+    print_or_fail(&text)
+}

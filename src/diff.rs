@@ -1,0 +1,356 @@
+//! The changes between two versions of a report, as the rows of the new
+//! one with every difference marked: the input of the tracked-changes DOCX
+//! (`otchet diff`) and of its Russian summary.
+//!
+//! Rows are matched by content, in order: rows whose texts are equal (the
+//! № cell aside, so renumbering does not break a match) are kept; between
+//! them, an old and a new row of the same kind are one edited row when
+//! their texts are alike enough ([`SIMILAR`]), else the old row is deleted
+//! and the new one inserted. A row moved past others is a deletion and an
+//! insertion (rejecting the changes then restores the old order exactly).
+//! Within a cell, words are compared (`similar`).
+
+use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
+
+use crate::layout::{Merge, Row, Table, AGREEMENT_COL};
+
+/// Texts at least this alike (share of equal characters, 0–1) are one row
+/// edited, not one deleted and one added.
+pub const SIMILAR: f32 = 0.5;
+
+/// Part of a text: unchanged, inserted or deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Same(String),
+    Ins(String),
+    Del(String),
+}
+
+/// What happened to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Kept,
+    Inserted,
+    Deleted,
+}
+
+/// One row of the changes table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevRow {
+    pub change: Change,
+    pub department: bool,
+    /// Each cell's text as pieces (one cell for a department row).
+    pub cells: Vec<Vec<Piece>>,
+    /// The agreement column's merge state: the new one (kept and inserted
+    /// rows) or the old one (deleted rows).
+    pub merge: Merge,
+    /// The old merge state of a kept row, where it differs.
+    pub merge_before: Option<Merge>,
+}
+
+/// The new report with its changes against the old.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revised {
+    /// Title lines, as pieces.
+    pub title: Vec<Vec<Piece>>,
+    pub rows: Vec<RevRow>,
+    /// One Russian line per change.
+    pub summary: Vec<String>,
+}
+
+impl Revised {
+    /// Whether anything changed.
+    pub fn is_empty(&self) -> bool {
+        self.summary.is_empty()
+    }
+}
+
+/// Word-level pieces turning `old` into `new`.
+pub fn pieces(old: &str, new: &str) -> Vec<Piece> {
+    if old == new {
+        return if new.is_empty() { Vec::new() } else { vec![Piece::Same(new.to_string())] };
+    }
+    let diff = TextDiff::from_words(old, new);
+    let mut out: Vec<Piece> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let v = change.value();
+        match (change.tag(), out.last_mut()) {
+            (ChangeTag::Equal, Some(Piece::Same(s))) | (ChangeTag::Insert, Some(Piece::Ins(s))) | (ChangeTag::Delete, Some(Piece::Del(s))) => {
+                s.push_str(v);
+            }
+            (ChangeTag::Equal, _) => out.push(Piece::Same(v.to_string())),
+            (ChangeTag::Insert, _) => out.push(Piece::Ins(v.to_string())),
+            (ChangeTag::Delete, _) => out.push(Piece::Del(v.to_string())),
+        }
+    }
+    out
+}
+
+/// The text a row shows in each cell (a merge group's later rows show no
+/// agreement: the merged cell's text is in the group's first row).
+fn shown(row: &Row) -> Vec<&str> {
+    match row {
+        Row::Department(c) => vec![c.text.as_str()],
+        Row::Event(e) => e
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i == AGREEMENT_COL && e.merge == Merge::Continue { "" } else { c.text.as_str() })
+            .collect(),
+    }
+}
+
+/// What identifies a row's content: its kind and texts, the № and the
+/// merge state aside (the agreement itself is compared).
+fn key(row: &Row) -> (bool, Vec<&str>) {
+    match row {
+        Row::Department(c) => (true, vec![c.text.as_str()]),
+        Row::Event(e) => (false, e.cells.iter().skip(1).map(|c| c.text.as_str()).collect()),
+    }
+}
+
+fn merge_of(row: &Row) -> Merge {
+    match row {
+        Row::Department(_) => Merge::Single,
+        Row::Event(e) => e.merge,
+    }
+}
+
+/// How alike two rows are (0–1): equal characters over all, by words.
+fn likeness(a: &Row, b: &Row) -> f32 {
+    let (ka, kb) = (key(a), key(b));
+    if ka.0 != kb.0 {
+        return 0.0;
+    }
+    let (ta, tb) = (ka.1.join("\n"), kb.1.join("\n"));
+    TextDiff::from_words(ta.as_str(), tb.as_str()).ratio()
+}
+
+/// A move of the row alignment.
+#[derive(Clone, Copy)]
+enum Step {
+    Pair,
+    Old,
+    New,
+}
+
+/// Pairs rows of two runs (old, new) that are alike, keeping their order:
+/// the best-scoring alignment (dynamic programming; long runs pair by
+/// position instead).
+fn pair_runs(old: &[Row], new: &[Row]) -> Vec<(Option<usize>, Option<usize>)> {
+    let (n, m) = (old.len(), new.len());
+    if n * m > 40_000 {
+        let mut out = Vec::new();
+        for i in 0..n.max(m) {
+            let (a, b) = (i < n, i < m);
+            if a && b && likeness(&old[i], &new[i]) >= SIMILAR {
+                out.push((Some(i), Some(i)));
+            } else {
+                if a {
+                    out.push((Some(i), None));
+                }
+                if b {
+                    out.push((None, Some(i)));
+                }
+            }
+        }
+        return out;
+    }
+    // score[i][j]: best total likeness of old[i..] with new[j..]; step[i][j]:
+    // the first move of that alignment (pair, skip the old row, skip the
+    // new one).
+    let mut score = vec![vec![0.0f32; m + 1]; n + 1];
+    let mut step = vec![vec![Step::Old; m + 1]; n + 1];
+    for row in step.iter_mut().take(n + 1) {
+        row[m] = Step::Old;
+    }
+    step[n].fill(Step::New);
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let l = likeness(&old[i], &new[j]);
+            let pair = if l >= SIMILAR { l + score[i + 1][j + 1] } else { f32::MIN };
+            let (best, how) = [(pair, Step::Pair), (score[i + 1][j], Step::Old), (score[i][j + 1], Step::New)]
+                .into_iter()
+                .fold((f32::MIN, Step::Old), |a, b| if b.0 > a.0 { b } else { a });
+            score[i][j] = best;
+            step[i][j] = how;
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n || j < m {
+        match step[i][j] {
+            Step::Pair => {
+                out.push((Some(i), Some(j)));
+                i += 1;
+                j += 1;
+            }
+            Step::Old if i < n => {
+                out.push((Some(i), None));
+                i += 1;
+            }
+            _ => {
+                out.push((None, Some(j)));
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Column names for the summary (the header's titles on one line).
+fn column_name(table: &Table, col: usize) -> String {
+    table.header.get(col).map_or_else(String::new, |h| h.split(char::is_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+}
+
+/// A short quotation of a text for the summary.
+fn quote(s: &str) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut q: String = one_line.chars().take(60).collect();
+    if one_line.chars().count() > 60 {
+        q.push('…');
+    }
+    format!("«{q}»")
+}
+
+fn number_of(row: &Row) -> Option<usize> {
+    match row {
+        Row::Event(e) => Some(e.number),
+        Row::Department(_) => None,
+    }
+}
+
+/// The changes from `old` to `new`.
+pub fn compare(old: &Table, new: &Table) -> Revised {
+    let mut summary = Vec::new();
+    // Title: line by line.
+    let lines = old.title.len().max(new.title.len());
+    let mut title = Vec::with_capacity(lines);
+    for i in 0..lines {
+        match (old.title.get(i), new.title.get(i)) {
+            (Some(a), Some(b)) => title.push(pieces(a, b)),
+            (None, Some(b)) => title.push(vec![Piece::Ins(b.clone())]),
+            (Some(a), None) => title.push(vec![Piece::Del(a.clone())]),
+            (None, None) => {}
+        }
+    }
+    if old.title != new.title {
+        summary.push(format!("изменен заголовок отчета: {}", quote(&new.title.join(" "))));
+    }
+
+    let old_keys: Vec<_> = old.rows.iter().map(key).collect();
+    let new_keys: Vec<_> = new.rows.iter().map(key).collect();
+    let ops = capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys);
+    // (old index, new index) of every output row, in order.
+    let mut order: Vec<(Option<usize>, Option<usize>)> = Vec::with_capacity(new.rows.len());
+    let mut pending_old: Vec<usize> = Vec::new();
+    let mut pending_new: Vec<usize> = Vec::new();
+    let flush = |order: &mut Vec<_>, po: &mut Vec<usize>, pn: &mut Vec<usize>| {
+        if po.is_empty() && pn.is_empty() {
+            return;
+        }
+        // The rows between two equal ones are contiguous in each table.
+        let (o0, n0) = (po.first().copied().unwrap_or(0), pn.first().copied().unwrap_or(0));
+        for (a, b) in pair_runs(&old.rows[o0..o0 + po.len()], &new.rows[n0..n0 + pn.len()]) {
+            order.push((a.map(|a| o0 + a), b.map(|b| n0 + b)));
+        }
+        po.clear();
+        pn.clear();
+    };
+    for op in ops {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => {
+                flush(&mut order, &mut pending_old, &mut pending_new);
+                for k in 0..len {
+                    order.push((Some(old_index + k), Some(new_index + k)));
+                }
+            }
+            DiffOp::Delete { old_index, old_len, .. } => pending_old.extend(old_index..old_index + old_len),
+            DiffOp::Insert { new_index, new_len, .. } => pending_new.extend(new_index..new_index + new_len),
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                pending_old.extend(old_index..old_index + old_len);
+                pending_new.extend(new_index..new_index + new_len);
+            }
+        }
+    }
+    flush(&mut order, &mut pending_old, &mut pending_new);
+
+    let mut rows = Vec::with_capacity(order.len());
+    let mut renumbered = 0;
+    for (o, n) in order {
+        match (o.map(|i| &old.rows[i]), n.map(|i| &new.rows[i])) {
+            (Some(a), Some(b)) => {
+                let (sa, sb) = (shown(a), shown(b));
+                let cells: Vec<Vec<Piece>> = sa.iter().zip(&sb).map(|(x, y)| pieces(x, y)).collect();
+                let (ma, mb) = (merge_of(a), merge_of(b));
+                let department = matches!(b, Row::Department(_));
+                if department {
+                    if sa != sb {
+                        summary.push(format!("изменено название раздела {}", quote(sb[0])));
+                    }
+                } else {
+                    let (ka, kb) = (key(a).1, key(b).1);
+                    let changed: Vec<String> = ka
+                        .iter()
+                        .zip(&kb)
+                        .enumerate()
+                        .filter(|(_, (x, y))| x != y)
+                        .map(|(i, _)| format!("«{}»", column_name(new, i + 1)))
+                        .collect();
+                    let number = number_of(b).unwrap_or(0);
+                    if !changed.is_empty() {
+                        summary.push(format!("№ {number}: изменено {}", changed.join(", ")));
+                    } else if number_of(a) != number_of(b) {
+                        renumbered += 1;
+                    }
+                }
+                rows.push(RevRow {
+                    change: Change::Kept,
+                    department,
+                    cells,
+                    merge: mb,
+                    merge_before: (ma != mb).then_some(ma),
+                });
+            }
+            (None, Some(b)) => {
+                let department = matches!(b, Row::Department(_));
+                summary.push(match b {
+                    Row::Department(c) => format!("добавлен раздел {}", quote(&c.text)),
+                    Row::Event(e) => format!("добавлено мероприятие № {} {}", e.number, quote(&e.cells[2].text)),
+                });
+                let cells = shown(b).iter().map(|t| pieces("", t)).collect();
+                rows.push(RevRow { change: Change::Inserted, department, cells, merge: merge_of(b), merge_before: None });
+            }
+            (Some(a), None) => {
+                let department = matches!(a, Row::Department(_));
+                summary.push(match a {
+                    Row::Department(c) => format!("удален раздел {}", quote(&c.text)),
+                    Row::Event(e) => format!("удалено мероприятие № {} {}", e.number, quote(&e.cells[2].text)),
+                });
+                let cells = shown(a).iter().map(|t| pieces(t, "")).collect();
+                rows.push(RevRow { change: Change::Deleted, department, cells, merge: merge_of(a), merge_before: None });
+            }
+            (None, None) => {}
+        }
+    }
+    if renumbered > 0 {
+        summary.push(format!("перенумеровано мероприятий: {renumbered}"));
+    }
+    Revised { title, rows, summary }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_pieces_rebuild_both_texts() {
+        let p = pieces("Выставка в г. Смоленске", "Большая выставка в г. Вязьме");
+        let old: String = p.iter().filter_map(|x| match x { Piece::Same(s) | Piece::Del(s) => Some(s.as_str()), Piece::Ins(_) => None }).collect();
+        let new: String = p.iter().filter_map(|x| match x { Piece::Same(s) | Piece::Ins(s) => Some(s.as_str()), Piece::Del(_) => None }).collect();
+        assert_eq!((old.as_str(), new.as_str()), ("Выставка в г. Смоленске", "Большая выставка в г. Вязьме"));
+        assert!(p.contains(&Piece::Same(" в г. ".into())), "{p:?}");
+        assert_eq!(pieces("a", "a"), vec![Piece::Same("a".into())]);
+        assert!(pieces("", "").is_empty());
+    }
+}
