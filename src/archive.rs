@@ -97,7 +97,8 @@ pub fn is_plain_name(name: &str) -> bool {
 }
 
 fn read_spec(doc: &Document, spec: &Dictionary) -> Result<EmbeddedFile, ReadError> {
-    let name_of = |key: &[u8]| spec.get(key).ok().map(|o| resolve(doc, o)).and_then(|o| o.as_str().ok()).map(decode_text);
+    let name_of =
+        |key: &[u8]| spec.get(key).ok().map(|o| resolve(doc, o)).and_then(|o| o.as_str().ok()).map(decode_text);
     let name = name_of(b"UF").or_else(|| name_of(b"F")).unwrap_or_default();
     if !is_plain_name(&name) {
         return Err(ReadError::BadFile(format!("недопустимое имя вложенного файла «{name}»")));

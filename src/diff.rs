@@ -75,7 +75,9 @@ pub fn pieces(old: &str, new: &str) -> Vec<Piece> {
     for change in diff.iter_all_changes() {
         let v = change.value();
         match (change.tag(), out.last_mut()) {
-            (ChangeTag::Equal, Some(Piece::Same(s))) | (ChangeTag::Insert, Some(Piece::Ins(s))) | (ChangeTag::Delete, Some(Piece::Del(s))) => {
+            (ChangeTag::Equal, Some(Piece::Same(s)))
+            | (ChangeTag::Insert, Some(Piece::Ins(s)))
+            | (ChangeTag::Delete, Some(Piece::Del(s))) => {
                 s.push_str(v);
             }
             (ChangeTag::Equal, _) => out.push(Piece::Same(v.to_string())),
@@ -200,7 +202,9 @@ fn pair_runs(old: &[Row], new: &[Row]) -> Vec<(Option<usize>, Option<usize>)> {
 
 /// Column names for the summary (the header's titles on one line).
 fn column_name(table: &Table, col: usize) -> String {
-    table.header.get(col).map_or_else(String::new, |h| h.split(char::is_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+    table.header.get(col).map_or_else(String::new, |h| {
+        h.split(char::is_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    })
 }
 
 /// A short quotation of a text for the summary.
@@ -319,7 +323,13 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
                     Row::Event(e) => format!("добавлено мероприятие № {} {}", e.number, quote(&e.cells[2].text)),
                 });
                 let cells = shown(b).iter().map(|t| pieces("", t)).collect();
-                rows.push(RevRow { change: Change::Inserted, department, cells, merge: merge_of(b), merge_before: None });
+                rows.push(RevRow {
+                    change: Change::Inserted,
+                    department,
+                    cells,
+                    merge: merge_of(b),
+                    merge_before: None,
+                });
             }
             (Some(a), None) => {
                 let department = matches!(a, Row::Department(_));
@@ -328,7 +338,13 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
                     Row::Event(e) => format!("удалено мероприятие № {} {}", e.number, quote(&e.cells[2].text)),
                 });
                 let cells = shown(a).iter().map(|t| pieces(t, "")).collect();
-                rows.push(RevRow { change: Change::Deleted, department, cells, merge: merge_of(a), merge_before: None });
+                rows.push(RevRow {
+                    change: Change::Deleted,
+                    department,
+                    cells,
+                    merge: merge_of(a),
+                    merge_before: None,
+                });
             }
             (None, None) => {}
         }
@@ -346,8 +362,20 @@ mod tests {
     #[test]
     fn word_pieces_rebuild_both_texts() {
         let p = pieces("Выставка в г. Смоленске", "Большая выставка в г. Вязьме");
-        let old: String = p.iter().filter_map(|x| match x { Piece::Same(s) | Piece::Del(s) => Some(s.as_str()), Piece::Ins(_) => None }).collect();
-        let new: String = p.iter().filter_map(|x| match x { Piece::Same(s) | Piece::Ins(s) => Some(s.as_str()), Piece::Del(_) => None }).collect();
+        let old: String = p
+            .iter()
+            .filter_map(|x| match x {
+                Piece::Same(s) | Piece::Del(s) => Some(s.as_str()),
+                Piece::Ins(_) => None,
+            })
+            .collect();
+        let new: String = p
+            .iter()
+            .filter_map(|x| match x {
+                Piece::Same(s) | Piece::Ins(s) => Some(s.as_str()),
+                Piece::Del(_) => None,
+            })
+            .collect();
         assert_eq!((old.as_str(), new.as_str()), ("Выставка в г. Смоленске", "Большая выставка в г. Вязьме"));
         assert!(p.contains(&Piece::Same(" в г. ".into())), "{p:?}");
         assert_eq!(pieces("a", "a"), vec![Piece::Same("a".into())]);

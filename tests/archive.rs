@@ -62,7 +62,10 @@ impl Elem {
                 Object::Reference(kid) => e.kids.push(Elem::read(doc, kid, into)),
                 Object::Dictionary(mcr) => {
                     assert_eq!(name(&mcr, b"Type"), "MCR");
-                    e.content.push((mcr.get(b"Pg").unwrap().as_reference().unwrap(), mcr.get(b"MCID").unwrap().as_i64().unwrap()));
+                    e.content.push((
+                        mcr.get(b"Pg").unwrap().as_reference().unwrap(),
+                        mcr.get(b"MCID").unwrap().as_i64().unwrap(),
+                    ));
                 }
                 other => panic!("unexpected kid {other:?}"),
             }
@@ -226,7 +229,9 @@ fn long_merged_groups_stay_one_cell_over_pages() {
     let mut all = Vec::new();
     doc.all(&mut all);
     assert!(
-        all.iter().any(|e| e.kind == "TD" && e.content.iter().map(|c| c.0).collect::<std::collections::HashSet<_>>().len() > 1),
+        all.iter().any(
+            |e| e.kind == "TD" && e.content.iter().map(|c| c.0).collect::<std::collections::HashSet<_>>().len() > 1
+        ),
         "no cell continues over a page"
     );
 }

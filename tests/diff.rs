@@ -95,7 +95,11 @@ fn resolve(document_xml: &str, accept: bool) -> Resolved {
                     b"w:delText" if !empty => in_del_text = true,
                     b"w:softHyphen" | b"w:noBreakHyphen" if keep(in_ins, in_del) => {
                         let c = if e.name().as_ref() == b"w:softHyphen" { '\u{AD}' } else { '\u{2011}' };
-                        if in_tbl { row.last_mut().unwrap().0.push(c) } else { out.title.last_mut().unwrap().push(c) }
+                        if in_tbl {
+                            row.last_mut().unwrap().0.push(c)
+                        } else {
+                            out.title.last_mut().unwrap().push(c)
+                        }
                     }
                     _ => {}
                 }
@@ -140,7 +144,11 @@ fn resolve(document_xml: &str, accept: bool) -> Resolved {
                     "quot" => "\"",
                     _ => "'",
                 };
-                if in_tbl { row.last_mut().unwrap().0.push_str(ch) } else { out.title.last_mut().unwrap().push_str(ch) }
+                if in_tbl {
+                    row.last_mut().unwrap().0.push_str(ch)
+                } else {
+                    out.title.last_mut().unwrap().push_str(ch)
+                }
             }
             _ => {}
         }
@@ -167,8 +175,13 @@ fn versions() -> (String, String) {
     new.replace_range(a..b, "");
     new = new.replacen("dates = 2020-10-20", "dates = 2020-10-22", 1);
     // Paragraphs: two joined in event 13, one split in event 12.
-    new = new.replacen("оказано всестороннее содействие региональным участникам мероприятия.\nПо итогам", "оказано всестороннее содействие региональным участникам мероприятия. По итогам", 1);
-    new = new.replacen("состоялись обсуждения дальнейших перспектив", "состоялись обсуждения\\nдальнейших перспектив", 1);
+    new = new.replacen(
+        "оказано всестороннее содействие региональным участникам мероприятия.\nПо итогам",
+        "оказано всестороннее содействие региональным участникам мероприятия. По итогам",
+        1,
+    );
+    new =
+        new.replacen("состоялись обсуждения дальнейших перспектив", "состоялись обсуждения\\nдальнейших перспектив", 1);
     // Event 7 from moscow to lipetsk: it joins event 8's agreement.
     let e7 = new.find("[[department.event]] # 7").unwrap();
     let at = e7 + new[e7..].find("agreement = \"moscow\"").unwrap();

@@ -42,10 +42,9 @@ pub fn extract(args: &ExtractArgs) -> i32 {
         Err(ReadError::BadFile(why)) => return fail(Diagnostic::error(why)),
     };
     if files.is_empty() {
-        return fail(
-            Diagnostic::error("в PDF нет вложенных исходных данных")
-                .help("PDF сформирован с --no-source или не программой otchet; исходный файл .toml ищите в архиве отдела"),
-        );
+        return fail(Diagnostic::error("в PDF нет вложенных исходных данных").help(
+            "PDF сформирован с --no-source или не программой otchet; исходный файл .toml ищите в архиве отдела",
+        ));
     }
     let targets = match targets(&args.input, args.output.as_deref(), files.iter().map(|f| f.name.as_str())) {
         Ok(t) => t,

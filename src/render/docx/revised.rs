@@ -36,7 +36,13 @@ impl Marks {
 
 /// Renders the changes: `new` is the new report's table (page, header,
 /// metadata), `rev` its rows and title with the changes.
-pub fn render_revised(rev: &Revised, new: &layout::Table, t: &Template, author: &str, date: &str) -> Result<Vec<u8>, String> {
+pub fn render_revised(
+    rev: &Revised,
+    new: &layout::Table,
+    t: &Template,
+    author: &str,
+    date: &str,
+) -> Result<Vec<u8>, String> {
     let parts: Parts = super::parts(new, t);
     let marks = Marks::new(author, date);
     super::package::pack(&parts, |out| super::write_document(out, new, t, &parts.stories, Some((rev, &marks))))

@@ -86,7 +86,8 @@ pub(super) fn save(pdf: &Pdf, raw: &Raw, compress: &mut super::content::Packer) 
             let mut packer = super::content::Packer::new();
             chunks[half..].iter().map(|r| pack_chunk(&mut packer, r)).collect::<Result<Vec<_>, String>>()
         });
-        let mut first: Vec<_> = chunks[..half].iter().map(|r| pack_chunk(compress, r)).collect::<Result<_, String>>()?;
+        let mut first: Vec<_> =
+            chunks[..half].iter().map(|r| pack_chunk(compress, r)).collect::<Result<_, String>>()?;
         first.extend(second.join().map_err(|_| "object stream packer panicked".to_string())??);
         Ok::<_, String>(first)
     })?;
@@ -133,13 +134,7 @@ pub(super) fn save(pdf: &Pdf, raw: &Raw, compress: &mut super::content::Packer) 
             write_object(&mut trailer, v);
         }
     }
-    out.extend_from_slice(
-        format!(
-            "{xref_id} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]",
-            entries.len()
-        )
-        .as_bytes(),
-    );
+    out.extend_from_slice(format!("{xref_id} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]", entries.len()).as_bytes());
     out.extend_from_slice(&trailer);
     out.extend_from_slice(format!("/Filter/FlateDecode/Length {}>>\nstream\n", packed.len()).as_bytes());
     out.extend_from_slice(&packed);

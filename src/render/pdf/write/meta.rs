@@ -99,10 +99,8 @@ pub(super) fn attachments(
         names.push((key, Object::Reference(spec)));
     }
     names.sort_by(|a, b| a.0.cmp(&b.0));
-    let names: Vec<Object> = names
-        .into_iter()
-        .flat_map(|(key, spec)| [Object::String(key, StringFormat::Hexadecimal), spec])
-        .collect();
+    let names: Vec<Object> =
+        names.into_iter().flat_map(|(key, spec)| [Object::String(key, StringFormat::Hexadecimal), spec]).collect();
     let tree = dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } };
     Some((Object::Array(af), Object::Dictionary(tree)))
 }
