@@ -119,13 +119,17 @@ fn merge_of(row: &Row) -> Merge {
 }
 
 /// How alike two rows are (0–1): equal characters over all, by words.
-fn likeness(a: &Row, b: &Row) -> f32 {
-    let (ka, kb) = (key(a), key(b));
-    if ka.0 != kb.0 {
+fn likeness(a: &(bool, String), b: &(bool, String)) -> f32 {
+    if a.0 != b.0 {
         return 0.0;
     }
-    let (ta, tb) = (ka.1.join("\n"), kb.1.join("\n"));
-    TextDiff::from_words(ta.as_str(), tb.as_str()).ratio()
+    TextDiff::from_words(a.1.as_str(), b.1.as_str()).ratio()
+}
+
+/// A row's kind and texts on one string, for [`likeness`].
+fn flat(row: &Row) -> (bool, String) {
+    let (department, texts) = key(row);
+    (department, texts.join("\n"))
 }
 
 /// A move of the row alignment.
@@ -141,6 +145,7 @@ enum Step {
 /// position instead).
 fn pair_runs(old: &[Row], new: &[Row]) -> Vec<(Option<usize>, Option<usize>)> {
     let (n, m) = (old.len(), new.len());
+    let (old, new): (Vec<_>, Vec<_>) = (old.iter().map(flat).collect(), new.iter().map(flat).collect());
     if n * m > 40_000 {
         let mut out = Vec::new();
         for i in 0..n.max(m) {
