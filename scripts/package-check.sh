@@ -45,8 +45,11 @@ dpkg-deb --info "$deb" | grep -E "Package|Version|Depends" || true
 dpkg -i "$deb"
 (cd "$work" && /usr/bin/otchet --version)
 /usr/bin/otchet --version | grep -q "^otchet $version (коммит " || { echo "--version lacks the commit"; exit 1; }
-man -w otchet && MANPAGER=cat MANWIDTH=80 man otchet | head -12
-MANPAGER=cat man otchet-render | grep -q -- "--no-source" || { echo "man otchet-render incomplete"; exit 1; }
+man -w otchet
+MANPAGER=cat MANWIDTH=80 man otchet > "$work/man.txt"
+head -12 "$work/man.txt"
+MANPAGER=cat man otchet-render > "$work/man-render.txt"
+grep -q -- "--no-source" "$work/man-render.txt" || { echo "man otchet-render incomplete"; exit 1; }
 for f in /usr/share/bash-completion/completions/otchet /usr/share/zsh/vendor-completions/_otchet \
   /usr/share/fish/vendor_completions.d/otchet.fish /usr/share/doc/otchet/LICENSE \
   /usr/share/doc/otchet/fonts/LICENSE-LiberationSerif.txt /usr/share/doc/otchet/fonts/DejaVu-LICENSE; do
