@@ -11,6 +11,7 @@ pub const MAX_EMBEDDED_BYTES: usize = crate::load::MAX_FILE_BYTES as usize;
 pub struct EmbeddedFile {
     /// A plain file name (no directories).
     pub name: String,
+    /// Its bytes, exactly as embedded.
     pub bytes: Vec<u8>,
 }
 

@@ -8,17 +8,24 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::model::Span;
 
+/// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Reported; the documents are still written.
     Warning,
+    /// Nothing is written.
     Error,
 }
 
+/// One problem found in an input, in Russian, with where it is and what to
+/// do about it (rendered as cargo renders its errors).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// Where in the source, if anywhere.
     pub span: Option<Span>,
+    /// What is wrong, in Russian.
     pub message: String,
     /// Short text under the highlighted source.
     pub label: Option<String>,
@@ -27,29 +34,35 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error (nothing is written).
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, span: None, message: message.into(), label: None, help: None }
     }
 
+    /// A warning (the documents are still written).
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
     }
 
+    /// Located at `span` of the source.
     pub fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
         self
     }
 
+    /// With a short text under the highlighted source.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// With advice on what to do.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Is this an error (not a warning)?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -59,7 +72,9 @@ impl Diagnostic {
 /// them against when it could be read.
 #[derive(Debug)]
 pub struct Failure {
+    /// The file (empty text when it could not be read).
     pub source: Source,
+    /// Everything found wrong, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -84,6 +99,7 @@ pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
 pub struct Source {
     /// The path as given on the command line.
     pub name: String,
+    /// Its text.
     pub text: String,
     /// Byte offsets of the line starts, computed on first use, so that
     /// locating many diagnostics costs a binary search each.
@@ -91,6 +107,7 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source named `name` with `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         Source { name: name.into(), text: text.into(), lines: std::sync::OnceLock::new() }
     }

@@ -21,23 +21,31 @@ pub const SIMILAR: f32 = 0.5;
 /// Part of a text: unchanged, inserted or deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
+    /// Unchanged text.
     Same(String),
+    /// Text only the new version has.
     Ins(String),
+    /// Text only the old version has.
     Del(String),
 }
 
 /// What happened to a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
+    /// In both versions (its texts may differ).
     Kept,
+    /// Only in the new version.
     Inserted,
+    /// Only in the old version.
     Deleted,
 }
 
 /// One row of the changes table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevRow {
+    /// What happened to the row.
     pub change: Change,
+    /// A department row (one cell over all columns).
     pub department: bool,
     /// Each cell's text as pieces (one cell for a department row).
     pub cells: Vec<Vec<Piece>>,
@@ -53,6 +61,7 @@ pub struct RevRow {
 pub struct Revised {
     /// Title lines, as pieces.
     pub title: Vec<Vec<Piece>>,
+    /// Body rows: the new ones in order, deleted ones where they were.
     pub rows: Vec<RevRow>,
     /// One Russian line per change.
     pub summary: Vec<String>,

@@ -8,9 +8,13 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// Liberation Serif Regular, the built-in text face.
 pub const REGULAR_TTF: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");
+/// Liberation Serif Bold.
 pub const BOLD_TTF: &[u8] = include_bytes!("../fonts/LiberationSerif-Bold.ttf");
+/// DejaVu Sans, the fallback for characters the text face lacks.
 pub const SANS_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold, the bold fallback.
 pub const SANS_BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 /// Characters below this are cached in a flat table (Latin, Cyrillic,
@@ -28,12 +32,15 @@ pub struct Metrics {
     glyph_other: HashMap<char, u16>,
     /// Advance per glyph id, font units (for the PDF width arrays).
     pub glyph_advance: Vec<u16>,
+    /// Font units per em.
     pub units_per_em: u16,
     /// xMin, yMin, xMax, yMax, font units.
     pub bbox: [i16; 4],
     /// hhea ascender and descender, OS/2 cap height, font units.
     pub ascender: i16,
+    /// Descender, font units (negative).
     pub descender: i16,
+    /// Height of capital letters, font units.
     pub cap_height: i16,
     /// Distance from the top of the glyphs to the baseline (em).
     pub ascent: f32,
@@ -51,6 +58,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Reads the metrics of a TrueType font (panics on an invalid font: only checked files get here).
     pub fn parse(data: &[u8]) -> Metrics {
         let face = ttf_parser::Face::parse(data, 0).expect("embedded font parses");
         let upem = face.units_per_em() as f32;
@@ -141,6 +149,7 @@ impl Metrics {
         self.mark_centers.get(&c).copied().unwrap_or(0.0)
     }
 
+    /// Does the font have a glyph for `c`?
     pub fn has_glyph(&self, c: char) -> bool {
         self.advance(c).is_some()
     }
@@ -189,8 +198,11 @@ impl Metrics {
 /// DejaVu Sans), its PostScript name.
 #[derive(Debug)]
 pub struct Face {
+    /// The font file.
     pub bytes: &'static [u8],
+    /// Its metrics.
     pub metrics: &'static Metrics,
+    /// PostScript name, for the PDF's font dictionaries.
     pub postscript_name: String,
     /// Weight class for the PDF font descriptor's StemV.
     pub stem_v: i64,
@@ -200,7 +212,9 @@ pub struct Face {
 /// with its DejaVu Sans fallback).
 #[derive(Debug, Clone, Copy)]
 pub struct FontSet {
+    /// The regular face.
     pub regular: &'static Face,
+    /// The bold face.
     pub bold: &'static Face,
 }
 
@@ -317,9 +331,11 @@ pub fn glyphs(strict: bool) -> Glyphs<'static> {
 /// cannot show is an error (a PDF is wanted) or a warning (DOCX only).
 #[derive(Clone, Copy)]
 pub struct Glyphs<'g> {
+    /// Does some face of the PDF have a glyph for the character?
     pub covered: &'g (dyn Fn(char) -> bool + Sync),
     /// The fonts, named in the message.
     pub fonts: &'g str,
+    /// Missing glyphs are errors (a PDF is wanted), else warnings.
     pub strict: bool,
 }
 
@@ -331,6 +347,7 @@ pub fn regular() -> &'static Metrics {
     M.get_or_init(|| Metrics { fallback: Some(sans), ..Metrics::parse(REGULAR_TTF) })
 }
 
+/// Metrics of the built-in bold face.
 pub fn bold() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
     M.get_or_init(|| Metrics { fallback: Some(sans_bold), ..Metrics::parse(BOLD_TTF) })

@@ -15,6 +15,7 @@ pub const AGREEMENT_COL: usize = 1;
 /// paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cell {
+    /// The text as printed.
     pub text: String,
     /// Where the text came from in the data file (none for generated text
     /// such as numbers).
@@ -33,11 +34,15 @@ pub enum Merge {
     /// The agreement cell is this row's alone.
     Single,
     /// First row of a group of `rows` rows (rows >= 2) sharing one cell.
-    Start { rows: usize },
+    Start {
+        /// Rows in the group.
+        rows: usize,
+    },
     /// A later row of the group; its agreement cell continues the one above.
     Continue,
 }
 
+/// A numbered event row.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EventRow {
     /// 1-based, continuous across departments.
@@ -46,13 +51,16 @@ pub struct EventRow {
     /// every row of a merge group; renderers show it once per group (and
     /// again where a page break cuts the group).
     pub cells: Vec<Cell>,
+    /// Its place in its agreement's merge group.
     pub merge: Merge,
 }
 
+/// A body row of the table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Row {
     /// A department: one cell spanning all columns.
     Department(Cell),
+    /// An event.
     Event(EventRow),
 }
 
@@ -63,18 +71,25 @@ pub struct Meta {
     pub title: String,
     /// Region and period, e.g. `Смоленская область, за IV квартал 2020 года`.
     pub subject: String,
+    /// The reporting period (dates of the documents).
     pub period: Period,
 }
 
+/// The whole report as one logical table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table {
+    /// Title lines (centred, bold).
     pub title: Vec<String>,
+    /// Column titles.
     pub header: Vec<String>,
+    /// Department and event rows, in order.
     pub rows: Vec<Row>,
+    /// Document metadata.
     pub meta: Meta,
 }
 
 impl Table {
+    /// The event rows, in order.
     pub fn events(&self) -> impl Iterator<Item = &EventRow> {
         self.rows.iter().filter_map(|r| match r {
             Row::Event(e) => Some(e),

@@ -9,61 +9,96 @@ pub const OFFICIAL: &str = include_str!("../templates/official.toml");
 /// Number of columns of the report table.
 pub const COLUMNS: usize = 7;
 
+/// A report form: page, fonts, title, cells and columns (`templates/official.toml` is the official one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
+    /// Paper and margins.
     pub page: Page,
+    /// Fonts and sizes.
     pub font: Font,
+    /// The title above the table.
     pub title: Title,
+    /// Cell padding, borders, hyphenation.
     pub cell: Cell,
+    /// The seven columns.
     pub column: Vec<Column>,
 }
 
+/// Where page numbers are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageNumbers {
+    /// Nowhere.
     None,
+    /// On every page.
     All,
+    /// From the second page on (the official form).
     FromSecond,
 }
 
+/// The sheet, millimetres.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
+    /// Paper width, mm.
     pub width: f32,
+    /// Paper height, mm.
     pub height: f32,
+    /// Top margin, mm.
     pub margin_top: f32,
+    /// Bottom margin, mm.
     pub margin_bottom: f32,
+    /// Left margin, mm.
     pub margin_left: f32,
+    /// Right margin, mm.
     pub margin_right: f32,
+    /// Distance of the page-number header from the top edge, mm.
     pub header_distance: f32,
+    /// Where page numbers are printed.
     pub page_numbers: PageNumbers,
 }
 
+/// Fonts of the report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Font {
+    /// Family named in the DOCX (`Times New Roman`).
     pub family: String,
+    /// Language of the text (`ru-RU`).
     pub language: String,
+    /// Title size, pt.
     pub title_size: f32,
+    /// Column titles' size, pt.
     pub header_size: f32,
+    /// Body text size, pt.
     pub body_size: f32,
+    /// Page numbers' size, pt.
     pub page_number_size: f32,
+    /// Column titles in bold.
     pub header_bold: bool,
+    /// Department rows in bold.
     pub department_bold: bool,
     /// The template's own font files (regular, bold) embedded in the PDF
     /// instead of Liberation Serif; `family` is what the DOCX names.
     pub files: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
+/// The title above the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Title {
+    /// Its text, with `{period}` for the period.
     pub text: String,
     /// Points between the title and the table.
     pub space_after: f32,
 }
 
+/// Table cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// Left padding, mm.
     pub padding_left: f32,
+    /// Right padding, mm.
     pub padding_right: f32,
+    /// Top padding, mm.
     pub padding_top: f32,
+    /// Bottom padding, mm.
     pub padding_bottom: f32,
     /// Border width in points.
     pub border: f32,
@@ -72,22 +107,31 @@ pub struct Cell {
     pub hyphenate: bool,
 }
 
+/// Horizontal alignment of a column's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// Flush left.
     Left,
+    /// Centred.
     Center,
+    /// Flush right.
     Right,
+    /// Justified.
     Justify,
 }
 
+/// One column of the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    /// Its title in the header row.
     pub title: String,
     /// Relative width.
     pub width: f32,
+    /// Alignment of its text.
     pub align: Align,
 }
 
+/// Millimetres in a point.
 pub const MM_PER_PT: f32 = 25.4 / 72.0;
 
 /// Hyphenation zone, pt: a word is hyphenated at a line end only when the
@@ -123,10 +167,12 @@ impl Template {
     }
 }
 
+/// Millimetres to twips (twentieths of a point), rounded as Word rounds.
 pub fn mm_to_twips(mm: f32) -> u32 {
     (mm / MM_PER_PT * 20.0).round() as u32
 }
 
+/// Millimetres to points.
 pub fn mm_to_pt(mm: f32) -> f32 {
     mm / MM_PER_PT
 }

@@ -6,6 +6,7 @@
 //! with the following word, and a dash never starts a line. Only spaces are
 //! changed; every other character is kept as it was.
 
+/// The no-break space the typography pass puts between words that belong together.
 pub const NBSP: char = '\u{00A0}';
 
 /// Short words bound to the next word.

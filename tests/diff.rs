@@ -96,9 +96,9 @@ fn resolve(document_xml: &str, accept: bool) -> Resolved {
                     b"w:softHyphen" | b"w:noBreakHyphen" if keep(in_ins, in_del) => {
                         let c = if e.name().as_ref() == b"w:softHyphen" { '\u{AD}' } else { '\u{2011}' };
                         if in_tbl {
-                            row.last_mut().unwrap().0.push(c)
+                            row.last_mut().unwrap().0.push(c);
                         } else {
-                            out.title.last_mut().unwrap().push(c)
+                            out.title.last_mut().unwrap().push(c);
                         }
                     }
                     _ => {}
@@ -145,9 +145,9 @@ fn resolve(document_xml: &str, accept: bool) -> Resolved {
                     _ => "'",
                 };
                 if in_tbl {
-                    row.last_mut().unwrap().0.push_str(ch)
+                    row.last_mut().unwrap().0.push_str(ch);
                 } else {
-                    out.title.last_mut().unwrap().push_str(ch)
+                    out.title.last_mut().unwrap().push_str(ch);
                 }
             }
             _ => {}

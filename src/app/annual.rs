@@ -12,10 +12,15 @@ use crate::render::Format;
 /// What `otchet annual` does.
 #[derive(Debug, Clone)]
 pub struct AnnualArgs {
+    /// The quarter files.
     pub inputs: Vec<PathBuf>,
+    /// Directory for the documents.
     pub outdir: PathBuf,
+    /// Formats to write.
     pub formats: Vec<Format>,
+    /// A template file instead of the official form.
     pub template: Option<PathBuf>,
+    /// Allow a year with fewer than four quarters.
     pub allow_partial: bool,
     /// Output file name without extension; `<year>-annual` by default.
     pub name: Option<String>,

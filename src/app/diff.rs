@@ -11,11 +11,15 @@ use crate::output;
 /// What `otchet diff` does.
 #[derive(Debug, Clone)]
 pub struct DiffArgs {
+    /// The earlier version.
     pub old: PathBuf,
+    /// The corrected version.
     pub new: PathBuf,
+    /// The changes DOCX to write (never over an existing file).
     pub output: PathBuf,
     /// The changes' author in Word's review pane (`otchet` by default).
     pub author: Option<String>,
+    /// A template file instead of the official form.
     pub template: Option<PathBuf>,
 }
 

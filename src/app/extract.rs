@@ -15,6 +15,7 @@ const MAX_PDF_BYTES: u64 = 512 * 1024 * 1024;
 /// What `otchet extract` does.
 #[derive(Debug, Clone)]
 pub struct ExtractArgs {
+    /// The report PDF.
     pub input: PathBuf,
     /// A file (one embedded file) or a directory; beside the PDF by default.
     pub output: Option<PathBuf>,

@@ -87,8 +87,11 @@ fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
 
 /// A file the PDF carries: its name (without directories) and exact bytes.
 pub struct Carried {
+    /// Name it is carried and extracted under.
     pub name: String,
+    /// Its exact bytes.
     pub bytes: Vec<u8>,
+    /// What it is, for the PDF's file specification.
     pub description: &'static str,
 }
 

@@ -11,9 +11,13 @@ use crate::output;
 /// What `otchet new` does.
 #[derive(Debug, Clone)]
 pub struct NewArgs {
+    /// The last period's data file.
     pub from: PathBuf,
+    /// Year of the new file (the next quarter's by default).
     pub year: Option<i32>,
+    /// Quarter of the new file (the next one by default).
     pub quarter: Option<u8>,
+    /// The new file (beside the old one by default).
     pub output: Option<PathBuf>,
 }
 

@@ -13,9 +13,13 @@ use crate::render::Format;
 /// What `otchet render` does.
 #[derive(Debug, Clone)]
 pub struct RenderArgs {
+    /// The data file.
     pub input: PathBuf,
+    /// Directory for the documents.
     pub outdir: PathBuf,
+    /// Formats to write.
     pub formats: Vec<Format>,
+    /// A template file instead of the official form.
     pub template: Option<PathBuf>,
     /// Leave the source file (and template) out of the PDF.
     pub no_source: bool,

@@ -30,10 +30,13 @@ pub const MAX_EVENTS: usize = 100_000;
 /// A successfully loaded report with its warnings.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The decoded text, for diagnostics.
     pub source: Source,
     /// The file's exact bytes (the PDF carries them).
     pub bytes: Vec<u8>,
+    /// The validated report.
     pub report: Report,
+    /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
 }
 

@@ -10,11 +10,14 @@ use crate::model::Period;
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
+    /// Word document.
     Docx,
+    /// PDF/A.
     Pdf,
 }
 
 impl Format {
+    /// The file extension (`docx`, `pdf`).
     pub fn extension(self) -> &'static str {
         match self {
             Format::Docx => "docx",

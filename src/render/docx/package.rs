@@ -14,13 +14,18 @@ pub struct Story {
     pub file: String,
     /// Relationship id, e.g. `rId4`.
     pub id: &'static str,
+    /// Header or footer.
     pub kind: StoryKind,
+    /// The part's XML.
     pub xml: String,
 }
 
+/// The kind of a header or footer part.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum StoryKind {
+    /// A page header.
     Header,
+    /// A page footer.
     Footer,
 }
 
@@ -35,11 +40,17 @@ impl StoryKind {
 
 /// Every part but the document body, which is streamed.
 pub struct Parts {
+    /// `word/styles.xml`.
     pub styles: String,
+    /// `word/settings.xml`.
     pub settings: String,
+    /// `word/fontTable.xml`.
     pub font_table: String,
+    /// `docProps/core.xml`.
     pub core: String,
+    /// `docProps/app.xml`.
     pub app: String,
+    /// Headers and footers.
     pub stories: Vec<Story>,
 }
 

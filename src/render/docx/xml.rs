@@ -9,6 +9,7 @@
 pub struct Xml(pub String);
 
 impl Xml {
+    /// An empty buffer of `n` bytes' capacity.
     pub fn with_capacity(n: usize) -> Xml {
         Xml(String::with_capacity(n))
     }
@@ -25,6 +26,7 @@ impl Xml {
         self.0.push_str("/>");
     }
 
+    /// Closes `name`.
     pub fn close(&mut self, name: &str) {
         self.0.push_str("</");
         self.0.push_str(name);
@@ -52,6 +54,7 @@ impl Xml {
         }
     }
 
+    /// Empties the buffer, keeping its memory.
     pub fn clear(&mut self) {
         self.0.clear();
     }
@@ -60,18 +63,23 @@ impl Xml {
 /// Run properties (`w:rPr`, CT_RPr): rFonts, b, bCs, sz, szCs, lang.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RPr<'a> {
+    /// Font family for all scripts.
     pub fonts: Option<&'a str>,
+    /// Bold.
     pub bold: bool,
     /// Size in half-points.
     pub size: Option<u32>,
+    /// Language of the text.
     pub lang: Option<&'a str>,
 }
 
 impl RPr<'_> {
+    /// Are no properties set (nothing to write)?
     pub fn is_empty(&self) -> bool {
         *self == RPr::default()
     }
 
+    /// Writes `w:rPr` (nothing when empty).
     pub fn write(&self, x: &mut Xml) {
         if self.is_empty() {
             return;
@@ -106,8 +114,11 @@ impl RPr<'_> {
 pub struct Revision<'a> {
     /// `w:ins` or `w:del`.
     pub tag: &'static str,
+    /// Unique id of the change in the document.
     pub id: u32,
+    /// Who made the change.
     pub author: &'a str,
+    /// When, `YYYY-MM-DDTHH:MM:SSZ`.
     pub date: &'a str,
 }
 
@@ -128,7 +139,9 @@ impl Revision<'_> {
 /// Line spacing (`w:spacing` of a paragraph), twips.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spacing {
+    /// Space before the paragraph.
     pub before: Option<u32>,
+    /// Space after the paragraph.
     pub after: Option<u32>,
     /// Line height in 240ths of a line (`w:lineRule="auto"`).
     pub line: Option<u32>,
@@ -138,16 +151,22 @@ pub struct Spacing {
 /// suppressAutoHyphens, spacing, jc, rPr (the paragraph mark's).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PPr<'a> {
+    /// Keep with the next paragraph.
     pub keep_next: bool,
+    /// No automatic hyphenation.
     pub suppress_auto_hyphens: bool,
+    /// Spacing.
     pub spacing: Option<Spacing>,
+    /// Alignment (`left`, `center`, `right`, `both`).
     pub jc: Option<&'a str>,
+    /// Properties of the paragraph mark.
     pub mark: RPr<'a>,
     /// The paragraph mark inserted or deleted (CT_ParaRPr: first child).
     pub mark_revision: Option<Revision<'a>>,
 }
 
 impl PPr<'_> {
+    /// Writes `w:pPr` (nothing when all is default).
     pub fn write(&self, x: &mut Xml) {
         if *self == PPr::default() {
             return;
@@ -193,7 +212,9 @@ impl PPr<'_> {
 /// A vertical merge mark of a table cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VMerge {
+    /// The first cell of a merged group.
     Restart,
+    /// A later cell of the group.
     Continue,
 }
 
@@ -202,12 +223,16 @@ pub enum VMerge {
 pub struct TcPr {
     /// Width, twips.
     pub width: u32,
+    /// Columns spanned.
     pub grid_span: Option<usize>,
+    /// Vertical merge.
     pub v_merge: Option<VMerge>,
+    /// Centred vertically.
     pub v_center: bool,
 }
 
 impl TcPr {
+    /// Writes `w:tcPr`.
     pub fn write(&self, x: &mut Xml) {
         self.write_with_change(x, None);
     }
@@ -246,11 +271,14 @@ impl TcPr {
 /// Table row properties (`w:trPr`): cantSplit, tblHeader.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrPr {
+    /// The row is never split over pages.
     pub cant_split: bool,
+    /// The row repeats at the top of every page.
     pub header: bool,
 }
 
 impl TrPr {
+    /// Writes `w:trPr` (nothing when no property is set).
     pub fn write(&self, x: &mut Xml) {
         self.write_with(x, None);
     }
@@ -283,12 +311,14 @@ pub struct TblPr {
     pub width: u32,
     /// Border width in eighths of a point.
     pub border: u32,
+    /// Fixed layout (the given widths, not fitted to content).
     pub fixed: bool,
     /// Cell margins top, left, bottom, right, twips.
     pub margins: [u32; 4],
 }
 
 impl TblPr {
+    /// Writes `w:tblPr`.
     pub fn write(&self, x: &mut Xml) {
         x.open("w:tblPr", &[]);
         x.empty("w:tblW", &[("w:w", &self.width.to_string()), ("w:type", "dxa")]);
@@ -317,15 +347,18 @@ impl TblPr {
 pub struct SectPr {
     /// (type, relationship id) of each header, then of each footer.
     pub headers: Vec<(&'static str, &'static str)>,
+    /// Footer references: (type, relationship id).
     pub footers: Vec<(&'static str, &'static str)>,
     /// Page width and height, twips.
     pub page: (u32, u32),
     /// Margins top, right, bottom, left, header, footer, twips.
     pub margins: [u32; 6],
+    /// A different (empty) header on the first page.
     pub title_page: bool,
 }
 
 impl SectPr {
+    /// Writes `w:sectPr`.
     pub fn write(&self, x: &mut Xml) {
         x.open("w:sectPr", &[]);
         for (kind, id) in &self.headers {
@@ -392,8 +425,10 @@ pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/
 /// The relationships namespace (`r:id`).
 pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
+/// The XML declaration every part starts with.
 pub const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
+/// A part's text: the declaration and the element.
 pub fn with_declaration(x: Xml) -> String {
     let mut s = String::with_capacity(DECLARATION.len() + x.0.len());
     s.push_str(DECLARATION);

@@ -21,6 +21,7 @@ pub const PATTERNS_KOI8R: &[u8] = include_bytes!("../../../hyphenation/hyph_ru_R
 /// Minimum letters before and after a break (LibreOffice's defaults, which
 /// the dictionary does not raise).
 pub const MIN_LEFT: usize = 2;
+/// Letters kept after a hyphenation point (LibreOffice's Russian minimum).
 pub const MIN_RIGHT: usize = 2;
 
 /// Longer words are not hyphenated (libhyphen's limit, `MAX_WORD`; such a

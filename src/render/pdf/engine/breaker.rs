@@ -11,7 +11,9 @@ use crate::text::SOFT_HYPHEN;
 /// One line of text with its measured width (pt).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
+    /// The line's text, with an inserted hyphen where one is shown.
     pub text: String,
+    /// Its width, pt.
     pub width: f32,
     /// Bytes at the start of the line that end a word begun on the line
     /// above (0 when the line starts with a word of its own).
@@ -153,7 +155,9 @@ const MIN_WORD: usize = 5;
 /// not fit, and a forced break for a word longer than the whole width.
 #[derive(Clone, Copy)]
 pub struct Breaker<'m> {
+    /// Metrics of the face the text is set in.
     pub metrics: &'m Metrics,
+    /// Font size, pt.
     pub size: f32,
     /// Hyphenate words at line ends (automatic hyphenation). Without it a
     /// word longer than a whole line is cut where the line is full.

@@ -27,11 +27,15 @@ pub(crate) const EPS: f32 = 0.01;
 /// A text run placed on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
+    /// Left end of the baseline, pt from the page's left edge.
     pub x: f32,
     /// Baseline, from the top of the page.
     pub y: f32,
+    /// The text of the line.
     pub text: String,
+    /// Set in the bold face.
     pub bold: bool,
+    /// Font size, pt.
     pub size: f32,
     /// What the run is part of, for the tagged PDF's structure.
     pub owner: Owner,
@@ -53,7 +57,12 @@ pub enum Owner {
     /// A cell of the table body: the index of its row in the table's rows
     /// and its column (0 for a department row; a merged agreement cell
     /// belongs to the first row of its group).
-    Cell { row: usize, col: usize },
+    Cell {
+        /// Index of the row in the table's rows.
+        row: usize,
+        /// Column (0 for a department row).
+        col: usize,
+    },
     /// Shown again for the reader, not new content: the header repeated on
     /// a later page, a cut group's agreement repeated whole.
     Repeat,
@@ -64,15 +73,22 @@ pub enum Owner {
 /// A straight rule (table border).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rule {
+    /// Start, pt from the left edge.
     pub x1: f32,
+    /// Start, pt from the top.
     pub y1: f32,
+    /// End, pt from the left edge.
     pub x2: f32,
+    /// End, pt from the top.
     pub y2: f32,
 }
 
+/// One laid-out page: its text runs and rules.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
+    /// Text runs in drawing order (title, header, rows, page number).
     pub texts: Vec<TextRun>,
+    /// Table rules.
     pub rules: Vec<Rule>,
     /// Number of the first event row that starts or continues on this page.
     pub first_event: Option<usize>,
@@ -81,23 +97,31 @@ pub struct Page {
 /// Page size and rule width, pt, as the layout uses them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sheet {
+    /// Page width, pt.
     pub width: f32,
+    /// Page height, pt.
     pub height: f32,
+    /// Rule width, pt.
     pub border: f32,
 }
 
 impl Sheet {
+    /// The sheet of a template.
     pub fn of(t: &Template) -> Sheet {
         Sheet { width: mm_to_pt(t.page.width), height: mm_to_pt(t.page.height), border: t.cell.border }
     }
 }
 
+/// A whole laid-out document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
+    /// Page width, pt.
     pub width: f32,
+    /// Page height, pt.
     pub height: f32,
     /// Border width, pt.
     pub border: f32,
+    /// The pages (none when they were handed out one by one).
     pub pages: Vec<Page>,
 }
 

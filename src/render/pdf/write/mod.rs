@@ -34,6 +34,7 @@ use meta::text;
 pub struct Attachment<'a> {
     /// File name, as the file will be extracted.
     pub name: &'a str,
+    /// Its bytes.
     pub bytes: &'a [u8],
     /// What the file is, in words.
     pub description: &'a str,
@@ -41,11 +42,17 @@ pub struct Attachment<'a> {
 
 /// Document information (Info dictionary and XMP).
 pub struct Meta<'a> {
+    /// Title (Info, XMP `dc:title`).
     pub title: &'a str,
+    /// Subject (Info, XMP `dc:description`).
     pub subject: &'a str,
+    /// Author.
     pub author: &'a str,
+    /// The creating tool.
     pub creator: &'a str,
+    /// The producer with its version.
     pub producer: &'a str,
+    /// Language of the text (`ru-RU`).
     pub language: &'a str,
     /// Creation and modification time.
     pub date: chrono::DateTime<chrono::Utc>,
@@ -57,7 +64,9 @@ pub struct Meta<'a> {
 pub struct Face<'a> {
     /// Resource name and subset tag (six capital letters).
     pub tag: &'static str,
+    /// PostScript name of the font.
     pub postscript_name: &'a str,
+    /// Its metrics.
     pub metrics: &'a Metrics,
     /// None for a fallback face no text uses (it is not embedded).
     pub parsed: Option<&'a ParsedFont>,
