@@ -160,7 +160,7 @@ pub fn render_bytes(
     template: &Template,
     format: Format,
     files: &[Carried],
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, crate::render::Error> {
     match format {
         Format::Docx => crate::render::docx::render(table, template),
         Format::Pdf => {
@@ -224,9 +224,9 @@ fn emit(
         paths.push(path);
     }
     // The formats are independent: render them in parallel.
-    let rendered: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
+    let rendered: Vec<Result<Vec<u8>, crate::render::Error>> = std::thread::scope(|s| {
         let handles: Vec<_> = formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f, files))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("внутренняя ошибка".into()))).collect()
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(crate::render::Error::Internal))).collect()
     });
     let mut files = Vec::new();
     for ((format, path), bytes) in formats.iter().zip(paths).zip(rendered) {

@@ -19,9 +19,9 @@ use package::{Parts, Story, StoryKind};
 use xml::{PPr, RPr, SectPr, Spacing, TblPr, TcPr, TrPr, VMerge, Xml, R_NS, W_NS};
 
 /// Renders the logical table to DOCX bytes.
-pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, String> {
+pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, super::Error> {
     let parts = parts(table, t);
-    package::pack(&parts, |out| write_document(out, table, t, &parts.stories, None)).map_err(|e| e.to_string())
+    package::pack(&parts, |out| write_document(out, table, t, &parts.stories, None)).map_err(super::Error::Package)
 }
 
 /// The package parts of a report besides its body.

@@ -42,11 +42,11 @@ pub fn render_revised(
     t: &Template,
     author: &str,
     date: &str,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, crate::render::Error> {
     let parts: Parts = super::parts(new, t);
     let marks = Marks::new(author, date);
     super::package::pack(&parts, |out| super::write_document(out, new, t, &parts.stories, Some((rev, &marks))))
-        .map_err(|e| e.to_string())
+        .map_err(crate::render::Error::Package)
 }
 
 /// Pieces split into paragraphs at `\n`: each paragraph's pieces and how

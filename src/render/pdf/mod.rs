@@ -42,7 +42,7 @@ pub use write::Attachment;
 
 /// Renders the logical table to PDF bytes, embedding `files` (the source
 /// data) as associated files.
-pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<Vec<u8>, String> {
+pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<Vec<u8>, super::Error> {
     let set = fonts::FontSet::of(t);
     let used = used_glyphs(table, t, set);
     // The fallback faces are read, parsed and embedded only when a text
@@ -56,7 +56,7 @@ pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<V
     let all = [(REGULAR_ID, set.regular), (BOLD_ID, set.bold), (SANS_ID, fallback[0]), (SANS_BOLD_ID, fallback[1])];
     let mut faces = Vec::with_capacity(4);
     for (k, (tag, face)) in all.into_iter().enumerate() {
-        let parsed = if k < 2 || !used[k].is_empty() { Some(parsed(face)?) } else { None };
+        let parsed = if k < 2 || !used[k].is_empty() { Some(parsed(face).map_err(super::Error::Font)?) } else { None };
         faces.push(write::Face {
             tag,
             postscript_name: &face.postscript_name,
@@ -79,6 +79,7 @@ pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<V
     write::write(table, sheet, &faces, &meta, used, files, |on_page| {
         engine::layout_with(table, t, on_page);
     })
+    .map_err(super::Error::Pdf)
 }
 
 /// Which of the four faces draws `c` in text of the given weight: the
