@@ -299,7 +299,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            return ExitCode::from(app::print_or_fail(&e.render().to_string()) as u8);
+            return ExitCode::from(app::exit_status(app::print_out(&e.render().to_string())));
         }
         Err(e) => {
             use std::io::Write;
@@ -331,14 +331,10 @@ fn main() -> ExitCode {
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
-        Command::Schema => app::print_or_fail(app::SCHEMA),
+        Command::Schema => app::print_out(app::SCHEMA),
         Command::Man { command } => match man_page(command.as_deref()) {
-            Some(page) => app::print_or_fail(&page),
-            None => {
-                use std::io::Write;
-                let _ = std::io::stderr().write_all("otchet: нет такой команды\n".as_bytes());
-                2
-            }
+            Some(page) => app::print_out(&page),
+            None => Err(app::CliError { code: 2, text: "otchet: нет такой команды\n".into() }),
         },
         Command::Completions { shell } => {
             let shell = match shell {
@@ -350,8 +346,8 @@ fn main() -> ExitCode {
             };
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "otchet", &mut script);
-            app::print_or_fail(&String::from_utf8_lossy(&script))
+            app::print_out(&String::from_utf8_lossy(&script))
         }
     };
-    ExitCode::from(status as u8)
+    ExitCode::from(app::exit_status(status))
 }

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let template = Template::official();
     let table = otchet::layout::build(&loaded.report, &template);
     let docx = otchet::render::docx::render(&table, &template).expect("DOCX renders");
-    let pdf = otchet::render::pdf::render(&table, &template).expect("PDF renders");
+    let pdf = otchet::render::pdf::render(&table, &template, &[]).expect("PDF renders");
     assert!(docx.starts_with(b"PK"));
     assert!(pdf.starts_with(b"%PDF"));
 });

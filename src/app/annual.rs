@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    emit, load_checked, load_template_carried, or_report, report, say, unique_names, write_failed, Carried, FAILED,
+    emit, failed, load_checked, load_template_carried, rendered, report, unique_names, write_failed, Carried, CliError,
+    CliResult,
 };
 use crate::diag::Diagnostic;
 use crate::layout;
@@ -29,21 +30,26 @@ pub struct AnnualArgs {
 }
 
 /// `otchet annual`: the year's report from its quarter files.
-pub fn annual(args: &AnnualArgs) -> i32 {
+pub fn annual(args: &AnnualArgs) -> CliResult {
     let pdf = args.formats.contains(&Format::Pdf);
-    let Some((template, template_file)) = or_report(load_template_carried(args.template.as_deref(), pdf)) else {
-        return FAILED;
-    };
+    let (template, template_file) = failed(load_template_carried(args.template.as_deref(), pdf))?;
+    // Every quarter's file is checked; all their errors are shown.
     let mut loaded = Vec::new();
-    let mut failed = false;
+    let mut errors: Option<CliError> = None;
     for input in &args.inputs {
-        match or_report(load_checked(input, &template, args.formats.contains(&Format::Pdf))) {
-            Some(l) => loaded.push(l),
-            None => failed = true,
+        match load_checked(input, &template, pdf) {
+            Ok(l) => loaded.push(l),
+            Err(f) => {
+                let e = CliError::failure(&f);
+                errors = Some(match errors {
+                    Some(before) => before.then(e),
+                    None => e,
+                });
+            }
         }
     }
-    if failed {
-        return FAILED;
+    if let Some(e) = errors {
+        return Err(e);
     }
     for l in &loaded {
         report(&l.warnings, &l.source);
@@ -51,11 +57,10 @@ pub fn annual(args: &AnnualArgs) -> i32 {
     let (merged, warnings) = match crate::annual::merge(&loaded, args.allow_partial) {
         Ok(x) => x,
         Err(errors) => {
-            for (i, d) in &errors {
-                report(std::slice::from_ref(d), &loaded[*i].source);
-            }
-            say(&format!("ошибок: {} — ничего не записано\n", errors.len()));
-            return FAILED;
+            let mut text: String =
+                errors.iter().map(|(i, d)| rendered(std::slice::from_ref(d), &loaded[*i].source)).collect();
+            text.push_str(&format!("ошибок: {} — ничего не записано\n", errors.len()));
+            return Err(CliError::text(text));
         }
     };
     for (i, d) in &warnings {
@@ -64,7 +69,7 @@ pub fn annual(args: &AnnualArgs) -> i32 {
     let table = layout::build(&merged, &template);
     let stem = args.name.clone().unwrap_or_else(|| format!("{}-annual", merged.period.year()));
     if let Err(d) = check_file_name(&stem) {
-        return write_failed(&args.inputs[0], d);
+        return Err(write_failed(&args.inputs[0], d));
     }
     let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let mut files = Vec::new();

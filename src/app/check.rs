@@ -3,17 +3,13 @@
 
 use std::path::Path;
 
-use super::{load_checked, load_template, or_report, report, say, FAILED, OK};
+use super::{failed, load_checked, load_template, report, say, CliResult};
 use crate::diag;
 
 /// `otchet check`: validates and prints warnings; writes nothing.
-pub fn check(input: &Path, template: Option<&Path>) -> i32 {
-    let Some(template) = or_report(load_template(template, true)) else {
-        return FAILED;
-    };
-    let Some(loaded) = or_report(load_checked(input, &template, true)) else {
-        return FAILED;
-    };
+pub fn check(input: &Path, template: Option<&Path>) -> CliResult {
+    let template = failed(load_template(template, true))?;
+    let loaded = failed(load_checked(input, &template, true))?;
     report(&loaded.warnings, &loaded.source);
     say(&format!(
         "{}: данные в порядке — департаментов: {}, мероприятий: {}; {}\n",
@@ -22,5 +18,5 @@ pub fn check(input: &Path, template: Option<&Path>) -> i32 {
         loaded.report.event_count(),
         diag::summary(&loaded.warnings)
     ));
-    OK
+    Ok(())
 }

@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{load_checked, load_template, or_report, print_or_fail, report, report_failure, say, FAILED};
-use crate::diag::Source;
+use super::{failed, load_checked, load_template, print_out, report, say, CliError, CliResult};
 use crate::layout;
 use crate::output;
 
@@ -25,10 +24,8 @@ pub struct DiffArgs {
 
 /// `otchet diff`: writes the changes DOCX (never over an existing file) and
 /// prints one line per change.
-pub fn diff(args: &DiffArgs) -> i32 {
-    let Some(template) = or_report(load_template(args.template.as_deref(), false)) else {
-        return FAILED;
-    };
+pub fn diff(args: &DiffArgs) -> CliResult {
+    let template = failed(load_template(args.template.as_deref(), false))?;
     // Both files are checked and all their errors listed before anything
     // is written.
     let old = load_checked(&args.old, &template, false);
@@ -36,10 +33,8 @@ pub fn diff(args: &DiffArgs) -> i32 {
     let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
-            for f in [o.err(), n.err()].into_iter().flatten() {
-                report_failure(&f);
-            }
-            return FAILED;
+            let errors = [o.err(), n.err()].into_iter().flatten().map(|f| CliError::failure(&f));
+            return Err(errors.reduce(CliError::then).expect("one of the two failed"));
         }
     };
     report(&old.warnings, &old.source);
@@ -50,18 +45,11 @@ pub fn diff(args: &DiffArgs) -> i32 {
     let author = args.author.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or("otchet");
     let bytes = match crate::render::docx::render_revised(&revised, &b, &template, author, &date) {
         Ok(b) => b,
-        Err(e) => {
-            say(&format!("otchet: не удалось сформировать DOCX: {e}\n"));
-            return FAILED;
-        }
+        Err(e) => return Err(CliError::text(format!("otchet: не удалось сформировать DOCX: {e}\n"))),
     };
     if let Err(d) = output::write_new(&args.output, &bytes) {
-        report(
-            &[d.help("otchet не перезаписывает файлы: укажите другое имя через -o")],
-            &Source::new(args.output.display().to_string(), String::new()),
-        );
-        say("ничего не записано\n");
-        return FAILED;
+        let d = d.help("otchet не перезаписывает файлы: укажите другое имя через -o");
+        return Err(CliError::at(&args.output.display().to_string(), d));
     }
     say(&format!("Записан файл изменений {}\n", args.output.display()));
     let text = if revised.is_empty() {
@@ -69,5 +57,5 @@ pub fn diff(args: &DiffArgs) -> i32 {
     } else {
         revised.summary.iter().map(|l| format!("{l}\n")).collect()
     };
-    print_or_fail(&text)
+    print_out(&text)
 }

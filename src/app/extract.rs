@@ -4,9 +4,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{print_or_fail, report, say, FAILED};
+use super::{print_out, CliError, CliResult};
 use crate::archive::{self, ReadError};
-use crate::diag::{Diagnostic, Source};
+use crate::diag::Diagnostic;
 use crate::output;
 
 /// Largest PDF read (a 10,000-event report is about 10 MB).
@@ -22,12 +22,8 @@ pub struct ExtractArgs {
 }
 
 /// `otchet extract`: writes the embedded files, all or none.
-pub fn extract(args: &ExtractArgs) -> i32 {
-    let fail = |d: Diagnostic| {
-        report(std::slice::from_ref(&d), &Source::new(args.input.display().to_string(), String::new()));
-        say("ничего не записано\n");
-        FAILED
-    };
+pub fn extract(args: &ExtractArgs) -> CliResult {
+    let fail = |d: Diagnostic| Err(CliError::at(&args.input.display().to_string(), d));
     let bytes = match read_pdf(&args.input) {
         Ok(b) => b,
         Err(d) => return fail(d),
@@ -69,7 +65,7 @@ pub fn extract(args: &ExtractArgs) -> i32 {
         written.push(path);
     }
     let list: String = targets.iter().map(|p| format!("{}\n", p.display())).collect();
-    print_or_fail(&list)
+    print_out(&list)
 }
 
 /// Reads the PDF, bounded.

@@ -27,10 +27,60 @@ pub use extract::{extract, ExtractArgs};
 pub use new::{new_period, NewArgs};
 pub use render::{render, RenderArgs};
 
-/// Exit status: success (warnings allowed).
-pub const OK: i32 = 0;
 /// Exit status: the data or a template is invalid or cannot be rendered.
-pub const FAILED: i32 = 1;
+pub const FAILED: u8 = 1;
+
+/// How a command ended when it failed: the exit status and the messages,
+/// which `main` shows once (as cargo's `CliResult`). Warnings and a
+/// command's own output are not failures: they are printed as they come.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit status.
+    pub code: u8,
+    /// The messages for standard error, rendered.
+    pub text: String,
+}
+
+/// What a command returns.
+pub type CliResult = Result<(), CliError>;
+
+impl CliError {
+    /// A file that could not be loaded: every diagnostic, then the count.
+    pub fn failure(f: &Failure) -> CliError {
+        let mut text = diag::render(&f.diagnostics, &f.source, color());
+        text.push_str(&format!("{} — ничего не записано\n", diag::summary(&f.diagnostics)));
+        CliError { code: FAILED, text }
+    }
+
+    /// One problem about `name` (a path or stream): nothing was written.
+    pub fn at(name: &str, d: Diagnostic) -> CliError {
+        let mut text = diag::render(std::slice::from_ref(&d), &Source::new(name, String::new()), color());
+        text.push_str("ничего не записано\n");
+        CliError { code: FAILED, text }
+    }
+
+    /// A failure with messages already rendered.
+    fn text(text: String) -> CliError {
+        CliError { code: FAILED, text }
+    }
+
+    /// This failure, then `more`.
+    fn then(mut self, more: CliError) -> CliError {
+        self.text.push_str(&more.text);
+        self
+    }
+}
+
+/// The exit status of a command's result, after showing its failure.
+pub fn exit_status(r: CliResult) -> u8 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            say(&e.text);
+            e.code
+        }
+    }
+}
 
 fn color() -> bool {
     // The Windows console shows ANSI colours only when asked to; plain there.
@@ -58,31 +108,28 @@ pub fn print(text: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// [`print`], reporting a failure; the exit status.
-pub fn print_or_fail(text: &str) -> i32 {
-    match print(text) {
-        Ok(()) => OK,
-        Err(d) => {
-            report(std::slice::from_ref(&d), &Source::new("stdout", String::new()));
-            FAILED
-        }
-    }
+/// [`print`] as a command's result.
+pub fn print_out(text: &str) -> CliResult {
+    print(text).map_err(|d| {
+        let text = diag::render(std::slice::from_ref(&d), &Source::new("stdout", String::new()), color());
+        CliError { code: FAILED, text }
+    })
 }
 
 fn report(diags: &[Diagnostic], source: &Source) {
     if !diags.is_empty() {
-        say(&diag::render(diags, source, color()));
+        say(&rendered(diags, source));
     }
 }
 
-fn report_failure(f: &Failure) {
-    report(&f.diagnostics, &f.source);
-    say(&format!("{} — ничего не записано\n", diag::summary(&f.diagnostics)));
+/// Diagnostics rendered against their source, coloured on a terminal.
+fn rendered(diags: &[Diagnostic], source: &Source) -> String {
+    diag::render(diags, source, color())
 }
 
-/// The value, or None after reporting the failure.
-fn or_report<T>(r: Result<T, Failure>) -> Option<T> {
-    r.map_err(|f| report_failure(&f)).ok()
+/// A loading failure as a command's failure.
+fn failed<T>(r: Result<T, Failure>) -> Result<T, CliError> {
+    r.map_err(|f| CliError::failure(&f))
 }
 
 /// A file the PDF carries: its name (without directories) and exact bytes.
@@ -189,11 +236,9 @@ pub fn output_stem(input: &Path) -> Option<String> {
     Some(stem)
 }
 
-/// Reports a failure to produce the outputs for `input`.
-fn write_failed(input: &Path, d: Diagnostic) -> i32 {
-    report(std::slice::from_ref(&d), &Source::new(input.display().to_string(), String::new()));
-    say("ничего не записано\n");
-    FAILED
+/// A failure to produce the outputs for `input`.
+fn write_failed(input: &Path, d: Diagnostic) -> CliError {
+    CliError::at(&input.display().to_string(), d)
 }
 
 /// Renders the table in every format (in parallel) and writes
@@ -207,8 +252,8 @@ fn emit(
     formats: &[Format],
     inputs: &[&Path],
     files: &[Carried],
-) -> i32 {
-    let fail = |d| write_failed(inputs[0], d);
+) -> CliResult {
+    let fail = |d| Err(write_failed(inputs[0], d));
     let mut formats = formats.to_vec();
     formats.sort();
     formats.dedup();
@@ -244,7 +289,7 @@ fn emit(
         return fail(d);
     }
     let written: String = files.iter().map(|(path, _)| format!("{}\n", path.display())).collect();
-    print_or_fail(&written)
+    print_out(&written)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{or_report, print_or_fail, report, report_failure, say, FAILED, SCHEMA};
+use super::{failed, print_out, rendered, say, CliError, CliResult, SCHEMA};
 use crate::diag::{Diagnostic, Source};
 use crate::load;
 use crate::output;
@@ -22,10 +22,8 @@ pub struct NewArgs {
 }
 
 /// `otchet new`: the next period's file from the last one; never overwrites.
-pub fn new_period(args: &NewArgs) -> i32 {
-    let Some(loaded) = or_report(load::load_file(&args.from)) else {
-        return FAILED;
-    };
+pub fn new_period(args: &NewArgs) -> CliResult {
+    let loaded = failed(load::load_file(&args.from))?;
     let (y, q) = match loaded.report.period {
         crate::model::Period::Quarter { year, quarter } => crate::new::next_quarter(year, quarter),
         crate::model::Period::Year { year } => (year + 1, 1),
@@ -33,23 +31,17 @@ pub fn new_period(args: &NewArgs) -> i32 {
     let (year, quarter) = (args.year.unwrap_or(y), args.quarter.unwrap_or(q));
     let text = crate::new::next_file(&loaded.report, year, quarter);
     let source = Source::new("<new>", text.clone());
-    let fail = |d: Diagnostic| {
-        report(std::slice::from_ref(&d), &Source::new(args.from.display().to_string(), String::new()));
-        FAILED
-    };
     if let Err(f) = load::load_bytes(&source.name, text.as_bytes()) {
-        report_failure(&f);
-        return fail(Diagnostic::error("внутренняя ошибка: сформированный файл не проходит проверку"));
+        let d = Diagnostic::error("внутренняя ошибка: сформированный файл не проходит проверку");
+        let why = rendered(&[d], &Source::new(args.from.display().to_string(), String::new()));
+        return Err(CliError::failure(&f).then(CliError::text(why)));
     }
     let dir = args.from.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let path = args.output.clone().unwrap_or_else(|| dir.join(format!("{year}-q{quarter}.toml")));
     let target_dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if let Err(d) = output::write_new(&path, text.as_bytes()) {
-        report(
-            &[d.help("укажите другое имя через -o или удалите старый файл")],
-            &Source::new(path.display().to_string(), String::new()),
-        );
-        return FAILED;
+        let d = d.help("укажите другое имя через -o или удалите старый файл");
+        return Err(CliError::text(rendered(&[d], &Source::new(path.display().to_string(), String::new()))));
     }
     // The `#:schema` directive points next to the file: put the schema there.
     let schema = target_dir.join("otchet.schema.json");
@@ -62,5 +54,5 @@ pub fn new_period(args: &NewArgs) -> i32 {
         crate::model::Period::Quarter { year, quarter }.label(),
         path.display()
     ));
-    print_or_fail(&format!("{}\n", path.display()))
+    print_out(&format!("{}\n", path.display()))
 }

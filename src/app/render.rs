@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{
-    emit, load_checked, load_template_carried, or_report, output_stem, report, unique_names, write_failed, Carried,
-    FAILED,
+    emit, failed, load_checked, load_template_carried, output_stem, report, unique_names, write_failed, Carried,
+    CliResult,
 };
 use crate::diag::Diagnostic;
 use crate::layout;
@@ -26,18 +26,14 @@ pub struct RenderArgs {
 }
 
 /// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
-pub fn render(args: &RenderArgs) -> i32 {
+pub fn render(args: &RenderArgs) -> CliResult {
     let pdf = args.formats.contains(&Format::Pdf);
-    let Some((template, template_file)) = or_report(load_template_carried(args.template.as_deref(), pdf)) else {
-        return FAILED;
-    };
-    let Some(loaded) = or_report(load_checked(&args.input, &template, args.formats.contains(&Format::Pdf))) else {
-        return FAILED;
-    };
+    let (template, template_file) = failed(load_template_carried(args.template.as_deref(), pdf))?;
+    let loaded = failed(load_checked(&args.input, &template, pdf))?;
     let table = layout::build(&loaded.report, &template);
     report(&loaded.warnings, &loaded.source);
     let Some(stem) = output_stem(&args.input) else {
-        return write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла"));
+        return Err(write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла")));
     };
     let mut files = Vec::new();
     if !args.no_source {
