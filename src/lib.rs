@@ -24,3 +24,4 @@ pub mod synth;
 pub mod template;
 pub mod text;
 pub mod typo;
+pub mod units;

@@ -131,8 +131,8 @@ pub struct Column {
     pub align: Align,
 }
 
-/// Millimetres in a point.
-pub const MM_PER_PT: f32 = 25.4 / 72.0;
+pub use crate::units::MM_PER_PT;
+use crate::units::Mm;
 
 /// Hyphenation zone, pt: a word is hyphenated at a line end only when the
 /// line would otherwise leave at least this much free (Word's default
@@ -169,12 +169,12 @@ impl Template {
 
 /// Millimetres to twips (twentieths of a point), rounded as Word rounds.
 pub fn mm_to_twips(mm: f32) -> u32 {
-    (mm / MM_PER_PT * 20.0).round() as u32
+    Mm(mm).twips().0
 }
 
 /// Millimetres to points.
 pub fn mm_to_pt(mm: f32) -> f32 {
-    mm / MM_PER_PT
+    Mm(mm).pt().0
 }
 
 #[cfg(test)]

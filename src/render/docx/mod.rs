@@ -29,7 +29,7 @@ fn parts(table: &layout::Table, t: &Template) -> Parts {
     let when = super::timestamp(table.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Parts {
         styles: styles(t),
-        settings: xml::settings(t.cell.hyphenate.then_some((HYPHENATION_ZONE * 20.0) as u32)),
+        settings: xml::settings(t.cell.hyphenate.then_some(crate::units::Pt(HYPHENATION_ZONE).twips().0)),
         font_table: package::font_table(&t.font.family),
         core: package::core(&table.meta.title, &table.meta.subject, &when, &t.font.language),
         app: package::app(),
@@ -39,7 +39,7 @@ fn parts(table: &layout::Table, t: &Template) -> Parts {
 
 /// Half-points of a size in pt.
 fn half_points(pt: f32) -> u32 {
-    (pt * 2.0).round() as u32
+    crate::units::Pt(pt).half_points()
 }
 
 /// The size to write on a run: none when it is the document default.
@@ -143,7 +143,7 @@ fn write_document(
     let title_size = Some(half_points(t.font.title_size));
     let last = table.title.len().saturating_sub(1);
     for (i, line) in table.title.iter().enumerate() {
-        let after = (i == last && t.title.space_after > 0.0).then(|| (t.title.space_after * 20.0).round() as u32);
+        let after = (i == last && t.title.space_after > 0.0).then(|| crate::units::Pt(t.title.space_after).twips().0);
         let ppr = PPr {
             keep_next: true,
             spacing: after.map(|a| Spacing { before: None, after: Some(a), line: None }),

@@ -3,7 +3,7 @@
 //! (LibreOffice's patterns and minima), soft hyphens, and a forced cut of a
 //! word longer than the line.
 
-use super::EPS;
+use crate::units::fits;
 use crate::fonts::Metrics;
 use crate::template::HYPHENATION_ZONE;
 use crate::text::SOFT_HYPHEN;
@@ -265,7 +265,7 @@ impl Breaker<'_> {
         let mut w = 0.0;
         for (i, c) in s.char_indices() {
             let next = w + self.metrics.char_width(c) * self.size;
-            if next > avail + EPS {
+            if !fits(next, avail) {
                 return (i, w);
             }
             w = next;
@@ -279,7 +279,7 @@ impl Breaker<'_> {
         if avail <= 0.0 {
             return None;
         }
-        points.iter().rev().copied().find(|&off| off > 0 && self.w(&seg[..off]) <= avail + EPS)
+        points.iter().rev().copied().find(|&off| off > 0 && fits(self.w(&seg[..off]), avail))
     }
 }
 
@@ -302,7 +302,7 @@ mod tests {
         let lines = b.lines(text, 120.0);
         assert!(lines.len() > 1);
         for l in &lines {
-            assert!(l.width <= 120.0 + EPS, "{l:?}");
+            assert!(fits(l.width, 120.0), "{l:?}");
         }
         let joined: String = texts(&lines).join(" ");
         assert_eq!(joined.replace("- ", "").replace(' ', ""), text.replace(' ', ""));
@@ -456,7 +456,7 @@ mod tests {
         let lines = b.lines(url, 60.0);
         assert!(lines.len() > 2);
         for l in &lines {
-            assert!(l.width <= 60.0 + EPS, "{l:?}");
+            assert!(fits(l.width, 60.0), "{l:?}");
         }
         assert_eq!(texts(&lines).concat().replace('-', ""), url.replace('-', ""));
     }

@@ -18,11 +18,11 @@ use pager::{make_cell, Geometry, Group, Kind, Pager, RowBox};
 use crate::fonts::FontSet;
 
 use crate::layout::{Merge, Row, Table};
-use crate::template::{mm_to_pt, mm_to_twips, Align, Template};
+use crate::template::{mm_to_pt, Align, Template};
+use crate::units::{Mm, Twip};
 
 
-/// Tolerance for "fits" comparisons, pt.
-pub(crate) const EPS: f32 = 0.01;
+pub(crate) use crate::units::EPS;
 
 /// A text run placed on a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,8 +162,8 @@ pub fn layout(table: &Table, t: &Template) -> Document {
 pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -> Document {
     // The DOCX's own values, rounded to twips as Word and LibreOffice see
     // them, so that both documents measure lines against the same widths.
-    let twips = |mm: f32| mm_to_twips(mm) as f32 / 20.0;
-    let widths: Vec<f32> = t.column_widths_twips().iter().map(|&w| w as f32 / 20.0).collect();
+    let twips = |mm: f32| Mm(mm).twips().pt().0;
+    let widths: Vec<f32> = t.column_widths_twips().iter().map(|&w| Twip(w).pt().0).collect();
     let left = twips(t.page.margin_left);
     let mut col_x = Vec::with_capacity(widths.len());
     let mut x = left;

@@ -3,6 +3,7 @@
 //! cell drawn per page segment of its group, rules and page numbers.
 
 use super::{Breaker, Document, Line, Owner, Page, Rule, TextRun, EPS};
+use crate::units::fits;
 use crate::fonts::{FontSet, Metrics};
 use crate::layout::Merge;
 use crate::template::{mm_to_pt, Align, PageNumbers, Template};
@@ -162,7 +163,7 @@ impl Pager<'_> {
             let top = self.y;
             for line in title.iter().flat_map(|l| breaker.lines(l, width)) {
                 // A title taller than a page goes on over the next pages.
-                if self.y + lh > self.bottom + EPS && self.y > top + EPS {
+                if !fits(self.y + lh, self.bottom) && !fits(self.y, top) {
                     self.blank_page();
                 }
                 let x = self.g.left + (width - line.width) / 2.0;
@@ -183,7 +184,7 @@ impl Pager<'_> {
             self.y += self.t.title.space_after;
             // The table starts on the next page when its header does not
             // fit under the title.
-            if self.y + h > self.bottom + EPS {
+            if !fits(self.y + h, self.bottom) {
                 self.blank_page();
             }
         }
@@ -224,7 +225,7 @@ impl Pager<'_> {
         }
         let whole = group.from == 0 && cell.lines.len() == group.cell.lines.len();
         let (top, h) = (group.seg_top, group.seg_height);
-        let whole_fits = group.cell.height(&self.g) <= self.body_room + EPS;
+        let whole_fits = fits(group.cell.height(&self.g), self.body_room);
         self.draw_cells(std::slice::from_ref(&cell), top, h, false);
         let group = self.group.as_mut().expect("group open");
         group.shown_whole |= whole;
@@ -352,8 +353,8 @@ impl Pager<'_> {
                 h = h.max(group.rest_height(&self.g) - group.seg_height);
             }
             let need = h + keep_with;
-            let page_empty = self.y <= self.body_top + EPS;
-            if self.y + need <= self.bottom + EPS || (page_empty && self.y + h <= self.bottom + EPS) {
+            let page_empty = fits(self.y, self.body_top);
+            if fits(self.y + need, self.bottom) || (page_empty && fits(self.y + h, self.bottom)) {
                 self.put(&row, h);
                 return;
             }
