@@ -95,8 +95,11 @@ pub fn face_index(primary: &fonts::Metrics, bold: bool, c: char) -> usize {
 }
 
 /// The glyphs each face may show (glyph id -> text, for subsetting and the
-/// ToUnicode maps), from the table's texts in the faces the template gives
-/// them, plus what the layout adds: the hyphen and page-number digits.
+/// ToUnicode maps), from the table's texts in the weights the layout sets
+/// them in ([`engine::Weights`]), plus what the layout adds: the hyphen,
+/// page-number digits and line-end spaces. (Pages are streamed, not held,
+/// and the fonts are written before them, so the set is taken from the
+/// texts, not from finished pages.)
 fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u16, String>; 4] {
     let mut used = [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
     let mut seen: Vec<Vec<bool>> = Vec::new();
@@ -127,19 +130,22 @@ fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u1
             }
         }
     };
+    // The weights the layout sets each part in.
+    let weights = engine::Weights::of(t);
     for bold in [false, true] {
         add(bold, " -0123456789");
     }
     for line in &table.title {
-        add(true, line);
+        add(weights.title, line);
     }
     for h in &table.header {
-        add(t.font.header_bold, h);
+        add(weights.header, h);
     }
     for row in &table.rows {
+        let bold = weights.row(row);
         match row {
-            Row::Department(c) => add(t.font.department_bold, &c.text),
-            Row::Event(e) => e.cells.iter().for_each(|c| add(false, &c.text)),
+            Row::Department(c) => add(bold, &c.text),
+            Row::Event(e) => e.cells.iter().for_each(|c| add(bold, &c.text)),
         }
     }
     used

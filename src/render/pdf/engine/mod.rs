@@ -125,6 +125,36 @@ pub struct Document {
     pub pages: Vec<Page>,
 }
 
+/// Which parts of the table are set in the bold face: the one place the
+/// layout decides it (the writer's glyph set asks it too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // one bold-or-not flag per part of the table
+pub struct Weights {
+    /// The title.
+    pub title: bool,
+    /// Column titles.
+    pub header: bool,
+    /// Department rows.
+    pub department: bool,
+    /// Event rows and page numbers.
+    pub body: bool,
+}
+
+impl Weights {
+    /// The weights of a template.
+    pub fn of(t: &Template) -> Weights {
+        Weights { title: true, header: t.font.header_bold, department: t.font.department_bold, body: false }
+    }
+
+    /// The weight of a body row.
+    pub fn row(&self, row: &Row) -> bool {
+        match row {
+            Row::Department(_) => self.department,
+            Row::Event(_) => self.body,
+        }
+    }
+}
+
 /// Rows laid out on demand, [`ROW_CHUNK`] at a time.
 struct LazyRows<'t, F> {
     src: &'t [Row],
@@ -185,6 +215,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         fonts: FontSet::of(t),
     };
     let font = &t.font;
+    let weights = Weights::of(t);
     let header_cells = table
         .header
         .iter()
@@ -194,7 +225,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         .map(|(i, text)| {
             let g = Geometry { hyphenate: false, ..g.clone() };
             let mut cell =
-                make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, font.header_bold, font.header_size);
+                make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, weights.header, font.header_size);
             cell.owner = Owner::Header(i);
             cell
         })
@@ -215,7 +246,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
                 rg.width,
                 &rg,
                 Align::Center,
-                font.department_bold,
+                weights.row(row),
                 font.body_size,
             )],
             merge: Merge::Single,
@@ -227,7 +258,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    make_cell(&c.text, rg.col_x[i], rg.col_w[i], &rg, t.column[i].align, false, font.body_size)
+                    make_cell(&c.text, rg.col_x[i], rg.col_w[i], &rg, t.column[i].align, weights.row(row), font.body_size)
                 })
                 .collect();
             RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }

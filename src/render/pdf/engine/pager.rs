@@ -156,7 +156,8 @@ impl Pager<'_> {
         let h = header.height(&self.g);
         if let Some(title) = with_title {
             let size = self.t.font.title_size;
-            let m = self.g.metrics(true);
+            let bold = super::Weights::of(self.t).title;
+            let m = self.g.metrics(bold);
             let breaker = Breaker { metrics: m, size, hyphenate: self.g.hyphenate };
             let width = self.g.width;
             let lh = m.line_height * size;
@@ -172,7 +173,7 @@ impl Pager<'_> {
                     x,
                     y,
                     text: line.text,
-                    bold: true,
+                    bold,
                     size,
                     owner: Owner::Title,
                     head: line.head,
@@ -285,7 +286,8 @@ impl Pager<'_> {
             return;
         }
         let size = t.font.page_number_size;
-        let m = self.g.metrics(false);
+        let bold = super::Weights::of(t).body;
+        let m = self.g.metrics(bold);
         let top = mm_to_pt(t.page.header_distance);
         let center = self.g.left + self.g.width / 2.0;
         let text = (self.emitted + 1).to_string();
@@ -295,7 +297,7 @@ impl Pager<'_> {
             x: center - w / 2.0,
             y,
             text,
-            bold: false,
+            bold,
             size,
             owner: Owner::PageNumber,
             head: 0,
