@@ -76,8 +76,8 @@ pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<V
         id: document_id(table, files),
     };
     let sheet = engine::Sheet::of(t);
-    write::write(table, sheet, &faces, &meta, used, files, |on_page| {
-        engine::layout_with(table, t, on_page);
+    write::write(table, sheet, &faces, &meta, used, files, |sink| {
+        engine::layout_with(table, t, sink);
     })
     .map_err(super::Error::Pdf)
 }

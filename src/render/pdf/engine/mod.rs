@@ -178,18 +178,31 @@ impl<F: Fn(&Row) -> RowBox + Sync> Iterator for LazyRows<'_, F> {
     }
 }
 
+/// Where the layout hands each page as soon as it is complete, so that a
+/// long report is never held whole: the PDF writer's compressing workers,
+/// or a vector for [`layout`]. Pages come in order, each exactly once.
+pub trait PageSink {
+    /// Takes the next page.
+    fn page(&mut self, page: Page);
+}
+
+impl<F: FnMut(Page)> PageSink for F {
+    fn page(&mut self, page: Page) {
+        self(page);
+    }
+}
+
 /// Lays out the whole document.
 pub fn layout(table: &Table, t: &Template) -> Document {
     let mut pages = Vec::new();
-    let mut doc = layout_with(table, t, &mut |p| pages.push(p));
-    doc.pages = pages;
-    doc
+    layout_with(table, t, &mut |p| pages.push(p));
+    let sheet = Sheet::of(t);
+    Document { width: sheet.width, height: sheet.height, border: sheet.border, pages }
 }
 
-/// Lays out the document, handing each page to `on_page` as soon as it is
-/// complete (so a long report is never held as a whole); the returned
-/// document has the page size and no pages.
-pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -> Document {
+/// Lays out the document, handing each page to `sink` as soon as it is
+/// complete; returns the number of pages.
+pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usize {
     // The DOCX's own values, rounded to twips as Word and LibreOffice see
     // them, so that both documents measure lines against the same widths.
     let twips = |mm: f32| Mm(mm).twips().pt().0;
@@ -280,7 +293,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         body_room: 0.0,
         placed: Vec::new(),
         group: None,
-        on_page,
+        sink,
         emitted: 0,
     };
     pager.body_room = pager.bottom - mm_to_pt(t.page.margin_top) - pager.header.height(&pager.g);
@@ -333,7 +346,7 @@ pub fn layout_with(table: &Table, t: &Template, on_page: &mut dyn FnMut(Page)) -
         pager.place(row, keep_with);
     }
     pager.finish_page();
-    pager.doc
+    pager.emitted
 }
 
 

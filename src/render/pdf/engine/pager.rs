@@ -133,7 +133,7 @@ pub(super) struct Pager<'a> {
     pub(super) placed: Vec<(f32, f32, Kind, bool)>,
     pub(super) group: Option<Group>,
     /// Receives each page once it is complete.
-    pub(super) on_page: &'a mut dyn FnMut(Page),
+    pub(super) sink: &'a mut dyn super::PageSink,
     /// Pages handed over so far.
     pub(super) emitted: usize,
 }
@@ -270,7 +270,7 @@ impl Pager<'_> {
         self.page().rules.extend(rules);
         self.number_page();
         let page = self.doc.pages.pop().expect("a page is open");
-        (self.on_page)(page);
+        self.sink.page(page);
         self.emitted += 1;
     }
 

@@ -103,7 +103,7 @@ pub fn write(
     meta: &Meta<'_>,
     used: [BTreeMap<u16, String>; 4],
     files: &[Attachment<'_>],
-    produce: impl FnOnce(&mut dyn FnMut(Page)),
+    produce: impl FnOnce(&mut dyn super::engine::PageSink),
 ) -> Result<Vec<u8>, String> {
     let mut pdf = Pdf::with_version("1.7");
     let pages_id = pdf.new_object_id();
