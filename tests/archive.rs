@@ -329,7 +329,8 @@ fn the_pdf_carries_its_source_file() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("2020 IV квартал.toml");
     let mut data = std::fs::read(common::REFERENCE).unwrap();
-    data.splice(0..0, b"# internal note: check with the finance department\r\n".iter().copied());
+    // As Notepad saves it: a byte order mark, a CRLF comment line.
+    data.splice(0..0, b"\xEF\xBB\xBF# internal note: check with the finance department\r\n".iter().copied());
     std::fs::write(&src, &data).unwrap();
     let o = common::run(&["render", src.to_str().unwrap(), "--format", "pdf"], dir.path());
     assert!(o.status.success(), "{}", common::stderr(&o));

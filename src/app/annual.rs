@@ -74,8 +74,8 @@ pub fn annual(args: &AnnualArgs) -> CliResult {
     let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let mut files = Vec::new();
     if !args.no_source {
-        for (path, l) in args.inputs.iter().zip(&mut loaded) {
-            files.push(Carried::data(path, std::mem::take(&mut l.bytes)));
+        for (path, l) in args.inputs.iter().zip(&loaded) {
+            files.push(Carried::data(path, l.raw_bytes()));
         }
         files.extend(template_file);
         unique_names(&mut files);

@@ -37,7 +37,7 @@ pub fn render(args: &RenderArgs) -> CliResult {
     };
     let mut files = Vec::new();
     if !args.no_source {
-        files.push(Carried::data(&args.input, loaded.bytes));
+        files.push(Carried::data(&args.input, loaded.raw_bytes()));
         files.extend(template_file);
         unique_names(&mut files);
     }

@@ -27,17 +27,34 @@ pub const MAX_TEXT_CHARS: usize = 50_000;
 /// Most events accepted in one file.
 pub const MAX_EVENTS: usize = 100_000;
 
+/// The UTF-8 byte order mark (Notepad writes it).
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
 /// A successfully loaded report with its warnings.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The decoded text, for diagnostics.
     pub source: Source,
-    /// The file's exact bytes (the PDF carries them).
-    pub bytes: Vec<u8>,
+    /// The file began with a UTF-8 byte order mark (dropped from `source`).
+    pub bom: bool,
     /// The validated report.
     pub report: Report,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The file's exact bytes, as read (the PDF carries them): decoding
+    /// only drops the byte order mark, so they are rebuilt from the text
+    /// when wanted rather than kept beside it for every load.
+    pub fn raw_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.source.text.len() + 3);
+        if self.bom {
+            bytes.extend_from_slice(UTF8_BOM);
+        }
+        bytes.extend_from_slice(self.source.text.as_bytes());
+        bytes
+    }
 }
 
 /// Reads and validates a data file.
@@ -90,7 +107,7 @@ pub fn load_bytes_with(name: &str, bytes: &[u8], glyphs: Option<Glyphs<'_>>) -> 
     let (report, diagnostics) = parse_with(&source, glyphs);
     match report {
         Some(report) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok(Loaded { source, bytes: bytes.to_vec(), report, warnings: diagnostics })
+            Ok(Loaded { source, bom: bytes.starts_with(UTF8_BOM), report, warnings: diagnostics })
         }
         _ => Err(Failure { source, diagnostics }),
     }
@@ -104,7 +121,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Source, Failure> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_like_utf16(bytes) {
         return Err(fail(Diagnostic::error("файл в кодировке UTF-16, а нужна UTF-8").help(resave)));
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
         Err(e) => {

@@ -288,6 +288,17 @@ fn paragraphs(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
     }
 }
 
+/// The vertical merge of column `col` of an event row in merge state
+/// `merge` (only the agreement column merges).
+fn v_merge(col: usize, merge: Merge) -> Option<VMerge> {
+    match merge {
+        _ if col != layout::AGREEMENT_COL => None,
+        Merge::Single => None,
+        Merge::Start { .. } => Some(VMerge::Restart),
+        Merge::Continue => Some(VMerge::Continue),
+    }
+}
+
 /// Writes the body rows: department rows (one cell over all columns, kept
 /// with the next row) and event rows (the agreement column merged
 /// vertically within a merge group); no row splits across pages.
@@ -311,12 +322,7 @@ fn write_rows(out: &mut dyn Write, table: &layout::Table, t: &Template, widths: 
             }
             Row::Event(ev) => {
                 for (i, c) in ev.cells.iter().enumerate() {
-                    let v_merge = match ev.merge {
-                        _ if i != layout::AGREEMENT_COL => None,
-                        Merge::Single => None,
-                        Merge::Start { .. } => Some(VMerge::Restart),
-                        Merge::Continue => Some(VMerge::Continue),
-                    };
+                    let v_merge = v_merge(i, ev.merge);
                     x.open("w:tc", &[]);
                     TcPr { width: widths[i], grid_span: None, v_merge, v_center: false }.write(&mut x);
                     if v_merge == Some(VMerge::Continue) {

@@ -8,10 +8,10 @@
 use std::cell::Cell;
 use std::io::Write;
 
-use super::xml::{PPr, RPr, Revision, TcPr, TrPr, VMerge, Xml};
-use super::{jc, run_text, Parts};
+use super::xml::{PPr, RPr, Revision, TcPr, TrPr, Xml};
+use super::{jc, run_text, v_merge, Parts};
 use crate::diff::{Change, Piece, Revised};
-use crate::layout::{self, Merge, AGREEMENT_COL};
+use crate::layout::{self, AGREEMENT_COL};
 use crate::template::Template;
 
 /// Author, date and the running id of the tracked changes.
@@ -115,15 +115,6 @@ pub(super) fn paragraphs(x: &mut Xml, pieces: &[Piece], ppr: &PPr, rpr: &RPr, ma
             }
         }
         x.close("w:p");
-    }
-}
-
-fn v_merge(col: usize, merge: Merge) -> Option<VMerge> {
-    match merge {
-        _ if col != AGREEMENT_COL => None,
-        Merge::Single => None,
-        Merge::Start { .. } => Some(VMerge::Restart),
-        Merge::Continue => Some(VMerge::Continue),
     }
 }
 

@@ -107,11 +107,17 @@ fn literal_text(out: &mut Vec<u8>, s: &str) {
 /// three characters a literal string must escape.
 fn push_code(out: &mut Vec<u8>, g: u16) {
     for b in g.to_be_bytes() {
-        match b {
-            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
-        }
+        push_literal_byte(out, b);
+    }
+}
+
+/// Appends one byte of a literal string, escaping the three characters a
+/// literal string must (and CR, which readers would turn into LF).
+pub(super) fn push_literal_byte(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        _ => out.push(b),
     }
 }
 

@@ -171,11 +171,7 @@ fn write_object(out: &mut Vec<u8>, o: &Object) {
         Object::String(bytes, StringFormat::Literal) => {
             out.push(b'(');
             for &b in bytes {
-                match b {
-                    b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    _ => out.push(b),
-                }
+                super::content::push_literal_byte(out, b);
             }
             out.push(b')');
         }
