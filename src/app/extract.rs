@@ -1,7 +1,6 @@
 //! `otchet extract`: the source files a report PDF carries, written back
 //! byte for byte; never overwrites.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{print_out, CliError, CliResult};
@@ -70,18 +69,7 @@ pub fn extract(args: &ExtractArgs) -> CliResult {
 
 /// Reads the PDF, bounded.
 fn read_pdf(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    if path.is_dir() {
-        return Err(Diagnostic::error("это каталог, а не PDF").help("укажите путь к файлу .pdf"));
-    }
-    let file = std::fs::File::open(path).map_err(|e| crate::diag::io_error("не удалось открыть файл", &e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PDF_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| crate::diag::io_error("не удалось прочитать файл", &e))?;
-    if bytes.len() as u64 > MAX_PDF_BYTES {
-        return Err(Diagnostic::error(format!("файл больше {} МБ", MAX_PDF_BYTES / (1024 * 1024))));
-    }
-    Ok(bytes)
+    crate::load::read_bounded(path, "PDF", ".pdf", MAX_PDF_BYTES, "укажите PDF отчета, сформированный otchet")
 }
 
 /// Where each file goes: beside the PDF under its own name; with `-o`, that
