@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
-use crate::text::normalize_title;
 use crate::model::{Agreement, Department, Period, Report};
+use crate::text::normalize_title;
 
 /// A diagnostic with the index of the file it belongs to.
 pub type FileDiagnostic = (usize, Diagnostic);

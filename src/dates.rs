@@ -83,6 +83,55 @@ pub fn format(dates: &Dates, report_year: i32) -> String {
     }
 }
 
+/// `D month` or `D month YYYY года`: the day, the month (1-based) and the
+/// year when written.
+fn parse_day(s: &str) -> Option<(u32, u32, Option<i32>)> {
+    let mut words = s.split(' ');
+    let day = words.next()?.parse().ok()?;
+    let name = words.next()?;
+    let month = MONTHS_GENITIVE.iter().position(|m| *m == name)? as u32 + 1;
+    match (words.next(), words.next(), words.next()) {
+        (None, _, _) => Some((day, month, None)),
+        (Some(y), Some("года"), None) => Some((day, month, Some(y.parse().ok()?))),
+        _ => None,
+    }
+}
+
+/// The `dates` value whose printed form for a report of `period` is
+/// exactly `text`, when all of its days lie within the period: the inverse
+/// of [`format`] (`import` uses it). Any other text stays text.
+pub fn parse(text: &str, period: Period) -> Option<Dates> {
+    let year = period.year();
+    let date = |d: u32, m: u32, y: Option<i32>, default: i32| NaiveDate::from_ymd_opt(y.unwrap_or(default), m, d);
+    let candidates: Vec<Dates> = if let Some((a, b)) = text.split_once(" – ") {
+        let (d2, m2, y2) = parse_day(b)?;
+        let (d1, m1, y1) = parse_day(a)?;
+        let to = date(d2, m2, y2, year)?;
+        // The first day's year is the report's, or said once at the end.
+        [year, to.year()]
+            .into_iter()
+            .filter_map(|y| date(d1, m1, y1, y))
+            .map(|from| Dates::Range { from, to })
+            .collect()
+    } else if let Some((a, b)) = text.split_once('–') {
+        let d1: u32 = a.parse().ok()?;
+        let (d2, m, y) = parse_day(b)?;
+        vec![Dates::Range { from: date(d1, m, y, year)?, to: date(d2, m, y, year)? }]
+    } else {
+        let (d, m, y) = parse_day(text)?;
+        vec![Dates::Day(date(d, m, y, year)?)]
+    };
+    let (first, last) = period.bounds();
+    candidates.into_iter().find(|c| {
+        let (from, to) = match *c {
+            Dates::Day(d) => (d, d),
+            Dates::Range { from, to } => (from, to),
+            Dates::Text(_) => return false,
+        };
+        (from < to || matches!(c, Dates::Day(_))) && format(c, year) == text && first <= from && to <= last
+    })
+}
+
 impl Period {
     /// `за IV квартал 2020 года` / `за 2020 год` (with the dates: it is
     /// written in Russian with a Roman numeral).
@@ -128,6 +177,35 @@ mod tests {
         for (dates, want) in cases {
             assert_eq!(format(&dates, 2020), want);
         }
+    }
+
+    #[test]
+    fn printed_dates_parse_back_within_the_period() {
+        let q4 = Period::Quarter { year: 2020, quarter: 4 };
+        let cases = [
+            ("20 октября", Some(Dates::Day(d(2020, 10, 20)))),
+            ("16 октября – 15 ноября", Some(Dates::Range { from: d(2020, 10, 16), to: d(2020, 11, 15) })),
+            ("26–28 ноября", Some(Dates::Range { from: d(2020, 11, 26), to: d(2020, 11, 28) })),
+            // Not as the renderer writes them, or outside the quarter: text.
+            ("26-28 ноября", None),
+            ("26 – 28 ноября", None),
+            ("20  октября", None),
+            ("20 октября 2020 года", None),
+            ("5 января", None),
+            ("28 декабря – 10 января 2021 года", None),
+            ("31 ноября", None),
+            ("28–26 ноября", None),
+            ("В течение всего периода", None),
+            ("октябрь", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text, q4), want, "{text}");
+            if let Some(dates) = want {
+                assert_eq!(format(&dates, 2020), text);
+            }
+        }
+        let y = Period::Year { year: 2020 };
+        assert_eq!(parse("1–3 декабря", y), Some(Dates::Range { from: d(2020, 12, 1), to: d(2020, 12, 3) }));
     }
 
     #[test]

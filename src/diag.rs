@@ -80,7 +80,9 @@ pub struct Failure {
 
 /// A Russian description of an I/O error.
 pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
-    use std::io::ErrorKind::{NotFound, PermissionDenied, AlreadyExists, IsADirectory, NotADirectory, ReadOnlyFilesystem, StorageFull};
+    use std::io::ErrorKind::{
+        AlreadyExists, IsADirectory, NotADirectory, NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull,
+    };
     let (why, help) = match e.kind() {
         NotFound => ("нет такого файла или каталога", "проверьте путь"),
         PermissionDenied => ("нет прав доступа", "проверьте права на файл или каталог"),
@@ -113,9 +115,7 @@ impl Source {
     }
 
     fn line_starts(&self) -> &[usize] {
-        self.lines.get_or_init(|| {
-            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
-        })
+        self.lines.get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
     }
 
     /// 0-based line index of a byte offset and the byte range of that line

@@ -87,7 +87,8 @@ impl Metrics {
         }
         let glyph_advance =
             (0..face.number_of_glyphs()).map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0)).collect();
-        let marks = (0x0300..0x0370).chain(0x1AB0..0x1B00).chain(0x1DC0..0x1E00).chain(0x20D0..0x2100).chain(0xFE20..0xFE30);
+        let marks =
+            (0x0300..0x0370).chain(0x1AB0..0x1B00).chain(0x1DC0..0x1E00).chain(0x20D0..0x2100).chain(0xFE20..0xFE30);
         let mark_centers = marks
             .filter_map(char::from_u32)
             .filter_map(|c| {
@@ -237,7 +238,12 @@ impl FontSet {
         let (regular, bold) = SET.get_or_init(|| {
             (
                 Face { bytes: SANS_TTF, metrics: sans(), postscript_name: "DejaVuSans".into(), stem_v: 80 },
-                Face { bytes: SANS_BOLD_TTF, metrics: sans_bold(), postscript_name: "DejaVuSans-Bold".into(), stem_v: 140 },
+                Face {
+                    bytes: SANS_BOLD_TTF,
+                    metrics: sans_bold(),
+                    postscript_name: "DejaVuSans-Bold".into(),
+                    stem_v: 140,
+                },
             )
         });
         FontSet { regular, bold }
@@ -290,7 +296,8 @@ pub fn load_file(path: &std::path::Path, bold: bool) -> Result<&'static Face, St
         std::io::ErrorKind::PermissionDenied => "нет прав на чтение файла".to_string(),
         _ => format!("не удалось прочитать файл ({e})"),
     })?;
-    let face = ttf_parser::Face::parse(&bytes, 0).map_err(|_| "это не файл шрифта TrueType или OpenType".to_string())?;
+    let face =
+        ttf_parser::Face::parse(&bytes, 0).map_err(|_| "это не файл шрифта TrueType или OpenType".to_string())?;
     if !"АБВЖЯабвжяЁё".chars().all(|c| face.glyph_index(c).is_some()) {
         return Err("в шрифте нет кириллицы".to_string());
     }
@@ -338,8 +345,6 @@ pub struct Glyphs<'g> {
     /// Missing glyphs are errors (a PDF is wanted), else warnings.
     pub strict: bool,
 }
-
-
 
 /// Regular and bold metrics, parsed once per process.
 pub fn regular() -> &'static Metrics {

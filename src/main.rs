@@ -204,6 +204,29 @@ enum Command {
         #[arg(short = 'o', long = "out", value_name = "ПУТЬ")]
         output: Option<PathBuf>,
     },
+    /// Перенести отчеты Word (.docx) этой формы в файл данных: период, реестр соглашений, департаменты, мероприятия
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet import ОТЧЕТ.docx… [-o ФАЙЛ.toml] [--year ГОД] [--quarter КВАРТАЛ]"
+    )]
+    Import {
+        /// Документы .docx в нужном порядке (например, разделы департаментов); данные объединяются
+        #[arg(value_name = "ОТЧЕТ.docx", required = true)]
+        inputs: Vec<PathBuf>,
+        /// Файл данных (по умолчанию рядом с первым документом, с тем же именем и расширением .toml); существующий не перезаписывается
+        #[arg(short = 'o', long = "out", value_name = "ФАЙЛ.toml")]
+        output: Option<PathBuf>,
+        /// Год отчета, если заголовок документа его не называет
+        #[arg(long, value_name = "ГОД", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: Option<i32>,
+        /// Квартал 1–4, если заголовок документа его не называет
+        #[arg(long, value_name = "КВАРТАЛ", value_parser = clap::value_parser!(u8).range(1..=4))]
+        quarter: Option<u8>,
+        /// Файл шаблона, если документ составлен по другой форме (названия граф и заголовок)
+        #[arg(long, value_name = "ШАБЛОН")]
+        template: Option<PathBuf>,
+    },
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
     #[command(help_template = SUB_HELP_TEMPLATE)]
     Schema,
@@ -242,7 +265,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check, annual, new, diff, extract, schema или completions".to_string()
+            "не указана команда: render, check, annual, new, import, diff, extract, schema или completions".to_string()
         }
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
@@ -327,6 +350,9 @@ fn main() -> ExitCode {
         }),
         Command::Diff { old, new, output, author, template } => {
             app::diff(&app::DiffArgs { old, new, output, author, template })
+        }
+        Command::Import { inputs, output, year, quarter, template } => {
+            app::import(&app::ImportArgs { inputs, output, template, given: otchet::import::Given { year, quarter } })
         }
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),

@@ -202,8 +202,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Temp, Diagnostic> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| io_error(&format!("не удалось создать временный файл в каталоге «{}»", dir.display()), &e))?;
-    let (mut file, tmp_path) =
-        named.keep().map_err(|e| io_error("не удалось создать временный файл", &e.error))?;
+    let (mut file, tmp_path) = named.keep().map_err(|e| io_error("не удалось создать временный файл", &e.error))?;
     register(&tmp_path);
     let tmp = Temp { path: tmp_path, committed: false };
     file.write_all(bytes)

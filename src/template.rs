@@ -2,7 +2,6 @@
 //! in as the default). Both renderers read only the template and the
 //! logical table. Loading and validation: `load::template`.
 
-
 /// The built-in official form.
 pub const OFFICIAL: &str = include_str!("../templates/official.toml");
 
@@ -131,8 +130,8 @@ pub struct Column {
     pub align: Align,
 }
 
-pub use crate::units::MM_PER_PT;
 use crate::units::Mm;
+pub use crate::units::MM_PER_PT;
 
 /// Hyphenation zone, pt: a word is hyphenated at a line end only when the
 /// line would otherwise leave at least this much free (Word's default

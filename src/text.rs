@@ -2,10 +2,43 @@
 //! renderers: letters, words, scripts, invisible characters, text
 //! direction. The ground floor: imports nothing of the crate.
 
-/// Lower-case letters and digits only: two agreement titles that differ in
-/// case, spacing or punctuation only normalise to the same string.
+/// Lower-case letters and digits only, Latin letters that look like
+/// Cyrillic ones (`A`, `c`, `Р`…) read as those and `ё` as `е`: two
+/// agreement titles that differ only in case, spacing, punctuation or
+/// look-alike letters typed in the wrong layout normalise to the same
+/// string.
 pub fn normalize_title(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars().filter(|c| c.is_alphanumeric()).map(cyrillic_look_alike).flat_map(char::to_lowercase).collect()
+}
+
+/// The Cyrillic letter a Latin one looks like in print (`A` → `А`), and
+/// `ё` as `е`; other characters as they are.
+fn cyrillic_look_alike(c: char) -> char {
+    match c {
+        'A' => 'А',
+        'a' => 'а',
+        'B' => 'В',
+        'C' => 'С',
+        'c' => 'с',
+        'E' => 'Е',
+        'e' => 'е',
+        'H' => 'Н',
+        'K' => 'К',
+        'k' => 'к',
+        'M' => 'М',
+        'O' => 'О',
+        'o' => 'о',
+        'P' => 'Р',
+        'p' => 'р',
+        'T' => 'Т',
+        'X' => 'Х',
+        'x' => 'х',
+        'Y' => 'У',
+        'y' => 'у',
+        'ё' => 'е',
+        'Ё' => 'Е',
+        c => c,
+    }
 }
 
 /// Is `c` a Cyrillic letter?
@@ -93,7 +126,11 @@ pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
     // never combine with what follows: no table lookup for such text.
     let simple = |c: char| {
         let u = c as u32;
-        u < 0x300 || (0x400..=0x482).contains(&u) || (0x48A..=0x4FF).contains(&u) || (0x2010..=0x2027).contains(&u) || u == 0x2116
+        u < 0x300
+            || (0x400..=0x482).contains(&u)
+            || (0x48A..=0x4FF).contains(&u)
+            || (0x2010..=0x2027).contains(&u)
+            || u == 0x2116
     };
     if s.chars().all(simple) {
         return s.into();
@@ -110,10 +147,12 @@ pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn has_address(paragraph: &str) -> bool {
     paragraph.contains("://")
         || paragraph.contains("www.")
-        || paragraph.contains('@') && paragraph.split_whitespace().any(|w| {
-            let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-            w.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'))
-        })
+        || paragraph.contains('@')
+            && paragraph.split_whitespace().any(|w| {
+                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                w.split_once('@')
+                    .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'))
+            })
 }
 
 /// A combining mark drawn over the character before it.

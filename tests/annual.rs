@@ -7,7 +7,6 @@ use std::path::Path;
 
 use otchet::layout::{Merge, Row};
 
-
 fn quarter(q: u8, agreements: &str, departments: &[(&str, &[&str])]) -> String {
     let mut s =
         format!("[report]\nyear = 2020\nquarter = {q}\nregion = \"Смоленская область\"\n[agreements]\n{agreements}\n");
@@ -30,7 +29,6 @@ fn write_year(dir: &Path) {
     std::fs::write(dir.join("q3.toml"), quarter(3, REG, &[("Культура", &["moscow", "moscow"])])).unwrap();
     std::fs::write(dir.join("q4.toml"), quarter(4, REG, &[("Экономика", &["moscow"])])).unwrap();
 }
-
 
 fn merged(dir: &Path, files: &[&str]) -> otchet::layout::Table {
     let loaded: Vec<_> =

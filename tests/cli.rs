@@ -3,9 +3,6 @@ mod common;
 
 use common::{run, stderr, REFERENCE};
 
-
-
-
 #[test]
 fn check_reference_succeeds() {
     let dir = tempfile::tempdir().unwrap();
@@ -132,8 +129,10 @@ fn output_name_is_the_whole_input_name_less_toml() {
         let o = run(&["render", name, "--format", "pdf", "-o", "out"], dir.path());
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     names.sort();
     assert_eq!(names, ["2020.q1.pdf", "2020.q4.pdf", "noext.pdf", "отчет.pdf"]);
 }
@@ -174,7 +173,8 @@ fn version_names_the_commit_and_man_pages_are_russian() {
     let o = common::run(&["man", "render"], dir.path());
     assert!(o.status.success(), "{}", common::stderr(&o));
     let page = String::from_utf8_lossy(&o.stdout).into_owned();
-    for needle in [".TH OTCHET-RENDER 1", ".SH ИМЯ", ".SH ПАРАМЕТРЫ", "no\\-source", "Сформировать отчет"] {
+    for needle in [".TH OTCHET-RENDER 1", ".SH ИМЯ", ".SH ПАРАМЕТРЫ", "no\\-source", "Сформировать отчет"]
+    {
         assert!(page.contains(needle), "{needle} missing:\n{page}");
     }
     let o = common::run(&["man"], dir.path());

@@ -5,7 +5,6 @@ mod common;
 use common::{BIN, REFERENCE};
 use std::process::Command;
 
-
 /// Runs `render r.toml` over `bytes` with previous outputs present.
 fn fails(bytes: &[u8], want: &str) {
     let dir = tempfile::tempdir().unwrap();

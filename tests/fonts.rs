@@ -88,7 +88,6 @@ fn template_with_fonts(dir: &std::path::Path, regular: &str, bold: &str) -> std:
     path
 }
 
-
 #[test]
 fn a_template_embeds_its_own_font_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -105,7 +104,8 @@ fn a_template_embeds_its_own_font_files() {
     assert!(!raw.contains("LiberationSerif"), "Liberation Serif embedded although the template names other fonts");
     // Every word still in the PDF, set in the template's font.
     let text = common::pdf_pages(&pdf).join(" ");
-    for word in ["Трехстороннее", "Смоленской", "сотрудничества", "квартал"] {
+    for word in ["Трехстороннее", "Смоленской", "сотрудничества", "квартал"]
+    {
         assert!(common::squash(&text).contains(word), "{word}");
     }
     // The DOCX names the family.
@@ -123,7 +123,13 @@ fn bad_font_files_are_reported_at_the_template_line() {
     let o = run(&["render", REFERENCE, "--template", "t.toml", "-o", "out"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains(&format!("t.toml:{}:16: шрифт", line("regular_file"))) && err.contains("нет такого файла"), "{err}");
-    assert!(err.contains(&format!("t.toml:{}:13: шрифт", line("bold_file"))) && err.contains("это не файл шрифта"), "{err}");
+    assert!(
+        err.contains(&format!("t.toml:{}:16: шрифт", line("regular_file"))) && err.contains("нет такого файла"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("t.toml:{}:13: шрифт", line("bold_file"))) && err.contains("это не файл шрифта"),
+        "{err}"
+    );
     assert!(!dir.path().join("out").exists());
 }

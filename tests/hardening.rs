@@ -8,11 +8,9 @@ use common::{run, stderr, BIN, REFERENCE};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-
-
-
 fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     v.sort();
     v
 }
@@ -73,8 +71,7 @@ fn closed_and_full_outputs_do_not_panic() {
     let o = Command::new(BIN).args(["check", "/nonexistent.toml"]).stderr(full()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     // A reader that goes away at once.
-    let mut child =
-        Command::new(BIN).args(["schema"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(BIN).args(["schema"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     drop(child.stdout.take());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -191,7 +188,9 @@ fn annual_refuses_quarters_of_different_regions() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(REFERENCE).unwrap();
     std::fs::write(dir.path().join("q4.toml"), &text).unwrap();
-    let q3 = text.replacen("quarter = 4", "quarter = 3", 1).replace("region = \"Смоленская область\"", "region = \"Брянская область\"");
+    let q3 = text
+        .replacen("quarter = 4", "quarter = 3", 1)
+        .replace("region = \"Смоленская область\"", "region = \"Брянская область\"");
     assert!(q3.contains("Брянская"));
     std::fs::write(dir.path().join("q3.toml"), q3).unwrap();
     let o = run(&["annual", "q3.toml", "q4.toml", "--allow-partial", "-o", "out"], dir.path());
@@ -259,7 +258,11 @@ fn too_deep_nesting_is_placed_at_its_key() {
 
 #[test]
 fn an_empty_agreement_key_is_refused() {
-    let src = std::fs::read_to_string(REFERENCE).unwrap().replacen("[agreements]\n", "[agreements]\n\"\" = \"Соглашение\"\n", 1);
+    let src = std::fs::read_to_string(REFERENCE).unwrap().replacen(
+        "[agreements]\n",
+        "[agreements]\n\"\" = \"Соглашение\"\n",
+        1,
+    );
     let f = otchet::load::load_bytes("r.toml", src.as_bytes()).unwrap_err();
     assert!(f.diagnostics.iter().any(|d| d.message.contains("пустой ключ соглашения")), "{:?}", f.diagnostics);
 }

@@ -5,10 +5,10 @@
 //! order (an agreement cut by a page break may start again at the top of
 //! the next page), rows in order across pages, the header on every page.
 
+use otchet::fonts;
 use otchet::layout::{self, Row};
 use otchet::model::{Agreement, Dates, Department, Event, Period, Report, Text};
 use otchet::render::pdf::engine::{self, Document, TextRun};
-use otchet::fonts;
 use otchet::template::{mm_to_pt, mm_to_twips, Template};
 use proptest::prelude::*;
 
@@ -52,7 +52,8 @@ struct Spec {
 
 fn spec() -> impl Strategy<Value = Spec> {
     let agreement = prop_oneof![3 => 1..40usize, 1 => 200..900usize];
-    let event = (0..3usize, prop_oneof![3 => 1..30usize, 1 => 300..900usize], proptest::collection::vec(0..50usize, 0..12));
+    let event =
+        (0..3usize, prop_oneof![3 => 1..30usize, 1 => 300..900usize], proptest::collection::vec(0..50usize, 0..12));
     let department = proptest::collection::vec(event, 1..7);
     (proptest::collection::vec(agreement, 3), proptest::collection::vec(department, 1..4))
         .prop_map(|(agreements, departments)| Spec { agreements, departments })
@@ -64,9 +65,7 @@ fn report(spec: &Spec) -> Report {
         .iter()
         .enumerate()
         .map(|(k, &n)| Agreement {
-            key: format!("a{k}"),
-            title: text(tokens(['ж', 'ш', 'щ'][k], n)),
-            key_span: 0..0,
+            key: format!("a{k}"), title: text(tokens(['ж', 'ш', 'щ'][k], n)), key_span: 0..0
         })
         .collect();
     let mut e = 0;
@@ -205,7 +204,10 @@ fn check(spec: &Spec, t: &Template) -> Result<(), TestCaseError> {
             }
             let c = column(&f, r.x);
             prop_assert!(r.x >= f.col_x[c] + f.pad_l - EPS, "page {p}: line left of its cell: {r:?}");
-            prop_assert!(r.x + w <= f.col_x[c] + f.col_w[c] - f.pad_r + EPS, "page {p}: line wider than its cell: {r:?}");
+            prop_assert!(
+                r.x + w <= f.col_x[c] + f.col_w[c] - f.pad_r + EPS,
+                "page {p}: line wider than its cell: {r:?}"
+            );
             per_col[c].push(r);
         }
         for (c, col) in per_col.iter().enumerate() {

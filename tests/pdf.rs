@@ -80,7 +80,8 @@ fn metadata_names_the_report_with_a_fixed_date() {
     let l = common::reference();
     let bytes = common::pdf(&l);
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
-    let info = doc.trailer.get(b"Info").and_then(lopdf::Object::as_reference).and_then(|id| doc.get_dictionary(id)).unwrap();
+    let info =
+        doc.trailer.get(b"Info").and_then(lopdf::Object::as_reference).and_then(|id| doc.get_dictionary(id)).unwrap();
     let text = |key: &[u8]| {
         let raw = info.get(key).unwrap().as_str().unwrap();
         match raw.strip_prefix(&[0xFE, 0xFF][..]) {

@@ -8,7 +8,6 @@ use common::{run, REFERENCE};
 use otchet::diag::Source;
 use otchet::template::{Template, OFFICIAL};
 
-
 /// The template's problems as `line:col: message`.
 fn problems(text: &str) -> Vec<String> {
     let source = Source::new("t.toml", text);
@@ -54,7 +53,10 @@ fn every_mistake_is_reported_at_its_place() {
     let width = line_of(&text, "width = -4.5");
     assert!(p.iter().any(|m| m.starts_with(&format!("{width}:9: поле «width» вне допустимого диапазона"))), "{p:?}");
     let size = line_of(&text, "body_size = 0.1");
-    assert!(p.iter().any(|m| m.starts_with(&format!("{size}:13: поле «body_size» вне допустимого диапазона: от 6 до 72"))), "{p:?}");
+    assert!(
+        p.iter().any(|m| m.starts_with(&format!("{size}:13: поле «body_size» вне допустимого диапазона: от 6 до 72"))),
+        "{p:?}"
+    );
     let key = line_of(&text, "paddin_left");
     assert!(p.iter().any(|m| m.starts_with(&format!("{key}:1: неизвестный ключ «paddin_left»"))), "{p:?}");
     no_english(&p);
@@ -100,15 +102,22 @@ fn unreadable_sizes_are_refused() {
     let p = problems(&OFFICIAL.replacen("padding_left = 1.9", "padding_left = 9.0", 1));
     assert!(p.iter().any(|m| m.contains("поля ячеек")), "{p:?}");
     // Margins that leave no room for the table.
-    let p = problems(&OFFICIAL.replacen("margin_left = 20.0", "margin_left = 100.0", 1).replacen("margin_right = 10.0", "margin_right = 100.0", 1).replacen("width = 297.0", "width = 210.0", 1));
+    let p = problems(
+        &OFFICIAL
+            .replacen("margin_left = 20.0", "margin_left = 100.0", 1)
+            .replacen("margin_right = 10.0", "margin_right = 100.0", 1)
+            .replacen("width = 297.0", "width = 210.0", 1),
+    );
     assert!(p.iter().any(|m| m.contains("поля слишком велики")), "{p:?}");
 }
 
 #[test]
 fn template_texts_are_checked_and_blamed_on_the_template() {
-    let text = OFFICIAL
-        .replacen("title = \"№ п/п\"", "title = \"\"", 1)
-        .replacen("text = \"Отчет о реализации", "text = \"Отчет 漢 о\\u0007 реализации", 1);
+    let text = OFFICIAL.replacen("title = \"№ п/п\"", "title = \"\"", 1).replacen(
+        "text = \"Отчет о реализации",
+        "text = \"Отчет 漢 о\\u0007 реализации",
+        1,
+    );
     let p = problems(&text);
     assert!(p.iter().any(|m| m.contains("поле «title» графы пустое")), "{p:?}");
     assert!(p.iter().any(|m| m.contains("U+0007")), "{p:?}");
@@ -124,4 +133,3 @@ fn template_texts_are_checked_and_blamed_on_the_template() {
     assert!(!err.contains("2020-q4.toml:"), "{err}");
     assert!(!dir.path().join("out").exists());
 }
-

@@ -6,8 +6,6 @@ use common::{run, stderr, REFERENCE};
 
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/otchet.schema.json");
 
-
-
 /// TOML -> JSON as editors see it (dates as strings).
 fn to_json(v: toml::Value) -> serde_json::Value {
     use serde_json::Value as J;

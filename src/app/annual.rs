@@ -95,7 +95,8 @@ fn check_file_name(name: &str) -> Result<(), Diagnostic> {
     if plain {
         Ok(())
     } else {
-        Err(Diagnostic::error(format!("недопустимое имя файлов «{name}»"))
-            .help("--name задает только имя файла без расширения и без каталогов, например 2020-annual; каталог — через -o"))
+        Err(Diagnostic::error(format!("недопустимое имя файлов «{name}»")).help(
+            "--name задает только имя файла без расширения и без каталогов, например 2020-annual; каталог — через -o",
+        ))
     }
 }

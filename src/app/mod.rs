@@ -17,6 +17,7 @@ mod annual;
 mod check;
 mod diff;
 mod extract;
+mod import;
 mod new;
 mod render;
 
@@ -24,6 +25,7 @@ pub use annual::{annual, AnnualArgs};
 pub use check::check;
 pub use diff::{diff, DiffArgs};
 pub use extract::{extract, ExtractArgs};
+pub use import::{import, ImportArgs};
 pub use new::{new_period, NewArgs};
 pub use render::{render, RenderArgs};
 
@@ -101,9 +103,7 @@ pub fn print(text: &str) -> Result<(), Diagnostic> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(load::io_error("не удалось вывести результат", &e))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(load::io_error("не удалось вывести результат", &e)),
         _ => Ok(()),
     }
 }
@@ -164,10 +164,8 @@ pub fn load_template(path: Option<&Path>, pdf: bool) -> Result<Template, Failure
 fn load_template_carried(path: Option<&Path>, pdf: bool) -> Result<(Template, Option<Carried>), Failure> {
     let Some(path) = path else { return Ok((Template::official(), None)) };
     let name = path.display().to_string();
-    let bytes = load::read_file(path, "шаблон").map_err(|d| Failure {
-        source: Source::new(name.clone(), String::new()),
-        diagnostics: vec![d],
-    })?;
+    let bytes = load::read_file(path, "шаблон")
+        .map_err(|d| Failure { source: Source::new(name.clone(), String::new()), diagnostics: vec![d] })?;
     let source = load::decode(&name, &bytes)?;
     let template = Template::parse_with(&source, Some(crate::fonts::glyphs(pdf)))?;
     let carried = Carried { name: carried_name(path), bytes, description: "Шаблон отчета (TOML)" };
@@ -213,11 +211,7 @@ pub fn render_bytes(
         Format::Pdf => {
             let files: Vec<_> = files
                 .iter()
-                .map(|f| crate::render::pdf::Attachment {
-                    name: &f.name,
-                    bytes: &f.bytes,
-                    description: f.description,
-                })
+                .map(|f| crate::render::pdf::Attachment { name: &f.name, bytes: &f.bytes, description: f.description })
                 .collect();
             crate::render::pdf::render(table, template, &files)
         }
@@ -228,7 +222,8 @@ pub fn render_bytes(
 /// gives `2020.q4`, so quarters never overwrite each other's reports.
 pub fn output_stem(input: &Path) -> Option<String> {
     let name = input.file_name()?.to_string_lossy().into_owned();
-    let cut = name.len().checked_sub(5).filter(|&i| name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".toml"));
+    let cut =
+        name.len().checked_sub(5).filter(|&i| name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".toml"));
     let stem = match cut {
         Some(i) if i > 0 => name[..i].to_string(),
         _ => name,
@@ -270,7 +265,8 @@ fn emit(
     }
     // The formats are independent: render them in parallel.
     let rendered: Vec<Result<Vec<u8>, crate::render::Error>> = std::thread::scope(|s| {
-        let handles: Vec<_> = formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f, files))).collect();
+        let handles: Vec<_> =
+            formats.iter().map(|&f| s.spawn(move || render_bytes(table, template, f, files))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or(Err(crate::render::Error::Internal))).collect()
     });
     let mut files = Vec::new();

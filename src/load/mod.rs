@@ -5,7 +5,6 @@
 //! walked by hand, so that each missing field, wrong type, unknown key or
 //! bad value gets its own message at its own line and column.
 
-
 mod cross;
 mod report;
 mod syntax;

@@ -92,15 +92,15 @@ impl<'s> Cx<'s> {
                     .help("добавьте раздел:\n[agreements]\nmoscow = \"Соглашение между …\""),
             ),
             Some(v) => {
-                if let Some(t) = self.table(v, "«agreements» должен быть разделом [agreements]", "") {
+                if let Some(t) = self.table(v, "«agreements» должен быть разделом [agreements]", "")
+                {
                     for (k, v) in t {
                         let key = k.get_ref().to_string();
                         if key.trim().is_empty() {
                             self.err(
-                                Diagnostic::error("пустой ключ соглашения")
-                                    .at(k.span())
-                                    .label("ключ без имени")
-                                    .help("дайте соглашению короткий ключ латиницей, например moscow = \"Соглашение …\""),
+                                Diagnostic::error("пустой ключ соглашения").at(k.span()).label("ключ без имени").help(
+                                    "дайте соглашению короткий ключ латиницей, например moscow = \"Соглашение …\"",
+                                ),
                             );
                             continue;
                         }
@@ -118,7 +118,8 @@ impl<'s> Cx<'s> {
             None => {}
             Some(v) => {
                 let help = "каждый департамент начинается со строки [[department]]";
-                if let Some(items) = self.array(v, "«department» должен быть списком разделов [[department]]", help) {
+                if let Some(items) = self.array(v, "«department» должен быть списком разделов [[department]]", help)
+                {
                     for item in items {
                         if let Some(d) = self.department(item) {
                             departments.push(d);
@@ -144,7 +145,8 @@ impl<'s> Cx<'s> {
             .and_then(|v| self.text(v, "name", "департамента"));
         let mut events = Vec::new();
         if let Some(v) = self.get(t, "event") {
-            if let Some(items) = self.array(v, "«event» должен быть списком разделов [[department.event]]", "") {
+            if let Some(items) = self.array(v, "«event» должен быть списком разделов [[department.event]]", "")
+            {
                 for e in items {
                     if let Some(e) = self.event(e) {
                         events.push(e);
@@ -276,5 +278,4 @@ impl<'s> Cx<'s> {
             }
         }
     }
-
 }

@@ -85,7 +85,10 @@ fn translate_what(what: &str) -> String {
         ("invalid hexadecimal number", "неверное шестнадцатеричное число"),
         ("invalid octal number", "неверное восьмеричное число"),
         ("invalid binary number", "неверное двоичное число"),
-        ("integers with a radix cannot be signed", "шестнадцатеричное, восьмеричное или двоичное число не может иметь знака"),
+        (
+            "integers with a radix cannot be signed",
+            "шестнадцатеричное, восьмеричное или двоичное число не может иметь знака",
+        ),
         ("radix must be lowercase", "префикс числа пишется строчными буквами"),
         ("redundant integer number prefix", "лишний префикс числа"),
         ("redundant numeric sign", "лишний знак числа"),

@@ -11,8 +11,16 @@ use crate::diag::{Diagnostic, Failure, Source};
 use crate::template::{Align, Cell, Column, Font, Page, PageNumbers, Template, Title, COLUMNS, OFFICIAL};
 
 const TOP_KEYS: &[&str] = &["page", "font", "title", "cell", "column"];
-const PAGE_KEYS: &[&str] =
-    &["width", "height", "margin_top", "margin_bottom", "margin_left", "margin_right", "header_distance", "page_numbers"];
+const PAGE_KEYS: &[&str] = &[
+    "width",
+    "height",
+    "margin_top",
+    "margin_bottom",
+    "margin_left",
+    "margin_right",
+    "header_distance",
+    "page_numbers",
+];
 const FONT_KEYS: &[&str] = &[
     "family",
     "language",
@@ -91,7 +99,14 @@ fn section<'t, 'i>(w: &mut Walker<'_>, root: &'t DeTable<'i>, name: &str, keys: 
 }
 
 /// A required number of `t` within `range`.
-fn num(w: &mut Walker<'_>, t: &DeTable<'_>, at: &Val<'_>, key: &str, range: std::ops::RangeInclusive<f64>, unit: &str) -> Option<f32> {
+fn num(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    at: &Val<'_>,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+    unit: &str,
+) -> Option<f32> {
     let example = format!("{key} = {}", example(key));
     w.required(t, key, at.span(), "в шаблоне", &example).and_then(|v| w.number(v, key, range, unit)).map(|n| n as f32)
 }
@@ -170,7 +185,8 @@ fn font(w: &mut Walker<'_>, root: &DeTable<'_>, dir: &std::path::Path) -> Option
         }
         Some(l.value)
     });
-    let sizes = ["title_size", "header_size", "body_size", "page_number_size"].map(|k| num(w, t, at, k, 6.0..=72.0, pt));
+    let sizes =
+        ["title_size", "header_size", "body_size", "page_number_size"].map(|k| num(w, t, at, k, 6.0..=72.0, pt));
     let header_bold = flag(w, t, at, "header_bold");
     let department_bold = flag(w, t, at, "department_bold");
     let files = font_files(w, t, at, dir);
@@ -242,7 +258,8 @@ fn cell(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Cell> {
     let t = section(w, root, "cell", CELL_KEYS)?;
     let at = w.get(root, "cell")?;
     let mm = "мм";
-    let pads = ["padding_left", "padding_right", "padding_top", "padding_bottom"].map(|k| num(w, t, at, k, 0.0..=20.0, mm));
+    let pads =
+        ["padding_left", "padding_right", "padding_top", "padding_bottom"].map(|k| num(w, t, at, k, 0.0..=20.0, mm));
     let border = num(w, t, at, "border", 0.0..=3.0, "пт");
     let hyphenate = flag(w, t, at, "hyphenate");
     Some(Cell {
@@ -274,7 +291,9 @@ fn columns(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Vec<Column>> {
     }
     let mut out = Vec::new();
     for item in items {
-        let Some(t) = w.table(item, "графа [[column]] должна быть таблицей", "") else { continue };
+        let Some(t) = w.table(item, "графа [[column]] должна быть таблицей", "") else {
+            continue;
+        };
         w.check_keys(t, COLUMN_KEYS, "в графе [[column]] шаблона");
         let title = w
             .required(t, "title", item.span(), "в графе [[column]]", "title = \"Наименование мероприятия\"")
@@ -333,9 +352,12 @@ fn relations(w: &mut Walker<'_>, root: &DeTable<'_>, t: &Template) {
                 })
                 .unwrap_or(0..0);
             w.err(
-                Diagnostic::error(format!("графа {} получается шириной {mm:.1} мм, нужно не меньше {MIN_COLUMN_MM} мм", i + 1))
-                    .at(at)
-                    .help("увеличьте ее относительную ширину width"),
+                Diagnostic::error(format!(
+                    "графа {} получается шириной {mm:.1} мм, нужно не меньше {MIN_COLUMN_MM} мм",
+                    i + 1
+                ))
+                .at(at)
+                .help("увеличьте ее относительную ширину width"),
             );
         }
     }

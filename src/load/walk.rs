@@ -7,8 +7,8 @@ use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
 use super::{suggest, MAX_TEXT_CHARS};
-pub use crate::fonts::Glyphs;
 use crate::diag::Diagnostic;
+pub use crate::fonts::Glyphs;
 use crate::model::{Span, Text};
 use crate::text::{has_visible, is_cyrillic, is_rtl, words};
 
@@ -83,7 +83,13 @@ impl<'s> Walker<'s> {
         v
     }
 
-    pub fn integer(&mut self, v: &Val<'_>, key: &str, range: std::ops::RangeInclusive<i64>, example: &str) -> Option<i64> {
+    pub fn integer(
+        &mut self,
+        v: &Val<'_>,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+        example: &str,
+    ) -> Option<i64> {
         let n = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
             other => {
@@ -126,7 +132,6 @@ impl<'s> Walker<'s> {
             _ => value_span.clone(),
         }
     }
-
 
     /// Characters of `value` the PDF fonts cannot show: an error when a
     /// PDF is to be made, else a warning (Word and LibreOffice use their own
@@ -235,11 +240,10 @@ impl<'s> Walker<'s> {
             _ => None,
         };
         if found.is_none() {
-            self.err(
-                Diagnostic::error(format!("недопустимое значение поля «{key}»"))
-                    .at(v.span())
-                    .help(format!("допустимо: {}", allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "))),
-            );
+            self.err(Diagnostic::error(format!("недопустимое значение поля «{key}»")).at(v.span()).help(format!(
+                "допустимо: {}",
+                allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+            )));
         }
         found
     }
@@ -265,7 +269,11 @@ impl<'s> Walker<'s> {
             self.err(
                 Diagnostic::error(format!("поле «{key}» {what} пустое"))
                     .at(span.clone())
-                    .label(if value.trim().is_empty() { "пустой текст" } else { "только невидимые символы" })
+                    .label(if value.trim().is_empty() {
+                        "пустой текст"
+                    } else {
+                        "только невидимые символы"
+                    })
                     .help("заполните поле; если сведений нет, так и напишите, например «—» или «нет данных»"),
             );
             ok = false;

@@ -111,8 +111,7 @@ fn stories(t: &Template) -> Vec<Story> {
         x.close("w:p");
     });
     let empty_paragraph = |x: &mut Xml| x.empty("w:p", &[]);
-    let mut out =
-        vec![Story { file: "header1.xml".into(), id: "rId4", kind: StoryKind::Header, xml: number }];
+    let mut out = vec![Story { file: "header1.xml".into(), id: "rId4", kind: StoryKind::Header, xml: number }];
     if t.page.page_numbers == PageNumbers::FromSecond {
         let xml = story("w:hdr", &empty_paragraph);
         out.push(Story { file: "header2.xml".into(), id: "rId5", kind: StoryKind::Header, xml });
@@ -169,7 +168,8 @@ fn write_document(
     }
 
     x.open("w:tbl", &[]);
-    let margins = [t.cell.padding_top, t.cell.padding_left, t.cell.padding_bottom, t.cell.padding_right].map(mm_to_twips);
+    let margins =
+        [t.cell.padding_top, t.cell.padding_left, t.cell.padding_bottom, t.cell.padding_right].map(mm_to_twips);
     // Border widths are eighths of a point; Word's thinnest is 2.
     let border = (t.cell.border * 8.0).round().max(2.0) as u32;
     TblPr { width: total, border, fixed: true, margins }.write(&mut x);

@@ -60,7 +60,10 @@ const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relatio
 fn content_types(p: &Parts) -> String {
     let mut x = Xml::with_capacity(2048);
     x.open("Types", &[("xmlns", "http://schemas.openxmlformats.org/package/2006/content-types")]);
-    x.empty("Default", &[("Extension", "rels"), ("ContentType", "application/vnd.openxmlformats-package.relationships+xml")]);
+    x.empty(
+        "Default",
+        &[("Extension", "rels"), ("ContentType", "application/vnd.openxmlformats-package.relationships+xml")],
+    );
     x.empty("Default", &[("Extension", "xml"), ("ContentType", "application/xml")]);
     let mut overrides = vec![
         ("/word/document.xml".to_string(), format!("{CT_MAIN}.document.main+xml")),
@@ -96,7 +99,11 @@ fn relationships(rels: &[(&str, String, &str)]) -> String {
 fn package_rels() -> String {
     relationships(&[
         ("rId1", format!("{REL}/officeDocument"), "word/document.xml"),
-        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties".into(), "docProps/core.xml"),
+        (
+            "rId2",
+            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties".into(),
+            "docProps/core.xml",
+        ),
         ("rId3", format!("{REL}/extended-properties"), "docProps/app.xml"),
     ])
 }

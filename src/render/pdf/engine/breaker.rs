@@ -3,10 +3,10 @@
 //! (LibreOffice's patterns and minima), soft hyphens, and a forced cut of a
 //! word longer than the line.
 
-use crate::units::fits;
 use crate::fonts::Metrics;
 use crate::template::HYPHENATION_ZONE;
 use crate::text::SOFT_HYPHEN;
+use crate::units::fits;
 
 /// One line of text with its measured width (pt).
 #[derive(Debug, Clone, PartialEq)]
@@ -226,8 +226,7 @@ impl Breaker<'_> {
                 let avail = width - cur_w - hyphen;
                 let worth = self.hyphenate && width - cur_w >= HYPHENATION_ZONE;
                 let points = || hyphenation_points(p, trimmed, fit);
-                if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &points())).flatten()
-                {
+                if let Some(off) = worth.then(|| self.best_prefix(seg, avail, &points())).flatten() {
                     cur.push_str(&seg[..off]);
                     cur.push('-');
                     self.push(out, &cur, false, true);
@@ -339,10 +338,7 @@ mod tests {
         let b = breaker(12.0);
         // Automatic hyphen: the word without it; the next line's head.
         let lines = b.lines("в Межрегиональный центр", b.w("в Межрегиональ-") + 1.0);
-        assert_eq!(
-            marks(&lines),
-            [("в Межрегиональ-", 0, Some("Межрегиональный")), ("ный центр", "ный".len(), None)]
-        );
+        assert_eq!(marks(&lines), [("в Межрегиональ-", 0, Some("Межрегиональный")), ("ный центр", "ный".len(), None)]);
         assert!(lines[0].joined && !lines[1].joined);
         // A soft hyphen shown as a hyphen: the word without either.
         let lines = b.lines("а Те\u{AD}нишевых», б", b.w("а Те-") + 1.0);

@@ -21,7 +21,6 @@ use crate::layout::{Merge, Row, Table};
 use crate::template::{mm_to_pt, Align, Template};
 use crate::units::{Mm, Twip};
 
-
 pub(crate) use crate::units::EPS;
 
 /// A text run placed on a page.
@@ -237,8 +236,7 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
         // DOCX): the form's column titles break between words only.
         .map(|(i, text)| {
             let g = Geometry { hyphenate: false, ..g.clone() };
-            let mut cell =
-                make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, weights.header, font.header_size);
+            let mut cell = make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, weights.header, font.header_size);
             cell.owner = Owner::Header(i);
             cell
         })
@@ -253,15 +251,7 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
         Row::Department(c) => RowBox {
             kind: Kind::Department,
             number: None,
-            cells: vec![make_cell(
-                &c.text,
-                rg.left,
-                rg.width,
-                &rg,
-                Align::Center,
-                weights.row(row),
-                font.body_size,
-            )],
+            cells: vec![make_cell(&c.text, rg.left, rg.width, &rg, Align::Center, weights.row(row), font.body_size)],
             merge: Merge::Single,
             group_end: false,
         },
@@ -271,7 +261,15 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    make_cell(&c.text, rg.col_x[i], rg.col_w[i], &rg, t.column[i].align, weights.row(row), font.body_size)
+                    make_cell(
+                        &c.text,
+                        rg.col_x[i],
+                        rg.col_w[i],
+                        &rg,
+                        t.column[i].align,
+                        weights.row(row),
+                        font.body_size,
+                    )
                 })
                 .collect();
             RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
@@ -348,7 +346,6 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
     pager.finish_page();
     pager.emitted
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -475,11 +472,13 @@ mod tests {
         let title: Vec<&str> = all.iter().filter(|t| t.bold).flat_map(|t| t.text.split([' ', '\u{a0}'])).collect();
         assert_eq!(&title[..words.len()], words.iter().map(String::as_str).collect::<Vec<_>>().as_slice());
         // The table comes after the whole title, with its header.
-        let last_title_page = doc.pages.iter().rposition(|p| p.texts.iter().any(|t| t.text.contains("з1500ш"))).unwrap();
+        let last_title_page =
+            doc.pages.iter().rposition(|p| p.texts.iter().any(|t| t.text.contains("з1500ш"))).unwrap();
         let first_header = doc.pages.iter().position(|p| page_text(p).contains("Наименование")).unwrap();
         assert!(first_header >= last_title_page);
         let page = &doc.pages[first_header];
-        let end_of_title = page.texts.iter().filter(|t| t.bold && t.text.contains('з')).map(|t| t.y).fold(0.0, f32::max);
+        let end_of_title =
+            page.texts.iter().filter(|t| t.bold && t.text.contains('з')).map(|t| t.y).fold(0.0, f32::max);
         let header_y = page.texts.iter().find(|t| t.text.contains("Наименование")).unwrap().y;
         assert!(header_y > end_of_title);
     }
@@ -494,4 +493,3 @@ mod tests {
         assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
     }
 }
-

@@ -3,11 +3,10 @@
 //! cell drawn per page segment of its group, rules and page numbers.
 
 use super::{Breaker, Document, Line, Owner, Page, Rule, TextRun, EPS};
-use crate::units::fits;
 use crate::fonts::{FontSet, Metrics};
 use crate::layout::Merge;
 use crate::template::{mm_to_pt, Align, PageNumbers, Template};
-
+use crate::units::fits;
 
 /// A cell laid out into lines.
 #[derive(Debug, Clone)]

@@ -106,7 +106,6 @@ fn to_unicode_cmap(glyphs: &[(u16, u16, &str)]) -> String {
     s
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,82 @@
+//! `otchet import`: Word reports into a data file; never overwrites.
+
+use std::path::{Path, PathBuf};
+
+use super::{failed, load_template, print_out, rendered, say, CliError, CliResult, SCHEMA};
+use crate::diag::{Diagnostic, Source};
+use crate::import::{self, Given, Input};
+use crate::load;
+use crate::output;
+
+/// Largest DOCX read.
+const MAX_DOCX_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What `otchet import` does.
+#[derive(Debug, Clone)]
+pub struct ImportArgs {
+    /// The documents, in order.
+    pub inputs: Vec<PathBuf>,
+    /// The data file (beside the first document, same stem, by default).
+    pub output: Option<PathBuf>,
+    /// A template whose column titles and title to look for.
+    pub template: Option<PathBuf>,
+    /// The period when the documents do not say it.
+    pub given: Given,
+}
+
+/// `otchet import`: reads every document, checks the data it makes, then
+/// writes it (never over an existing file).
+pub fn import(args: &ImportArgs) -> CliResult {
+    let template = failed(load_template(args.template.as_deref(), false))?;
+    let names: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut files = Vec::with_capacity(args.inputs.len());
+    for (path, name) in args.inputs.iter().zip(&names) {
+        let bytes = load::read_bounded(path, "документ .docx", ".docx", MAX_DOCX_BYTES, "разделите документ на части")
+            .map_err(|d| CliError::at(name, d))?;
+        files.push(bytes);
+    }
+    let inputs: Vec<Input<'_>> = names.iter().zip(&files).map(|(name, bytes)| Input { name, bytes }).collect();
+    let imported =
+        import::import(&inputs, &template, args.given).map_err(|m| CliError::at(&names[m.file], m.diagnostic))?;
+    for (i, name) in names.iter().enumerate() {
+        let diags: Vec<Diagnostic> =
+            imported.warnings.iter().filter(|w| w.file == i).map(|w| w.diagnostic.clone()).collect();
+        if !diags.is_empty() {
+            say(&rendered(&diags, &Source::new(name.clone(), String::new())));
+        }
+    }
+    let path = match &args.output {
+        Some(p) => p.clone(),
+        None => args.inputs[0].with_extension("toml"),
+    };
+    let shown = path.display().to_string();
+    // The data must pass `check` (with this template): else it is our bug.
+    let loaded = match load::load_bytes(&shown, imported.toml.as_bytes()) {
+        Ok(l) => l,
+        Err(f) => {
+            let d = Diagnostic::error("внутренняя ошибка: импортированные данные не проходят проверку");
+            return Err(CliError::failure(&f).then(CliError::at(&names[0], d)));
+        }
+    };
+    if !loaded.warnings.is_empty() {
+        say(&rendered(&loaded.warnings, &loaded.source));
+    }
+    if let Err(d) = output::write_new(&path, imported.toml.as_bytes()) {
+        let d = d.help("otchet не перезаписывает файлы: укажите другое имя через -o или удалите старый файл");
+        return Err(CliError::at(&shown, d));
+    }
+    // The `#:schema` directive points next to the file: put the schema there.
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let schema = dir.join("otchet.schema.json");
+    if !schema.exists() {
+        let _ = output::write_new(&schema, SCHEMA.as_bytes());
+    }
+    let (departments, events, agreements) = imported.counts;
+    let warned = imported.warnings.len() + loaded.warnings.len();
+    say(&format!(
+        "Создан файл {shown} — отчет {}: разделов {departments}, мероприятий {events}, соглашений {agreements}{}. Проверьте данные: otchet check {shown}\n",
+        imported.period.label(),
+        if warned > 0 { format!(", предупреждений {warned}") } else { String::new() },
+    ));
+    print_out(&format!("{shown}\n"))
+}

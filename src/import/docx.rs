@@ -1,0 +1,632 @@
+//! Reading a Word document's body: the DOCX package (a ZIP archive read
+//! only by part name, every part bounded in size) and its main part as a
+//! sequence of body paragraphs and tables, with the cell structure
+//! (column spans, vertical and horizontal merges) and the text as Word
+//! shows it: runs joined, tracked deletions left out, field codes and
+//! drawings skipped.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// Largest part read from the package (a 10,000-event report's
+/// `document.xml` is about 40 MB).
+pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Most entries a package may list (Word writes a dozen or two).
+const MAX_ENTRIES: usize = 10_000;
+
+/// WordprocessingML namespaces: transitional and strict.
+const W_NS: [&[u8]; 2] = [
+    b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+];
+
+/// Why a file is not a readable DOCX (messages in Russian).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// An old binary Word file (`.doc`).
+    BinaryWord,
+    /// A password-protected Office document.
+    Encrypted,
+    /// Not a ZIP archive.
+    NotZip,
+    /// A ZIP archive, but not a Word document, or a broken one; the reason.
+    Bad(String),
+}
+
+/// A body paragraph or table, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph outside any table.
+    Paragraph(Paragraph),
+    /// A table.
+    Table(Table),
+}
+
+/// A paragraph's text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paragraph {
+    /// The text: runs joined; a manual line break is a space; no-break
+    /// spaces made plain.
+    pub text: String,
+    /// Has automatic list numbering (Word's numbered list).
+    pub numbered: bool,
+    /// Its paragraph mark is a tracked deletion: it joins the next one.
+    pub mark_deleted: bool,
+}
+
+/// Vertical merge state of a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VMerge {
+    /// Starts a merged cell.
+    Restart,
+    /// Continues the merged cell above (its own content is hidden).
+    Continue,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// Paragraphs (empty leading and trailing ones removed).
+    pub paragraphs: Vec<Paragraph>,
+    /// Grid columns it spans.
+    pub span: usize,
+    /// Vertical merge.
+    pub v_merge: Option<VMerge>,
+    /// Continues a horizontal merge (the old `w:hMerge` form).
+    pub h_continue: bool,
+    /// Holds a nested table (its text is in `paragraphs`).
+    pub nested: bool,
+}
+
+impl Cell {
+    /// The cell's text: paragraphs joined by `\n`.
+    pub fn text(&self) -> String {
+        let texts: Vec<&str> = self.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        texts.join("\n")
+    }
+
+    /// Does it show automatic list numbering?
+    pub fn numbered(&self) -> bool {
+        self.paragraphs.iter().any(|p| p.numbered)
+    }
+}
+
+/// A table row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Row {
+    /// Its cells, left to right (horizontal merge continuations included).
+    pub cells: Vec<Cell>,
+    /// Marked to repeat as a header on every page.
+    pub header: bool,
+    /// Grid columns skipped before the first cell.
+    pub grid_before: usize,
+}
+
+/// A table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Its rows, top to bottom.
+    pub rows: Vec<Row>,
+}
+
+/// What a package tells about the document besides its body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// The body.
+    pub blocks: Vec<Block>,
+    /// `docProps/core.xml`: title.
+    pub core_title: Option<String>,
+    /// `docProps/core.xml`: subject.
+    pub core_subject: Option<String>,
+}
+
+/// Reads a DOCX file's body and document properties.
+pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(OLE) {
+        // An OLE compound file: a password-protected OOXML package holds an
+        // `EncryptedPackage` stream; anything else is old binary Word.
+        let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        return Err(if bytes.windows(name.len()).any(|w| w == name) {
+            ReadError::Encrypted
+        } else {
+            ReadError::BinaryWord
+        });
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(ReadError::NotZip);
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::NotZip)?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(ReadError::Bad(format!("в архиве {} частей — это не документ Word", zip.len())));
+    }
+    let main = main_part(&mut zip)?;
+    let xml = part(&mut zip, &main)?.ok_or_else(|| ReadError::Bad(format!("нет части «{main}»")))?;
+    let blocks = body(&xml).map_err(|why| ReadError::Bad(format!("часть «{main}» повреждена: {why}")))?;
+    let (core_title, core_subject) = match part(&mut zip, "docProps/core.xml")? {
+        Some(core) => core_properties(&core),
+        None => (None, None),
+    };
+    Ok(Document { blocks, core_title, core_subject })
+}
+
+/// The main document part's name, from the package relationships
+/// (`word/document.xml` when they do not say).
+fn main_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<String, ReadError> {
+    const OFFICE_DOCUMENT: &str = "/officeDocument";
+    let Some(rels) = part(zip, "_rels/.rels")? else {
+        return if zip.index_for_name("word/document.xml").is_some() {
+            Ok("word/document.xml".into())
+        } else {
+            Err(ReadError::Bad("в архиве нет документа Word (word/document.xml)".into()))
+        };
+    };
+    let mut reader = quick_xml::Reader::from_str(&rels);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let (mut kind, mut target) = (String::new(), String::new());
+                for a in e.attributes().flatten() {
+                    let v = a.unescape_value().map(std::borrow::Cow::into_owned).unwrap_or_default();
+                    match a.key.local_name().as_ref() {
+                        b"Type" => kind = v,
+                        b"Target" => target = v,
+                        _ => {}
+                    }
+                }
+                if kind.ends_with(OFFICE_DOCUMENT) {
+                    let name = target.trim_start_matches('/').to_string();
+                    // Parts are read by name only; a name leaving the
+                    // package root is refused.
+                    if name.split('/').any(|s| s == ".." || s.is_empty()) || name.contains('\\') {
+                        return Err(ReadError::Bad(format!("недопустимое имя основной части «{target}»")));
+                    }
+                    return Ok(name);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    Err(ReadError::Bad("в архиве нет документа Word (нет основной части в _rels/.rels)".into()))
+}
+
+/// A part's text by name, at most [`MAX_PART_BYTES`] decompressed; `None`
+/// when the package has no such part.
+fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, ReadError> {
+    let file = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(zip::result::ZipError::UnsupportedArchive(why)) if why.contains("assword") => {
+            return Err(ReadError::Encrypted)
+        }
+        Err(e) => return Err(ReadError::Bad(format!("часть «{name}» не читается: {e}"))),
+    };
+    if file.encrypted() {
+        return Err(ReadError::Encrypted);
+    }
+    let too_big = || ReadError::Bad(format!("часть «{name}» больше {} МБ", MAX_PART_BYTES / (1024 * 1024)));
+    if file.size() > MAX_PART_BYTES {
+        return Err(too_big());
+    }
+    // The declared size may lie (a zip bomb): the read itself is bounded.
+    let mut bytes = Vec::new();
+    file.take(MAX_PART_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Bad(format!("часть «{name}» не распаковывается: {e}")))?;
+    if bytes.len() as u64 > MAX_PART_BYTES {
+        return Err(too_big());
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(&bytes).to_vec();
+    String::from_utf8(bytes).map(Some).map_err(|_| ReadError::Bad(format!("часть «{name}» не в кодировке UTF-8")))
+}
+
+/// `dc:title` and `dc:subject` of the core properties.
+fn core_properties(xml: &str) -> (Option<String>, Option<String>) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut title, mut subject) = (None, None);
+    let mut current: Option<&mut Option<String>> = None;
+    let mut text = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                text.clear();
+                current = match e.local_name().as_ref() {
+                    b"title" => Some(&mut title),
+                    b"subject" => Some(&mut subject),
+                    _ => None,
+                };
+            }
+            Ok(Event::Text(t)) => text.push_str(&t.xml_content().unwrap_or_default()),
+            Ok(Event::GeneralRef(r)) => push_reference(&mut text, &r),
+            Ok(Event::End(_)) => {
+                if let Some(slot) = current.take() {
+                    let t = text.trim();
+                    if !t.is_empty() {
+                        *slot = Some(t.to_string());
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    (title, subject)
+}
+
+/// Appends an entity or character reference's character.
+fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        out.push(c);
+    } else if let Some(s) = r.decode().ok().and_then(|n| quick_xml::escape::resolve_predefined_entity(&n)) {
+        out.push_str(s);
+    }
+}
+
+/// Where the reader is inside the body.
+#[derive(Default)]
+struct State {
+    blocks: Vec<Block>,
+    /// Open tables, innermost last.
+    tables: Vec<Table>,
+    /// The paragraph being read.
+    para: Option<Paragraph>,
+    /// Depth inside elements whose content is not shown text (deletions,
+    /// field codes, drawings, alternate content); 0 when reading text.
+    hidden: usize,
+    /// Inside `w:t`.
+    in_text: bool,
+    /// Inside `w:pPr`/`w:rPr` of a paragraph mark.
+    in_ppr: bool,
+    in_mark_rpr: bool,
+}
+
+impl State {
+    fn cell(&mut self) -> Option<&mut Cell> {
+        self.tables.last_mut().and_then(|t| t.rows.last_mut()).and_then(|r| r.cells.last_mut())
+    }
+
+    fn row(&mut self) -> Option<&mut Row> {
+        self.tables.last_mut().and_then(|t| t.rows.last_mut())
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.para.as_mut() {
+            for c in s.chars() {
+                p.text.push(plain(c));
+            }
+        }
+    }
+}
+
+/// A character as imported: no-break and other fixed spaces are plain
+/// spaces, a tab is a space.
+fn plain(c: char) -> char {
+    match c {
+        '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\t' => ' ',
+        c => c,
+    }
+}
+
+/// Elements whose whole content is not text of the paragraph they are in.
+fn hides(local: &[u8]) -> bool {
+    matches!(
+        local,
+        b"del"
+            | b"moveFrom"
+            | b"instrText"
+            | b"delInstrText"
+            | b"drawing"
+            | b"pict"
+            | b"object"
+            | b"footnoteReference"
+            | b"endnoteReference"
+            | b"commentReference"
+            | b"rPrChange"
+            | b"pPrChange"
+            | b"tcPrChange"
+            | b"trPrChange"
+            | b"tblPrChange"
+            | b"sectPrChange"
+            | b"numberingChange"
+    )
+}
+
+fn val(e: &BytesStart<'_>) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == b"val")
+        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
+}
+
+/// Reads the body of a main document part.
+pub fn body(xml: &str) -> Result<Vec<Block>, String> {
+    let mut reader = NsReader::from_str(xml);
+    let mut s = State::default();
+    loop {
+        let (ns, event) = reader.read_resolved_event().map_err(|e| e.to_string())?;
+        let wml = matches!(ns, ResolveResult::Bound(n) if W_NS.contains(&n.as_ref()));
+        match event {
+            Event::DocType(_) => return Err("объявление DOCTYPE в документе Word недопустимо".into()),
+            Event::Start(e) => {
+                let local = e.local_name();
+                let local = local.as_ref();
+                if !wml {
+                    // Alternate content (drawings, text boxes) is skipped
+                    // whole; other foreign wrappers are read through.
+                    if local == b"AlternateContent" || s.hidden > 0 {
+                        s.hidden += 1;
+                    }
+                    continue;
+                }
+                if s.hidden > 0 || hides(local) {
+                    s.hidden += 1;
+                    continue;
+                }
+                start(&mut s, local, &e, false);
+            }
+            Event::Empty(e) => {
+                if !wml || s.hidden > 0 {
+                    continue;
+                }
+                start(&mut s, e.local_name().as_ref(), &e, true);
+            }
+            Event::End(e) => {
+                if s.hidden > 0 {
+                    s.hidden -= 1;
+                    continue;
+                }
+                if wml {
+                    end(&mut s, e.local_name().as_ref());
+                }
+            }
+            Event::Text(t) if s.in_text && s.hidden == 0 => {
+                let text = t.xml_content().map_err(|e| e.to_string())?;
+                s.push_text(&text);
+            }
+            Event::GeneralRef(r) if s.in_text && s.hidden == 0 => {
+                let mut text = String::new();
+                push_reference(&mut text, &r);
+                s.push_text(&text);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(s.blocks)
+}
+
+/// A WordprocessingML element starts (`empty`: and ends).
+fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
+    match local {
+        b"tbl" => s.tables.push(Table::default()),
+        b"tr" => {
+            if let Some(t) = s.tables.last_mut() {
+                t.rows.push(Row::default());
+            }
+        }
+        b"tblHeader" => {
+            let on = val(e).is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"));
+            if let Some(r) = s.row() {
+                r.header = on;
+            }
+        }
+        b"gridBefore" => {
+            let n = val(e).and_then(|v| v.parse().ok()).unwrap_or(0);
+            if let Some(r) = s.row() {
+                r.grid_before = n;
+            }
+        }
+        b"tc" => {
+            if let Some(r) = s.row() {
+                r.cells.push(Cell { span: 1, ..Cell::default() });
+            }
+        }
+        b"gridSpan" => {
+            let n = val(e).and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, 64);
+            if let Some(c) = s.cell() {
+                c.span = n;
+            }
+        }
+        b"vMerge" => {
+            let m = if val(e).as_deref() == Some("restart") { VMerge::Restart } else { VMerge::Continue };
+            if let Some(c) = s.cell() {
+                c.v_merge = Some(m);
+            }
+        }
+        b"hMerge" => {
+            let cont = val(e).as_deref() != Some("restart");
+            if let Some(c) = s.cell() {
+                c.h_continue = cont;
+            }
+        }
+        b"p" if !empty => s.para = Some(Paragraph::default()),
+        b"p" => finish_paragraph(s, Paragraph::default()),
+        b"pPr" if !empty => s.in_ppr = true,
+        b"rPr" if s.in_ppr && !empty => s.in_mark_rpr = true,
+        b"numPr" if s.in_ppr => {
+            if let Some(p) = s.para.as_mut() {
+                p.numbered = true;
+            }
+        }
+        b"del" | b"moveFrom" if s.in_mark_rpr => {
+            if let Some(p) = s.para.as_mut() {
+                p.mark_deleted = true;
+            }
+        }
+        b"t" if !empty => s.in_text = true,
+        b"tab" | b"ptab" if !s.in_ppr => s.push_text(" "),
+        // A page or column break is layout only; a line break is a space.
+        b"br" | b"cr" if !matches!(val_named(e, b"type").as_deref(), Some("page" | "column")) => s.push_text(" "),
+        b"softHyphen" => s.push_text("\u{AD}"),
+        b"noBreakHyphen" => s.push_text("\u{2011}"),
+        b"sym" => {
+            let c = val_named(e, b"char").and_then(|h| u32::from_str_radix(&h, 16).ok()).and_then(char::from_u32);
+            // Symbol-font characters sit in the private use area.
+            if let Some(c) = c.filter(|c| !('\u{F000}'..='\u{F0FF}').contains(c)) {
+                s.push_text(&c.to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+fn val_named(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
+}
+
+/// A WordprocessingML element ends.
+fn end(s: &mut State, local: &[u8]) {
+    match local {
+        b"t" => s.in_text = false,
+        b"pPr" => s.in_ppr = false,
+        b"rPr" => s.in_mark_rpr = false,
+        b"p" => {
+            if let Some(p) = s.para.take() {
+                finish_paragraph(s, p);
+            }
+        }
+        b"tc" => {
+            if let Some(c) = s.cell() {
+                trim_cell(c);
+            }
+        }
+        b"tbl" => {
+            if let Some(t) = s.tables.pop() {
+                match s.cell() {
+                    // A nested table: its text goes into the cell holding it.
+                    Some(cell) => {
+                        cell.nested = true;
+                        for row in t.rows {
+                            for c in row.cells {
+                                cell.paragraphs.extend(c.paragraphs);
+                            }
+                        }
+                    }
+                    None => s.blocks.push(Block::Table(t)),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A paragraph ends: into the open cell, or the body.
+fn finish_paragraph(s: &mut State, mut p: Paragraph) {
+    let trimmed = p.text.trim_matches(' ');
+    if trimmed.len() != p.text.len() {
+        p.text = trimmed.to_string();
+    }
+    if s.tables.is_empty() {
+        s.blocks.push(Block::Paragraph(p));
+    } else if let Some(c) = s.cell() {
+        {
+            match c.paragraphs.last_mut() {
+                // A deleted paragraph mark joins it with this one.
+                Some(prev) if prev.mark_deleted => {
+                    prev.text.push_str(&p.text);
+                    prev.mark_deleted = p.mark_deleted;
+                    prev.numbered |= p.numbered;
+                }
+                _ => c.paragraphs.push(p),
+            }
+        }
+    }
+}
+
+/// Removes a cell's empty leading and trailing paragraphs (Word keeps an
+/// empty paragraph after a nested table, editors leave blank lines).
+fn trim_cell(c: &mut Cell) {
+    let keep = |p: &Paragraph| !p.text.is_empty() || p.numbered;
+    while c.paragraphs.last().is_some_and(|p| !keep(p)) {
+        c.paragraphs.pop();
+    }
+    let lead = c.paragraphs.iter().take_while(|p| !keep(p)).count();
+    c.paragraphs.drain(..lead);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    fn doc(body: &str) -> Vec<Block> {
+        body_of(&format!("<w:document {W}><w:body>{body}</w:body></w:document>"))
+    }
+
+    fn body_of(xml: &str) -> Vec<Block> {
+        super::body(xml).unwrap()
+    }
+
+    fn para(b: &Block) -> &str {
+        match b {
+            Block::Paragraph(p) => &p.text,
+            Block::Table(_) => panic!("a table"),
+        }
+    }
+
+    #[test]
+    fn runs_join_breaks_are_spaces_nbsp_plain_deletions_dropped() {
+        let b = doc("<w:p><w:r><w:t>Отчет о</w:t></w:r><w:r><w:br/><w:t xml:space=\"preserve\">реализации\u{a0}соглашений </w:t></w:r>\
+             <w:del><w:r><w:delText>лишнее</w:delText></w:r></w:del><w:ins><w:r><w:t>&amp; новое</w:t></w:r></w:ins>\
+             <w:r><w:fldChar w:fldCharType=\"begin\"/><w:instrText>PAGE</w:instrText><w:fldChar w:fldCharType=\"separate\"/><w:t>2</w:t></w:r>\
+             <w:r><w:softHyphen/><w:noBreakHyphen/><w:tab/>&#1040;</w:r></w:p>");
+        assert_eq!(b.len(), 1);
+        assert_eq!(para(&b[0]), "Отчет о реализации соглашений & новое2\u{AD}\u{2011}");
+    }
+
+    #[test]
+    fn cells_keep_spans_merges_and_paragraphs() {
+        let b = doc("<w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val=\"7\"/></w:tcPr><w:p/><w:p><w:r><w:t>А</w:t></w:r></w:p><w:p><w:r><w:t>Б </w:t></w:r></w:p><w:p/></w:tc></w:tr>\
+             <w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/></w:numPr></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:vMerge/><w:hMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>");
+        let Block::Table(t) = &b[0] else { panic!() };
+        assert!(t.rows[0].header);
+        assert_eq!(t.rows[0].cells[0].span, 7);
+        assert_eq!(t.rows[0].cells[0].text(), "А\nБ");
+        assert_eq!(t.rows[1].cells[0].v_merge, Some(VMerge::Restart));
+        assert!(t.rows[1].cells[0].numbered());
+        assert_eq!(t.rows[1].cells[1].v_merge, Some(VMerge::Continue));
+        assert!(t.rows[1].cells[1].h_continue);
+    }
+
+    #[test]
+    fn a_deleted_paragraph_mark_joins_paragraphs() {
+        let b = doc("<w:tbl><w:tr><w:tc><w:p><w:pPr><w:rPr><w:del w:id=\"1\" w:author=\"a\"/></w:rPr></w:pPr><w:r><w:t>один </w:t></w:r></w:p><w:p><w:r><w:t>два</w:t></w:r></w:p></w:tc></w:tr></w:tbl>");
+        let Block::Table(t) = &b[0] else { panic!() };
+        assert_eq!(t.rows[0].cells[0].text(), "одиндва");
+    }
+
+    #[test]
+    fn alternate_content_and_textboxes_are_not_paragraphs() {
+        let b = body_of(&format!(
+            "<w:document {W} xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\"><w:body>\
+             <w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent><w:p><w:r><w:t>X</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>\
+             <mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>X</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent><w:t>Текст</w:t></w:r></w:p></w:body></w:document>"
+        ));
+        assert_eq!(b.len(), 1);
+        assert_eq!(para(&b[0]), "Текст");
+    }
+
+    #[test]
+    fn a_doctype_is_refused() {
+        assert!(super::body("<!DOCTYPE x [<!ENTITY a \"b\">]><x/>").is_err());
+    }
+
+    #[test]
+    fn old_word_encrypted_and_non_zip_files_are_told_apart() {
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(read(&ole), Err(ReadError::BinaryWord));
+        ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(read(&ole), Err(ReadError::Encrypted));
+        assert_eq!(read(b"hello"), Err(ReadError::NotZip));
+    }
+}

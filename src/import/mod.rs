@@ -1,0 +1,732 @@
+//! `otchet import`: Word reports of the official form (and departments'
+//! sections of it) back into a data file. The reverse of the pipeline:
+//! [`docx`] reads a package's body, this module finds the report table by
+//! its header titles and maps its rows to departments and events (with
+//! warnings for whatever it cannot map), [`keys`] names the agreements,
+//! [`write`] prints the TOML. The result is checked by the loader before
+//! anything is written.
+
+pub mod docx;
+pub mod keys;
+mod write;
+
+use crate::diag::Diagnostic;
+use crate::model::{Dates, Period};
+use crate::template::{Template, COLUMNS};
+use crate::text::normalize_title;
+
+use docx::{Block, ReadError, VMerge};
+
+/// A DOCX file to import: its name (for messages) and bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The path as the user gave it.
+    pub name: &'a str,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+}
+
+/// A message about one input file.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Index of the input file.
+    pub file: usize,
+    /// What (no span: the file's name and the table row are in the text).
+    pub diagnostic: Diagnostic,
+}
+
+/// What an import made.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The data file's text.
+    pub toml: String,
+    /// Warnings: what could not be mapped, or was mapped by a guess.
+    pub warnings: Vec<Message>,
+    /// The period of the data.
+    pub period: Period,
+    /// Departments, events and agreements written.
+    pub counts: (usize, usize, usize),
+}
+
+/// The period when the documents do not say it (`--year`, `--quarter`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given {
+    /// Year.
+    pub year: Option<i32>,
+    /// Quarter 1–4.
+    pub quarter: Option<u8>,
+}
+
+/// The placeholder written for an empty required cell.
+pub const EMPTY_CELL: &str = "—";
+/// The agreement written when a row names none.
+pub const NO_AGREEMENT: &str = "Соглашение не указано";
+
+/// An event as imported.
+#[derive(Debug, Clone)]
+struct Event {
+    /// Index into the registry.
+    agreement: usize,
+    /// Title, dates, place, participants, result (as printed).
+    fields: [String; 5],
+}
+
+#[derive(Debug, Clone)]
+struct Department {
+    name: String,
+    events: Vec<Event>,
+}
+
+/// The agreements met so far: normalised title, title as first met.
+#[derive(Debug, Default)]
+struct Registry {
+    entries: Vec<(String, String)>,
+}
+
+impl Registry {
+    /// The index of `title`'s agreement, and whether its text differs from
+    /// the one first met (case, spaces, punctuation, look-alike letters).
+    fn add(&mut self, title: &str) -> (usize, bool) {
+        let key = normalize_title(title);
+        match self.entries.iter().position(|(k, _)| *k == key) {
+            Some(i) => (i, self.entries[i].1 != title),
+            None => {
+                self.entries.push((key, title.to_string()));
+                (self.entries.len() - 1, false)
+            }
+        }
+    }
+}
+
+/// What one file gives.
+#[derive(Debug, Default)]
+struct Section {
+    period: Option<(i32, u8)>,
+    region: Option<String>,
+    title: Option<String>,
+    departments: Vec<Department>,
+    /// Events came before any department row (their department is a
+    /// placeholder).
+    orphans: bool,
+}
+
+/// Imports the files, in order, into one data file.
+pub fn import(inputs: &[Input<'_>], t: &Template, given: Given) -> Result<Imported, Message> {
+    let mut warnings = Vec::new();
+    let mut registry = Registry::default();
+    let mut sections = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let fail = |d: Diagnostic| Message { file: i, diagnostic: d };
+        let doc = docx::read(input.bytes).map_err(|e| fail(read_error(&e)))?;
+        let mut cx = FileCx { file: i, warnings: &mut warnings, registry: &mut registry, t };
+        sections.push(cx.section(&doc, input.name).map_err(fail)?);
+    }
+    // The period: as given, else the first file's that says it.
+    let found = sections.iter().enumerate().find_map(|(i, s)| s.period.map(|p| (i, p)));
+    let (year, quarter) = match (given.year, given.quarter, found) {
+        (Some(y), Some(q), _) => (y, q),
+        (y, q, Some((_, (fy, fq)))) => (y.unwrap_or(fy), q.unwrap_or(fq)),
+        _ => {
+            return Err(Message {
+                file: 0,
+                diagnostic: Diagnostic::error(
+                    "не найден отчетный период: в заголовке документа нет «за … квартал … года»",
+                )
+                .help("укажите период: otchet import ФАЙЛ.docx --year 2020 --quarter 4"),
+            })
+        }
+    };
+    for (i, s) in sections.iter().enumerate() {
+        if let Some((y, q)) = s.period.filter(|&p| p != (year, quarter)) {
+            warnings.push(Message {
+                file: i,
+                diagnostic: Diagnostic::warning(format!(
+                    "документ составлен {}, а данные собираются в отчет {}",
+                    Period::Quarter { year: y, quarter: q }.label(),
+                    Period::Quarter { year, quarter }.label()
+                ))
+                .help("проверьте, тот ли файл указан, или задайте период явно: --year, --quarter"),
+            });
+        }
+    }
+    let period = Period::Quarter { year, quarter };
+    let region = sections.iter().find_map(|s| s.region.clone());
+    for (i, s) in sections.iter().enumerate() {
+        if let (Some(r), Some(first)) = (&s.region, &region) {
+            if r != first {
+                warnings.push(Message {
+                    file: i,
+                    diagnostic: Diagnostic::warning(format!(
+                        "регион «{r}» отличается от региона первого файла «{first}»"
+                    ))
+                    .help(format!("в файл данных записан регион «{first}»")),
+                });
+            }
+        }
+    }
+    let title = sections.iter().find_map(|s| s.title.clone());
+    // Departments in order; a file that goes on with the previous file's
+    // last department (its section split over files) continues it.
+    let mut departments: Vec<Department> = Vec::new();
+    for s in sections {
+        for (k, d) in s.departments.into_iter().enumerate() {
+            match departments.last_mut() {
+                Some(last) if k == 0 && !s.orphans && normalize_title(&last.name) == normalize_title(&d.name) => {
+                    last.events.extend(d.events);
+                }
+                _ => departments.push(d),
+            }
+        }
+    }
+    let titles: Vec<&str> = registry.entries.iter().map(|(_, t)| t.as_str()).collect();
+    let keys = keys::assign(&titles, region.as_deref());
+    let names: Vec<&str> = inputs.iter().map(|i| file_name(i.name)).collect();
+    let data = write::Data {
+        period,
+        region: region.as_deref(),
+        title: title.as_deref(),
+        agreements: keys.iter().map(String::as_str).zip(titles.iter().copied()).collect(),
+        departments: departments
+            .iter()
+            .map(|d| write::Department {
+                name: &d.name,
+                events: d
+                    .events
+                    .iter()
+                    .map(|e| write::Event {
+                        agreement: &keys[e.agreement],
+                        title: &e.fields[0],
+                        dates: dates(&e.fields[1], period),
+                        place: &e.fields[2],
+                        participants: &e.fields[3],
+                        result: &e.fields[4],
+                    })
+                    .collect(),
+            })
+            .collect(),
+        sources: &names,
+    };
+    let toml = write::toml(&data);
+    let events = departments.iter().map(|d| d.events.len()).sum();
+    Ok(Imported { toml, warnings, period, counts: (departments.len(), events, keys.len()) })
+}
+
+/// The file name of a path as given (for the data file's header comment).
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The `dates` value of a dates cell: structured when the text is exactly
+/// what the renderer prints for it in this period, else the text.
+fn dates(text: &str, period: Period) -> Dates {
+    crate::dates::parse(text, period).unwrap_or_else(|| Dates::Text(text.to_string()))
+}
+
+/// The message for a file that is not a readable DOCX.
+fn read_error(e: &ReadError) -> Diagnostic {
+    match e {
+        ReadError::BinaryWord => Diagnostic::error("это документ старого формата Word (.doc), а не .docx").help(
+            "откройте его в Word или LibreOffice и сохраните как .docx («Файл» → «Сохранить как» → «Документ Word»)",
+        ),
+        ReadError::Encrypted => Diagnostic::error("документ защищен паролем")
+            .help("откройте его в Word, снимите пароль («Файл» → «Сведения» → «Защита документа») и сохраните"),
+        ReadError::NotZip => Diagnostic::error("файл не является документом .docx (это не архив Office Open XML)")
+            .help("укажите отчет в формате .docx; документ другого формата сохраните как .docx"),
+        ReadError::Bad(why) => Diagnostic::error(format!("документ .docx не читается: {why}"))
+            .help("сохраните документ заново в Word или LibreOffice"),
+    }
+}
+
+/// A table cell as the report reads it: horizontal merges joined.
+#[derive(Debug, Clone, Default)]
+struct LCell {
+    text: String,
+    numbered: bool,
+    v_merge: Option<VMerge>,
+    /// Grid columns covered.
+    cols: usize,
+}
+
+/// A row's cells with horizontal merges joined and skipped grid columns
+/// as empty cells.
+fn logical(row: &docx::Row) -> Vec<LCell> {
+    let mut out: Vec<LCell> = (0..row.grid_before).map(|_| LCell { cols: 1, ..LCell::default() }).collect();
+    for c in &row.cells {
+        match out.last_mut() {
+            Some(prev) if c.h_continue => prev.cols += c.span,
+            _ => out.push(LCell { text: c.text(), numbered: c.numbered(), v_merge: c.v_merge, cols: c.span }),
+        }
+    }
+    out
+}
+
+/// Are two column titles the same, up to case, spacing, line breaks,
+/// punctuation and small slips?
+fn same_heading(found: &str, want: &str) -> bool {
+    let (a, b) = (normalize_title(found), normalize_title(want));
+    a == b || (!a.is_empty() && strsim::normalized_levenshtein(&a, &b) >= 0.8)
+}
+
+/// Is the row the report's header (at least 5 of the 7 titles)?
+fn is_header(cells: &[LCell], t: &Template) -> bool {
+    // An event row (a number first) is never the header: the cheap test
+    // keeps the comparison off the body rows.
+    cells.len() == COLUMNS
+        && number(&cells[0].text).is_none()
+        && cells.iter().zip(&t.column).filter(|(c, col)| same_heading(&c.text, &col.title)).count() >= COLUMNS - 2
+}
+
+/// A row numbering the columns: `1 2 3 … 7`.
+fn is_column_numbers(cells: &[LCell]) -> bool {
+    cells.len() == COLUMNS && cells.iter().enumerate().all(|(i, c)| number(&c.text) == Some(i + 1))
+}
+
+/// The number of a number cell: `1.`, `1`, `1)`.
+fn number(s: &str) -> Option<usize> {
+    let digits = s.trim().trim_end_matches(['.', ')']);
+    (!digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// A piece of text for a message: one line, at most 60 characters.
+fn preview(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 60 {
+        format!("{}…", one.chars().take(60).collect::<String>())
+    } else {
+        one
+    }
+}
+
+/// Reading one file.
+struct FileCx<'a> {
+    file: usize,
+    warnings: &'a mut Vec<Message>,
+    registry: &'a mut Registry,
+    t: &'a Template,
+}
+
+/// Where the rows being read are, for messages.
+struct Place {
+    table: usize,
+    tables: usize,
+    row: usize,
+}
+
+impl Place {
+    fn label(&self) -> String {
+        if self.tables > 1 {
+            format!("таблица {}, строка {}", self.table, self.row)
+        } else {
+            format!("строка таблицы {}", self.row)
+        }
+    }
+}
+
+/// The state of the rows read so far in a file.
+#[derive(Default)]
+struct Rows {
+    departments: Vec<Department>,
+    orphans: bool,
+    /// The last event's agreement.
+    agreement: Option<usize>,
+    /// The last number read.
+    number: Option<usize>,
+    /// Text of the cell above in each column (for vertical merges).
+    above: Vec<String>,
+}
+
+impl FileCx<'_> {
+    fn warn(&mut self, d: Diagnostic) {
+        self.warnings.push(Message { file: self.file, diagnostic: d });
+    }
+
+    /// Reads a file's title and table(s).
+    fn section(&mut self, doc: &docx::Document, name: &str) -> Result<Section, Diagnostic> {
+        let tables: Vec<(usize, &docx::Table, Option<usize>)> = doc
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match b {
+                Block::Table(t) => Some((i, t, t.rows.iter().position(|r| is_header(&logical(r), self.t)))),
+                Block::Paragraph(_) => None,
+            })
+            .collect();
+        let Some(&(first, _, _)) = tables.iter().find(|(_, _, h)| h.is_some()) else {
+            let what = if tables.is_empty() {
+                "в документе нет таблиц"
+            } else {
+                "в документе нет таблицы отчета"
+            };
+            return Err(Diagnostic::error(format!(
+                "{what}: не найдена шапка «№ п/п», «Соглашение о сотрудничестве…», «Наименование мероприятия»…"
+            ))
+            .help("import читает отчеты этой формы: таблица из 7 граф с шапкой, как в отчете otchet"));
+        };
+        let mut section = Section::default();
+        // The title: paragraphs before the report table.
+        let before: Vec<&str> = doc.blocks[..first]
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(p) if !p.text.is_empty() => Some(p.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let used = self.title(&before, &mut section);
+        for (k, text) in before.iter().enumerate() {
+            if !used.contains(&k) {
+                self.warn(
+                    Diagnostic::warning(format!("текст перед таблицей не перенесен: «{}»", preview(text))).help(
+                        "в данных отчета есть только заголовок и таблица; перенесите текст вручную, если он нужен",
+                    ),
+                );
+            }
+        }
+        if section.period.is_none() {
+            section.period = doc.core_subject.as_deref().and_then(period_in).map(|(_, y, q)| (y, q));
+        }
+        if section.region.is_none() {
+            // Our own DOCX says "Смоленская область, за IV квартал 2020 года".
+            section.region = doc
+                .core_subject
+                .as_deref()
+                .and_then(|s| s.split_once(", за "))
+                .map(|(r, _)| r.trim().to_string())
+                .filter(|r| !r.is_empty());
+        }
+        if section.period.is_none() {
+            section.period = period_in(name).map(|(_, y, q)| (y, q));
+        }
+        // The rows.
+        let mut rows = Rows::default();
+        let count = tables.len();
+        let mut in_report = false;
+        let mut k = 0;
+        for (i, b) in doc.blocks.iter().enumerate().skip(first) {
+            match b {
+                Block::Paragraph(p) => {
+                    if !p.text.is_empty() {
+                        self.warn(
+                            Diagnostic::warning(format!("текст вне таблицы не перенесен: «{}»", preview(&p.text)))
+                                .help("в данных отчета есть только заголовок и таблица; перенесите текст вручную, если он нужен"),
+                        );
+                    }
+                }
+                Block::Table(_) => {
+                    let (_, table, header) = tables.iter().find(|(j, _, _)| *j == i).expect("every table is listed");
+                    k += 1;
+                    if header.is_none() && in_report {
+                        self.warn(Diagnostic::warning(format!(
+                            "таблица {k} без шапки формы принята как продолжение таблицы отчета"
+                        )));
+                    }
+                    in_report = true;
+                    let start = header.map_or(0, |h| h + 1);
+                    for (r, row) in table.rows[..header.unwrap_or(0)].iter().enumerate() {
+                        let text: Vec<String> =
+                            logical(row).into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
+                        if !text.is_empty() {
+                            let place = Place { table: k, tables: count, row: r + 1 };
+                            self.warn(Diagnostic::warning(format!(
+                                "{}: строка над шапкой таблицы не перенесена: «{}»",
+                                place.label(),
+                                preview(&text.join(" "))
+                            )));
+                        }
+                    }
+                    rows.above = vec![String::new(); COLUMNS];
+                    for (r, row) in table.rows.iter().enumerate().skip(start) {
+                        let place = Place { table: k, tables: count, row: r + 1 };
+                        self.row(&logical(row), &place, &mut rows, name);
+                    }
+                }
+            }
+        }
+        section.departments = rows.departments;
+        section.orphans = rows.orphans;
+        Ok(section)
+    }
+
+    /// Finds the period, region and title in the paragraphs before the
+    /// table; returns the indices of the paragraphs taken as the title.
+    fn title(&mut self, paras: &[&str], section: &mut Section) -> Vec<usize> {
+        let Some((p, (at, y, q))) = paras.iter().enumerate().find_map(|(i, s)| period_in(s).map(|f| (i, f))) else {
+            return Vec::new();
+        };
+        section.period = Some((y, q));
+        // The title starts at the last paragraph from "Отчет…"/"Информация…"
+        // up to the period (titles broken over paragraphs).
+        let starts = |s: &str| {
+            let l = s.to_lowercase();
+            l.starts_with("отчет") || l.starts_with("отчёт") || l.starts_with("информация")
+        };
+        let start = (0..=p).rev().find(|&i| starts(paras[i])).unwrap_or(p);
+        let mut text: Vec<&str> = paras[start..p].to_vec();
+        text.push(&paras[p][..at]);
+        let title = text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = title.trim_end_matches([' ', ',', ':', '—', '–', '-']).to_string();
+        section.region = region_in(&title);
+        if !title.is_empty() && title != self.t.title.text.split_whitespace().collect::<Vec<_>>().join(" ") {
+            section.title = Some(title);
+        }
+        (start..=p).collect()
+    }
+
+    /// Maps one table row.
+    fn row(&mut self, cells: &[LCell], place: &Place, rows: &mut Rows, name: &str) {
+        let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).filter(|t| !t.is_empty()).collect();
+        if texts.is_empty() && !cells.iter().any(|c| c.numbered) {
+            return; // an empty row: nothing to carry
+        }
+        if is_header(cells, self.t) || is_column_numbers(cells) {
+            return; // the header typed again, or the row numbering the columns
+        }
+        // A department row: one text over the table (one merged cell, or
+        // several cells with the same text as some editors save a merge).
+        let first = texts[0];
+        let spanned: usize = cells.iter().filter(|c| c.text == first).map(|c| c.cols).sum();
+        let same = texts.iter().all(|t| *t == first) && number(&cells[0].text).is_none();
+        let merged = cells.len() == 1 || (cells.len() < COLUMNS && spanned >= 4);
+        let repeated = cells.len() == COLUMNS && cells.iter().all(|c| c.text == first);
+        // A name typed into the first cell of an unmerged row.
+        let typed_in_first = cells.len() == COLUMNS && texts.len() == 1 && cells[0].text == first;
+        if same && (merged || repeated || typed_in_first) {
+            if typed_in_first {
+                self.warn(
+                    Diagnostic::warning(format!(
+                        "{}: строка с одним текстом в графе «№ п/п» принята как название департамента: «{}»",
+                        place.label(),
+                        preview(first)
+                    ))
+                    .help("если это не департамент, исправьте раздел в файле данных"),
+                );
+            }
+            rows.departments.push(Department { name: first.to_string(), events: Vec::new() });
+            return;
+        }
+        if cells.len() != COLUMNS {
+            self.warn(
+                Diagnostic::warning(format!(
+                    "{}: {} {} вместо {COLUMNS} — строка не перенесена: «{}»",
+                    place.label(),
+                    cells.len(),
+                    cells_word(cells.len()),
+                    preview(&texts.join(" | "))
+                ))
+                .help("разделите или объедините ячейки строки в Word, как в форме отчета, и повторите импорт"),
+            );
+            return;
+        }
+        // The number.
+        let num = &cells[0];
+        let n = match number(&num.text) {
+            Some(n) => Some(n),
+            None if num.text.is_empty() && num.numbered => rows.number.map(|n| n + 1).or(Some(1)),
+            None if num.text.is_empty() => {
+                self.warn(Diagnostic::warning(format!(
+                    "{}: нет номера в графе «№ п/п» — строка принята как мероприятие",
+                    place.label()
+                )));
+                None
+            }
+            None => {
+                self.warn(Diagnostic::warning(format!(
+                    "{}: в графе «№ п/п» не номер, а «{}» — строка не перенесена: «{}»",
+                    place.label(),
+                    preview(&num.text),
+                    preview(&texts.join(" | "))
+                )));
+                return;
+            }
+        };
+        if let (Some(n), Some(prev)) = (n, rows.number) {
+            if n != prev + 1 {
+                let what = if n <= prev {
+                    format!("№ {n} после № {prev}")
+                } else {
+                    format!("после № {prev} идет № {n}")
+                };
+                self.warn(
+                    Diagnostic::warning(format!("{}: нарушена нумерация: {what}", place.label()))
+                        .help("otchet нумерует мероприятия сам; проверьте, не потеряна ли строка"),
+                );
+            }
+        }
+        if n.is_some() {
+            rows.number = n;
+        }
+        // The agreement.
+        let agr = &cells[1];
+        let agreement = if agr.v_merge == Some(VMerge::Continue) {
+            rows.agreement
+        } else if agr.text.is_empty() {
+            if rows.agreement.is_some() {
+                self.warn(Diagnostic::warning(format!(
+                    "{}: графа «Соглашение» пуста — принято соглашение строки выше",
+                    place.label()
+                )));
+            }
+            rows.agreement
+        } else {
+            let (i, differs) = self.registry.add(&agr.text);
+            if differs {
+                self.warn(Diagnostic::warning(format!(
+                    "{}: название соглашения отличается от встреченного раньше только регистром, пробелами или знаками — принято как то же соглашение: «{}»",
+                    place.label(),
+                    preview(&agr.text)
+                )));
+            }
+            Some(i)
+        };
+        let agreement = agreement.unwrap_or_else(|| {
+            self.warn(
+                Diagnostic::warning(format!("{}: не указано соглашение — записано «{NO_AGREEMENT}»", place.label()))
+                    .help("впишите соглашение в [agreements] и укажите его ключ у мероприятия"),
+            );
+            self.registry.add(NO_AGREEMENT).0
+        });
+        rows.agreement = Some(agreement);
+        // The other cells; a vertically merged cell repeats the one above.
+        let mut fields: [String; 5] = Default::default();
+        for (f, col) in fields.iter_mut().zip(2..COLUMNS) {
+            let cell = &cells[col];
+            let text = if cell.v_merge == Some(VMerge::Continue) { rows.above[col].clone() } else { cell.text.clone() };
+            rows.above[col].clone_from(&text);
+            *f = if text.is_empty() {
+                self.warn(
+                    Diagnostic::warning(format!(
+                        "{}: пустая графа «{}» — вписан прочерк «{EMPTY_CELL}»",
+                        place.label(),
+                        self.t.column[col].title
+                    ))
+                    .help("впишите сведения в файл данных"),
+                );
+                EMPTY_CELL.to_string()
+            } else {
+                text
+            };
+        }
+        if rows.departments.is_empty() {
+            let placeholder = format!("Раздел без названия ({})", file_name(name));
+            self.warn(
+                Diagnostic::warning(format!(
+                    "{}: мероприятия до первой строки с названием департамента — добавлен раздел «{placeholder}»",
+                    place.label()
+                ))
+                .help("впишите название департамента в name этого раздела"),
+            );
+            rows.departments.push(Department { name: placeholder, events: Vec::new() });
+            rows.orphans = true;
+        }
+        rows.departments.last_mut().expect("a department").events.push(Event { agreement, fields });
+    }
+}
+
+/// "ячейка" agreeing with a number.
+fn cells_word(n: usize) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => "ячейка",
+        (2..=4, r) if !(12..=14).contains(&r) => "ячейки",
+        _ => "ячеек",
+    }
+}
+
+/// The period a text names: "за IV квартал 2020 года", "за 4 квартал
+/// 2020 г.", "2020-q4": the byte offset where it starts, year, quarter.
+pub fn period_in(text: &str) -> Option<(usize, i32, u8)> {
+    let words: Vec<(usize, &str)> =
+        text.split_whitespace().map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w)).collect();
+    let roman = |w: &str| -> Option<u8> {
+        let w = w.trim_end_matches(['-', 'й', 'г', 'о']).trim_end_matches('-');
+        match w {
+            "I" | "1" => Some(1),
+            "II" | "2" => Some(2),
+            "III" | "3" => Some(3),
+            "IV" | "4" => Some(4),
+            _ => None,
+        }
+    };
+    let year = |w: &str| -> Option<i32> {
+        let d: String = w.chars().take_while(char::is_ascii_digit).collect();
+        (d.len() == 4).then(|| d.parse().ok()).flatten().filter(|y| (2000..=2100).contains(y))
+    };
+    for (i, &(_, w)) in words.iter().enumerate() {
+        let lw = w.to_lowercase();
+        if i > 0 && (lw.starts_with("квартал") || lw == "кв." || lw == "кв") {
+            let Some(q) = roman(words[i - 1].1) else { continue };
+            let Some(y) = words[i + 1..].iter().take(2).find_map(|(_, w)| year(w)) else { continue };
+            let start = if i >= 2 && words[i - 2].1.to_lowercase() == "за" { words[i - 2].0 } else { words[i - 1].0 };
+            return Some((start, y, q));
+        }
+    }
+    // A file name such as "2020-q4" or "2020_Q4".
+    let lower = text.to_lowercase();
+    let b = lower.as_bytes();
+    (0..b.len().saturating_sub(5)).find_map(|i| {
+        let y = std::str::from_utf8(&b[i..i + 4]).ok()?.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))?;
+        let sep = b[i + 4];
+        let q = match (sep, b.get(i + 5), b.get(i + 6)) {
+            (b'-' | b'_' | b' ', Some(b'q'), Some(d @ b'1'..=b'4')) => d - b'0',
+            _ => return None,
+        };
+        Some((i, y, q))
+    })
+}
+
+/// The region a title names in the genitive ("… Смоленской области")
+/// in the nominative ("Смоленская область").
+fn region_in(title: &str) -> Option<String> {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).map(|n| n.trim_end_matches([',', '.', ';']));
+        match next {
+            Some("области") => {
+                if let Some(stem) = w.strip_suffix("ой") {
+                    return Some(format!("{stem}ая область"));
+                }
+            }
+            Some("края") => {
+                if let Some(stem) = w.strip_suffix("ого") {
+                    return Some(format!("{stem}ий край"));
+                }
+            }
+            _ if *w == "Республики" => return next.map(|n| format!("Республика {n}")),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_found_in_titles_and_file_names() {
+        assert_eq!(period_in("за IV квартал 2020 года"), Some((0, 2020, 4)));
+        let t = "Отчет о реализации соглашений за II квартал 2021 г.";
+        let (at, y, q) = period_in(t).unwrap();
+        assert_eq!((&t[at..], y, q), ("за II квартал 2021 г.", 2021, 2));
+        assert_eq!(period_in("отчет за 3-й квартал 2019 года"), Some((11, 2019, 3)));
+        assert_eq!(period_in("2020-q4.docx").map(|p| (p.1, p.2)), Some((2020, 4)));
+        assert_eq!(period_in("за V квартал 2020 года"), None);
+        assert_eq!(period_in("Отчет о реализации соглашений"), None);
+    }
+
+    #[test]
+    fn numbers_and_regions() {
+        assert_eq!(number("12."), Some(12));
+        assert_eq!(number("3)"), Some(3));
+        assert_eq!(number(" 7 "), Some(7));
+        assert_eq!(number("Итого"), None);
+        assert_eq!(number(""), None);
+        assert_eq!(region_in("Отчет Смоленской области о реализации"), Some("Смоленская область".into()));
+        assert_eq!(region_in("Отчет Краснодарского края"), Some("Краснодарский край".into()));
+        assert_eq!(region_in("Отчет о реализации соглашений"), None);
+        assert_eq!(cells_word(1), "ячейка");
+        assert_eq!(cells_word(3), "ячейки");
+        assert_eq!(cells_word(6), "ячеек");
+        assert_eq!(cells_word(11), "ячеек");
+    }
+}
