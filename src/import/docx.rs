@@ -519,31 +519,37 @@ fn end(s: &mut State, local: &[u8]) {
 }
 
 /// A paragraph ends: into the open cell, or the body.
+/// (Spaces around a paragraph are layout, trimmed; in a cell only when
+/// the cell ends, after paragraphs with deleted marks are joined.)
 fn finish_paragraph(s: &mut State, mut p: Paragraph) {
+    if s.tables.is_empty() {
+        trim(&mut p);
+        s.blocks.push(Block::Paragraph(p));
+    } else if let Some(c) = s.cell() {
+        match c.paragraphs.last_mut() {
+            // A deleted paragraph mark joins it with this one.
+            Some(prev) if prev.mark_deleted => {
+                prev.text.push_str(&p.text);
+                prev.mark_deleted = p.mark_deleted;
+                prev.numbered |= p.numbered;
+            }
+            _ => c.paragraphs.push(p),
+        }
+    }
+}
+
+/// Removes the spaces around a paragraph's text.
+fn trim(p: &mut Paragraph) {
     let trimmed = p.text.trim_matches(' ');
     if trimmed.len() != p.text.len() {
         p.text = trimmed.to_string();
-    }
-    if s.tables.is_empty() {
-        s.blocks.push(Block::Paragraph(p));
-    } else if let Some(c) = s.cell() {
-        {
-            match c.paragraphs.last_mut() {
-                // A deleted paragraph mark joins it with this one.
-                Some(prev) if prev.mark_deleted => {
-                    prev.text.push_str(&p.text);
-                    prev.mark_deleted = p.mark_deleted;
-                    prev.numbered |= p.numbered;
-                }
-                _ => c.paragraphs.push(p),
-            }
-        }
     }
 }
 
 /// Removes a cell's empty leading and trailing paragraphs (Word keeps an
 /// empty paragraph after a nested table, editors leave blank lines).
 fn trim_cell(c: &mut Cell) {
+    c.paragraphs.iter_mut().for_each(trim);
     let keep = |p: &Paragraph| !p.text.is_empty() || p.numbered;
     while c.paragraphs.last().is_some_and(|p| !keep(p)) {
         c.paragraphs.pop();
@@ -601,7 +607,7 @@ mod tests {
     fn a_deleted_paragraph_mark_joins_paragraphs() {
         let b = doc("<w:tbl><w:tr><w:tc><w:p><w:pPr><w:rPr><w:del w:id=\"1\" w:author=\"a\"/></w:rPr></w:pPr><w:r><w:t>один </w:t></w:r></w:p><w:p><w:r><w:t>два</w:t></w:r></w:p></w:tc></w:tr></w:tbl>");
         let Block::Table(t) = &b[0] else { panic!() };
-        assert_eq!(t.rows[0].cells[0].text(), "одиндва");
+        assert_eq!(t.rows[0].cells[0].text(), "один два");
     }
 
     #[test]

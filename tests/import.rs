@@ -1,0 +1,304 @@
+//! `otchet import`: Word reports made by other programs come in as the
+//! table a person reads in them; a report otchet wrote comes back exactly;
+//! bad files are refused with nothing written.
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{run, stderr, BIN};
+use otchet::layout::{Merge, Row};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+}
+
+/// The table a person reads (from `expected.json`): a department's name,
+/// or an event's number, seven texts and merge ("single", "start:N",
+/// "continue").
+#[derive(Debug, PartialEq)]
+enum Expected {
+    Department(String),
+    Event { number: usize, cells: Vec<String>, merge: String },
+}
+
+fn expected() -> Vec<Expected> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r.get("department") {
+            Some(d) => Expected::Department(d.as_str().unwrap().to_string()),
+            None => Expected::Event {
+                number: r["number"].as_u64().unwrap() as usize,
+                cells: r["cells"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect(),
+                merge: r["merge"].as_str().unwrap().to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Text as a reader sees it: the typography pass's no-break spaces are spaces.
+fn seen(s: &str) -> String {
+    s.replace('\u{a0}', " ")
+}
+
+/// The rows of a logical table in the form of `expected.json`.
+fn table_rows(t: &otchet::layout::Table) -> Vec<Expected> {
+    t.rows
+        .iter()
+        .map(|r| match r {
+            Row::Department(c) => Expected::Department(seen(&c.text)),
+            Row::Event(e) => Expected::Event {
+                number: e.number,
+                cells: e.cells.iter().map(|c| seen(&c.text)).collect(),
+                merge: match e.merge {
+                    Merge::Single => "single".into(),
+                    Merge::Start { rows } => format!("start:{rows}"),
+                    Merge::Continue => "continue".into(),
+                },
+            },
+        })
+        .collect()
+}
+
+/// The rows of a rendered DOCX in the same form (a continued merge cell
+/// is empty in the document; it shows the group's text).
+fn docx_rows(docx: &[u8]) -> Vec<Expected> {
+    let rows = common::rows(&common::part(docx, "word/document.xml"));
+    let mut out = Vec::new();
+    let mut group: Option<(usize, String)> = None;
+    for r in rows.iter().filter(|r| !r.header) {
+        if r.cells.len() == 1 {
+            assert_eq!(r.cells[0].grid_span.as_deref(), Some("7"));
+            out.push(Expected::Department(seen(&r.cells[0].text)));
+            continue;
+        }
+        assert_eq!(r.cells.len(), 7);
+        let mut cells: Vec<String> = r.cells.iter().map(|c| seen(&c.text)).collect();
+        let merge = match r.cells[1].vmerge.as_deref() {
+            None => "single".to_string(),
+            Some("restart") => {
+                group = Some((out.len(), cells[1].clone()));
+                "start:1".to_string()
+            }
+            Some(_) => {
+                let (start, text) = group.clone().expect("a continued merge follows its start");
+                cells[1] = text;
+                if let Expected::Event { merge, .. } = &mut out[start] {
+                    let n: usize = merge["start:".len()..].parse().unwrap();
+                    *merge = format!("start:{}", n + 1);
+                }
+                "continue".to_string()
+            }
+        };
+        let number = cells[0].trim_end_matches('.').parse().unwrap();
+        out.push(Expected::Event { number, cells, merge });
+    }
+    out
+}
+
+/// Imports `inputs` (with `extra` arguments) into `out.toml` in a fresh
+/// directory; returns the directory, the run and the data file's text.
+fn import(inputs: &[&str], extra: &[&str]) -> (tempfile::TempDir, std::process::Output, Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<String> = inputs.iter().map(|i| fixture(i).display().to_string()).collect();
+    let mut args: Vec<&str> = vec!["import"];
+    args.extend(paths.iter().map(String::as_str));
+    args.extend(["-o", "out.toml"]);
+    args.extend(extra);
+    let o = run(&args, dir.path());
+    let text = std::fs::read_to_string(dir.path().join("out.toml")).ok();
+    (dir, o, text)
+}
+
+#[test]
+fn reports_made_by_python_docx_and_libreoffice_import_to_the_table_they_show() {
+    let want = expected();
+    assert!(want.iter().any(|r| matches!(r, Expected::Event { merge, .. } if merge == "start:3")));
+    for name in ["python-docx-merged.docx", "python-docx-repeated.docx", "libreoffice.docx"] {
+        let (dir, o, text) = import(&[name], &[]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        // The data passes `check` …
+        let c = run(&["check", "out.toml"], dir.path());
+        assert!(c.status.success(), "{name}: {}", stderr(&c));
+        assert!(!stderr(&c).contains("предупреждение"), "{name}: {}", stderr(&c));
+        // No-break spaces are plain, stray spaces gone, in the data itself.
+        let text = text.unwrap();
+        assert!(!text.contains('\u{a0}'), "{name}: a no-break space kept");
+        assert!(!text.contains("\"  ") && !text.contains(" \"\n"), "{name}: stray spaces kept");
+        // … and lays out and renders as the table the document shows.
+        let loaded = common::load_str(&text);
+        let table = common::table(&loaded);
+        assert_eq!(table_rows(&table), want, "{name}");
+        assert_eq!(docx_rows(&common::docx(&loaded)), want, "{name}: rendered DOCX");
+        assert_eq!(loaded.report.period, otchet::model::Period::Quarter { year: 2020, quarter: 4 });
+        assert_eq!(loaded.report.title, None, "{name}: the form's own title");
+    }
+}
+
+#[test]
+fn what_cannot_be_mapped_is_a_warning_naming_the_file_and_row() {
+    let (_d, o, _) = import(&["python-docx-merged.docx"], &[]);
+    let err = stderr(&o);
+    assert!(err.contains("python-docx-merged.docx: предупреждение: текст вне таблицы не перенесен: «Начальник отдела межрегиональных связей И.И. Иванов»"), "{err}");
+    assert_eq!(err.matches("предупреждение:").count(), 1, "{err}");
+    let (_d, o, _) = import(&["python-docx-repeated.docx"], &[]);
+    let err = stderr(&o);
+    assert!(err.contains("строка таблицы 8: нарушена нумерация: после № 3 идет № 5"), "{err}");
+    assert!(err.contains("строка таблицы 10: название соглашения отличается"), "{err}");
+    assert!(err.contains("строка таблицы 11: название соглашения отличается"), "{err}");
+    assert_eq!(err.matches("предупреждение:").count(), 3, "{err}");
+    let (_d, o, _) = import(&["libreoffice.docx"], &[]);
+    assert!(!stderr(&o).contains("предупреждение"), "{}", stderr(&o));
+}
+
+#[test]
+fn several_documents_merge_in_order_with_one_registry() {
+    // The section has no title: the period comes from the first report; its
+    // department goes on with the report's last one.
+    let (_d, o, text) = import(&["python-docx-merged.docx", "section.docx"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = common::load_str(&text.unwrap());
+    assert_eq!(l.report.departments.len(), 2);
+    assert_eq!(l.report.event_count(), 9);
+    assert_eq!(l.report.agreements.len(), 3, "registries unioned");
+    let last = &l.report.departments[1].events;
+    assert_eq!(last.len(), 6);
+    assert_eq!(last[4].title.value, "Конкурс «Учитель года»");
+    assert_eq!(last[4].agreement, last[1].agreement, "the same Tver agreement");
+    assert_eq!(last[5].agreement, l.report.departments[0].events[2].agreement, "the same Kaluga agreement");
+    // Two whole reports: four departments, numbering continues.
+    let (_d, o, text) = import(&["python-docx-merged.docx", "libreoffice.docx"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = common::load_str(&text.unwrap());
+    assert_eq!(l.report.departments.len(), 4);
+    let t = common::table(&l);
+    assert_eq!(t.events().map(|e| e.number).collect::<Vec<_>>(), (1..=14).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_section_without_a_title_needs_the_period_given() {
+    let (dir, o, text) = import(&["section.docx"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("не найден отчетный период"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--year 2020 --quarter 4"), "{}", stderr(&o));
+    assert!(text.is_none());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    let (_d, o, text) = import(&["section.docx"], &["--year", "2021", "--quarter", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = common::load_str(&text.unwrap());
+    assert_eq!(l.report.period, otchet::model::Period::Quarter { year: 2021, quarter: 1 });
+    // Dates are kept as text outside the period.
+    assert!(matches!(l.report.departments[0].events[0].dates, otchet::model::Dates::Text(ref t) if t == "3 декабря"));
+}
+
+/// Renders `data` to DOCX with the CLI, imports that, renders the import:
+/// the DOCX must be the same bytes.
+fn round_trip(data: &str) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.toml"), data).unwrap();
+    let o = run(&["render", "report.toml", "--format", "docx", "-o", "first"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["import", "first/report.docx", "-o", "again.toml"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("предупреждение"), "{}", stderr(&o));
+    let o = run(&["render", "again.toml", "--format", "docx", "-o", "second"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = std::fs::read(dir.path().join("first/report.docx")).unwrap();
+    let second = std::fs::read(dir.path().join("second/again.docx")).unwrap();
+    assert!(first == second, "the re-rendered DOCX differs");
+    (data.to_string(), std::fs::read_to_string(dir.path().join("again.toml")).unwrap())
+}
+
+#[test]
+fn a_report_otchet_wrote_comes_back_exactly() {
+    let (_, again) = round_trip(&std::fs::read_to_string(common::REFERENCE).unwrap());
+    let l = common::load_str(&again);
+    let r = common::reference();
+    assert_eq!(l.report.region, r.report.region);
+    assert_eq!(l.report.period, r.report.period);
+    // Structured dates come back structured.
+    let dates = |l: &otchet::load::Loaded| -> Vec<otchet::model::Dates> {
+        l.report.departments.iter().flat_map(|d| d.events.iter().map(|e| e.dates.clone())).collect()
+    };
+    assert_eq!(dates(&l), dates(&r));
+    // Keys are made from the partner regions.
+    let keys: Vec<&str> = l.report.agreements.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["kaluga-bryansk", "orel", "moskva", "kostroma", "lipetsk", "tver", "kemerovo"]);
+    // A long synthetic report, and one with a custom title, paragraphs in
+    // department names, soft hyphens and dates of every kind.
+    round_trip(&otchet::synth::report(60));
+    round_trip(
+        "[report]\nyear = 2021\nquarter = 1\nregion = \"Тверская область\"\ntitle = \"Информация о ходе реализации соглашений Тверской области\"\n\
+         [agreements]\na = \"Соглашение с Республикой Беларусь\"\nb = \"Соглашение с «Кузбассом»\"\n\
+         [[department]]\nname = \"Министерство культуры\\nТверской области\"\n\
+         [[department.event]]\nagreement = \"a\"\ntitle = \"Вы\u{ad}ставка\"\ndates = { from = 2021-01-30, to = 2021-02-02 }\nplace = \"г. Тверь\"\nparticipants = \"15 %\"\nresult = \"Итоги\\n\\nподведены\"\n\
+         [[department.event]]\nagreement = \"a\"\ntitle = \"Форум\"\ndates = { from = 2021-03-01, to = 2021-03-03 }\nplace = \"Минск\"\nparticipants = \"Делегации\"\nresult = \"Да\"\n\
+         [[department.event]]\nagreement = \"b\"\ntitle = \"Встреча\"\ndates = 2021-02-14\nplace = \"Кемерово\"\nparticipants = \"Все\"\nresult = \"Договор\u{2011}соглашение\"\n",
+    );
+}
+
+#[test]
+fn bad_documents_are_refused_with_nothing_written() {
+    let cases: &[(&str, &str)] = &[
+        ("old-word.doc", "старого формата Word (.doc)"),
+        ("encrypted.docx", "защищен паролем"),
+        ("bomb.docx", "больше 256 МБ"),
+        ("bomb-lying.docx", "больше 256 МБ"),
+        ("escape.docx", "недопустимое имя основной части"),
+        ("no-table.docx", "не найдена шапка"),
+        ("make.py", "не является документом .docx"),
+    ];
+    for (name, says) in cases {
+        let (dir, o, text) = import(&[name], &[]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.contains(name) && err.contains("ничего не записано"), "{name}: {err}");
+        assert!(text.is_none(), "{name}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{name}: nothing written");
+    }
+    assert!(stderr(&import(&["old-word.doc"], &[]).1).contains("сохраните как .docx"));
+}
+
+#[test]
+fn an_existing_data_file_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("отчет.docx");
+    std::fs::copy(fixture("libreoffice.docx"), &docx).unwrap();
+    // The default: beside the document, same stem.
+    let o = std::process::Command::new(BIN).args(["import", "отчет.docx"]).current_dir(dir.path()).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = std::fs::read(dir.path().join("отчет.toml")).unwrap();
+    let o = std::process::Command::new(BIN).args(["import", "отчет.docx"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("уже существует"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(dir.path().join("отчет.toml")).unwrap(), first);
+}
+
+/// Everything a report says, without the registry keys.
+fn content(l: &otchet::load::Loaded) -> Vec<String> {
+    let r = &l.report;
+    let mut out = vec![format!("{:?} {:?} {:?}", r.period, r.region, r.title.as_ref().map(|t| &t.value))];
+    for d in &r.departments {
+        out.push(d.name.value.clone());
+        for e in &d.events {
+            let agreement = r.agreement(&e.agreement).map(|a| a.title.value.clone()).unwrap_or_default();
+            out.push(format!(
+                "{agreement} | {} | {:?} | {} | {} | {}",
+                e.title.value, e.dates, e.place.value, e.participants.value, e.result.value
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn our_report_saved_again_by_libreoffice_imports_to_the_same_data() {
+    let (_d, o, text) = import(&["reference-libreoffice.docx"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("предупреждение"), "{}", stderr(&o));
+    let l = common::load_str(&text.unwrap());
+    assert_eq!(content(&l), content(&common::reference()));
+}
