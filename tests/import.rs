@@ -113,10 +113,10 @@ fn import(inputs: &[&str], extra: &[&str]) -> (tempfile::TempDir, std::process::
 }
 
 #[test]
-fn reports_made_by_python_docx_and_libreoffice_import_to_the_table_they_show() {
+fn reports_made_by_python_docx_libreoffice_and_as_word_writes_them_import_to_the_table_they_show() {
     let want = expected();
     assert!(want.iter().any(|r| matches!(r, Expected::Event { merge, .. } if merge == "start:3")));
-    for name in ["python-docx-merged.docx", "python-docx-repeated.docx", "libreoffice.docx"] {
+    for name in ["python-docx-merged.docx", "python-docx-repeated.docx", "libreoffice.docx", "word-features.docx"] {
         let (dir, o, text) = import(&[name], &[]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         // The data passes `check` …
@@ -149,8 +149,10 @@ fn what_cannot_be_mapped_is_a_warning_naming_the_file_and_row() {
     assert!(err.contains("строка таблицы 10: название соглашения отличается"), "{err}");
     assert!(err.contains("строка таблицы 11: название соглашения отличается"), "{err}");
     assert_eq!(err.matches("предупреждение:").count(), 3, "{err}");
-    let (_d, o, _) = import(&["libreoffice.docx"], &[]);
-    assert!(!stderr(&o).contains("предупреждение"), "{}", stderr(&o));
+    for clean in ["libreoffice.docx", "word-features.docx"] {
+        let (_d, o, _) = import(&[clean], &[]);
+        assert!(!stderr(&o).contains("предупреждение"), "{clean}: {}", stderr(&o));
+    }
 }
 
 #[test]

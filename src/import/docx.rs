@@ -104,6 +104,9 @@ pub struct Row {
     pub header: bool,
     /// Grid columns skipped before the first cell.
     pub grid_before: usize,
+    /// Deleted as a tracked change (not part of the document as shown
+    /// after accepting changes).
+    pub deleted: bool,
 }
 
 /// A table.
@@ -283,6 +286,8 @@ struct State {
     /// Inside `w:pPr`/`w:rPr` of a paragraph mark.
     in_ppr: bool,
     in_mark_rpr: bool,
+    /// Inside `w:trPr`.
+    in_trpr: bool,
 }
 
 impl State {
@@ -409,6 +414,12 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
                 t.rows.push(Row::default());
             }
         }
+        b"trPr" if !empty => s.in_trpr = true,
+        b"del" if s.in_trpr => {
+            if let Some(r) = s.row() {
+                r.deleted = true;
+            }
+        }
         b"tblHeader" => {
             let on = val(e).is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"));
             if let Some(r) = s.row() {
@@ -487,6 +498,7 @@ fn end(s: &mut State, local: &[u8]) {
     match local {
         b"t" => s.in_text = false,
         b"pPr" => s.in_ppr = false,
+        b"trPr" => s.in_trpr = false,
         b"rPr" => s.in_mark_rpr = false,
         b"p" => {
             if let Some(p) = s.para.take() {
@@ -601,6 +613,14 @@ mod tests {
         assert!(t.rows[1].cells[0].numbered());
         assert_eq!(t.rows[1].cells[1].v_merge, Some(VMerge::Continue));
         assert!(t.rows[1].cells[1].h_continue);
+    }
+
+    #[test]
+    fn a_row_deleted_as_a_tracked_change_is_marked() {
+        let b = doc("<w:tbl><w:tr><w:trPr><w:del w:id=\"1\" w:author=\"a\"/></w:trPr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>");
+        let Block::Table(t) = &b[0] else { panic!() };
+        assert!(t.rows[0].deleted);
+        assert!(!t.rows[1].deleted);
     }
 
     #[test]

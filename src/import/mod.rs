@@ -365,14 +365,22 @@ impl FileCx<'_> {
             .help("import читает отчеты этой формы: таблица из 7 граф с шапкой, как в отчете otchet"));
         };
         let mut section = Section::default();
-        // The title: paragraphs before the report table.
-        let before: Vec<&str> = doc.blocks[..first]
+        // The title: paragraphs before the report table, and rows above
+        // its header (some put the title into the table).
+        let mut before: Vec<String> = doc.blocks[..first]
             .iter()
             .filter_map(|b| match b {
-                Block::Paragraph(p) if !p.text.is_empty() => Some(p.text.as_str()),
+                Block::Paragraph(p) if !p.text.is_empty() => Some(p.text.clone()),
                 _ => None,
             })
             .collect();
+        if let Some((_, table, Some(h))) = tables.iter().find(|(i, _, _)| *i == first) {
+            for row in table.rows[..*h].iter().filter(|r| !r.deleted) {
+                let texts: Vec<String> = logical(row).into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
+                before.extend(texts);
+            }
+        }
+        let before: Vec<&str> = before.iter().map(String::as_str).collect();
         let used = self.title(&before, &mut section);
         for (k, text) in before.iter().enumerate() {
             if !used.contains(&k) {
@@ -423,7 +431,9 @@ impl FileCx<'_> {
                     }
                     in_report = true;
                     let start = header.map_or(0, |h| h + 1);
-                    for (r, row) in table.rows[..header.unwrap_or(0)].iter().enumerate() {
+                    // Rows above the first table's header were read as title.
+                    let above = if i == first { 0 } else { header.unwrap_or(0) };
+                    for (r, row) in table.rows[..above].iter().enumerate().filter(|(_, r)| !r.deleted) {
                         let text: Vec<String> =
                             logical(row).into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
                         if !text.is_empty() {
@@ -436,7 +446,7 @@ impl FileCx<'_> {
                         }
                     }
                     rows.above = vec![String::new(); COLUMNS];
-                    for (r, row) in table.rows.iter().enumerate().skip(start) {
+                    for (r, row) in table.rows.iter().enumerate().skip(start).filter(|(_, r)| !r.deleted) {
                         let place = Place { table: k, tables: count, row: r + 1 };
                         self.row(&logical(row), &place, &mut rows, name);
                     }
