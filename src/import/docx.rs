@@ -271,6 +271,8 @@ fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
 }
 
 /// Where the reader is inside the body.
+// The flags are independent element contexts of a streaming reader.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Default)]
 struct State {
     blocks: Vec<Block>,
