@@ -4,8 +4,9 @@
 //!     cargo build --release && cargo run --release --example bench
 //!
 //! Wall time is the best of 3 runs; peak memory (max RSS) comes from
-//! `/usr/bin/time` (Debian package `time`). With `soffice` on PATH it also
-//! times LibreOffice converting our 1,000-event DOCX to PDF.
+//! `/usr/bin/time` (Debian package `time`). It also times `otchet import`
+//! of the 10,000-event DOCX, and with `soffice` on PATH LibreOffice
+//! converting our 1,000-event DOCX to PDF.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,6 +69,20 @@ fn main() {
         );
     }
     println!("\nt(10000) / t(1000) = {:.2}", times[2].as_secs_f64() / times[1].as_secs_f64());
+
+    // Import: the 10,000-event DOCX back into data (a new file each run).
+    let docx10k = outdir.join("synth10000.docx");
+    let mut k = 0;
+    let t = best_of(3, || {
+        k += 1;
+        let to = dir.path().join(format!("imported{k}.toml"));
+        let st = Command::new(&bin).arg("import").arg(&docx10k).arg("-o").arg(&to).output().unwrap();
+        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    });
+    let to = dir.path().join("imported-mem.toml");
+    let mem = peak_kib(&[&bin, Path::new("import"), &docx10k, Path::new("-o"), &to])
+        .map_or("n/a".to_string(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
+    println!("import of the 10000-event DOCX: {:.3} s, {mem}", t.as_secs_f64());
 
     let docx = outdir.join("synth1000.docx");
     let lo = dir.path().join("lo");

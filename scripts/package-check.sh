@@ -50,6 +50,8 @@ MANPAGER=cat MANWIDTH=80 man otchet > "$work/man.txt"
 head -12 "$work/man.txt"
 MANPAGER=cat man otchet-render > "$work/man-render.txt"
 grep -q -- "--no-source" "$work/man-render.txt" || { echo "man otchet-render incomplete"; exit 1; }
+MANPAGER=cat man otchet-import > "$work/man-import.txt"
+grep -q -- "--quarter" "$work/man-import.txt" || { echo "man otchet-import incomplete"; exit 1; }
 for f in /usr/share/bash-completion/completions/otchet /usr/share/zsh/vendor-completions/_otchet \
   /usr/share/fish/vendor_completions.d/otchet.fish /usr/share/doc/otchet/LICENSE \
   /usr/share/doc/otchet/fonts/LICENSE-LiberationSerif.txt /usr/share/doc/otchet/fonts/DejaVu-LICENSE; do

@@ -29,7 +29,7 @@ strip "$pkg/otchet-$version-x86_64-linux-static"
 
 # 2. Man pages and completions, from the clap definition.
 "$static" man | gzip -9n > "$assets/man/otchet.1.gz"
-for cmd in render check extract annual new schema completions; do
+for cmd in render check extract import diff annual new schema completions; do
   "$static" man "$cmd" | gzip -9n > "$assets/man/otchet-$cmd.1.gz"
 done
 "$static" completions bash > "$assets/completions/otchet"

@@ -277,6 +277,10 @@ fn an_existing_data_file_is_never_overwritten() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("уже существует"), "{}", stderr(&o));
     assert_eq!(std::fs::read(dir.path().join("отчет.toml")).unwrap(), first);
+    // -o a directory: the same name inside it (created when missing).
+    let o = run(&["import", "отчет.docx", "-o", "данные/"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(dir.path().join("данные/отчет.toml")).unwrap(), first);
 }
 
 /// Everything a report says, without the registry keys.

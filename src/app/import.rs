@@ -45,9 +45,14 @@ pub fn import(args: &ImportArgs) -> CliResult {
             say(&rendered(&diags, &Source::new(name.clone(), String::new())));
         }
     }
+    // Beside the first document by default; into a directory given as -o.
+    let stem = args.inputs[0].with_extension("toml");
     let path = match &args.output {
+        Some(p) if p.is_dir() || p.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
+            p.join(stem.file_name().unwrap_or_default())
+        }
         Some(p) => p.clone(),
-        None => args.inputs[0].with_extension("toml"),
+        None => stem,
     };
     let shown = path.display().to_string();
     // The data must pass `check` (with this template): else it is our bug.
