@@ -473,8 +473,11 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
         }
         b"t" if !empty => s.in_text = true,
         b"tab" | b"ptab" if !s.in_ppr => s.push_text(" "),
-        // A page or column break is layout only; a line break is a space.
-        b"br" | b"cr" if !matches!(val_named(e, b"type").as_deref(), Some("page" | "column")) => s.push_text(" "),
+        // A page or column break is layout only; a line break is a space
+        // (one: none next to a space, see `trim`).
+        b"br" | b"cr" if !matches!(val_named(e, b"type").as_deref(), Some("page" | "column")) => {
+            s.push_text(&LINE_BREAK.to_string());
+        }
         b"softHyphen" => s.push_text("\u{AD}"),
         b"noBreakHyphen" => s.push_text("\u{2011}"),
         b"sym" => {
@@ -552,8 +555,25 @@ fn finish_paragraph(s: &mut State, mut p: Paragraph) {
     }
 }
 
-/// Removes the spaces around a paragraph's text.
+/// A manual line break while a paragraph is read (U+FFFF cannot occur in
+/// XML text, so it never stands for a typed character).
+const LINE_BREAK: char = '\u{FFFF}';
+
+/// Resolves the paragraph's line breaks — a space, none next to a space
+/// (the typist's "word <br/>word") — and removes the spaces around it.
 fn trim(p: &mut Paragraph) {
+    if p.text.contains(LINE_BREAK) {
+        let chars: Vec<char> = p.text.chars().collect();
+        let mut out = String::with_capacity(p.text.len());
+        for (i, &c) in chars.iter().enumerate() {
+            if c != LINE_BREAK {
+                out.push(c);
+            } else if !out.ends_with(' ') && chars.get(i + 1).is_some_and(|&n| n != ' ' && n != LINE_BREAK) {
+                out.push(' ');
+            }
+        }
+        p.text = out;
+    }
     let trimmed = p.text.trim_matches(' ');
     if trimmed.len() != p.text.len() {
         p.text = trimmed.to_string();
@@ -591,6 +611,14 @@ mod tests {
             Block::Paragraph(p) => &p.text,
             Block::Table(_) => panic!("a table"),
         }
+    }
+
+    #[test]
+    fn line_breaks_are_one_space() {
+        let b = doc("<w:p><w:r><w:t xml:space=\"preserve\">а </w:t><w:br/><w:t>б</w:t><w:br/><w:br/><w:t xml:space=\"preserve\"> в</w:t><w:br/></w:r></w:p>\
+             <w:p><w:r><w:br/><w:t>г</w:t><w:cr/><w:t>д</w:t></w:r></w:p>");
+        assert_eq!(para(&b[0]), "а б в");
+        assert_eq!(para(&b[1]), "г д");
     }
 
     #[test]
