@@ -308,3 +308,66 @@ fn our_report_saved_again_by_libreoffice_imports_to_the_same_data() {
     let l = common::load_str(&text.unwrap());
     assert_eq!(content(&l), content(&common::reference()));
 }
+
+#[test]
+fn the_real_report_as_typed_imports_to_its_table_and_the_reference_data() {
+    let (_d, o, text) = import(&["reference-typed.docx"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The typist's agreement titles differ in case and once in a Latin "C":
+    // one agreement each, said row by row.
+    let err = stderr(&o);
+    for row in [12, 14, 18, 19] {
+        assert!(err.contains(&format!("строка таблицы {row}: название соглашения отличается")), "{row}: {err}");
+    }
+    assert_eq!(err.matches("предупреждение:").count(), 4, "{err}");
+    let l = common::load_str(&text.unwrap());
+    let got = table_rows(&common::table(&l));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("reference-typed.expected.json")).unwrap()).unwrap();
+    let want = json.as_array().unwrap();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        match g {
+            Expected::Department(name) => assert_eq!(Some(name.as_str()), w["department"].as_str()),
+            Expected::Event { number, cells, merge } => {
+                assert_eq!(*number as u64, w["number"].as_u64().unwrap());
+                assert_eq!(merge, w["merge"].as_str().unwrap(), "№ {number}");
+                for (k, (c, e)) in cells.iter().zip(w["cells"].as_array().unwrap()).enumerate() {
+                    let e = e.as_str().unwrap();
+                    if k == 1 {
+                        // The agreement as first written in the document.
+                        let norm = otchet::text::normalize_title;
+                        assert_eq!(norm(c), norm(e), "№ {number}");
+                    } else {
+                        assert_eq!(c, e, "№ {number}, column {}", k + 1);
+                    }
+                }
+            }
+        }
+    }
+    // The reference data was made from this document: the same departments,
+    // the same agreements shared by the same events, the same merges.
+    let r = common::reference();
+    let names = |l: &otchet::load::Loaded| -> Vec<String> {
+        l.report.departments.iter().map(|d| d.name.value.clone()).collect()
+    };
+    assert_eq!(names(&l), names(&r));
+    let partition = |l: &otchet::load::Loaded| -> Vec<usize> {
+        let keys: Vec<&str> =
+            l.report.departments.iter().flat_map(|d| d.events.iter().map(|e| e.agreement.as_str())).collect();
+        keys.iter().map(|k| keys.iter().position(|x| x == k).unwrap()).collect()
+    };
+    assert_eq!(partition(&l), partition(&r));
+    assert_eq!(l.report.agreements.len(), r.report.agreements.len());
+    assert_eq!(
+        table_rows(&common::table(&r)).iter().map(merge_of).collect::<Vec<_>>(),
+        got.iter().map(merge_of).collect::<Vec<_>>()
+    );
+}
+
+fn merge_of(r: &Expected) -> Option<String> {
+    match r {
+        Expected::Event { merge, .. } => Some(merge.clone()),
+        Expected::Department(_) => None,
+    }
+}
