@@ -371,3 +371,37 @@ fn merge_of(r: &Expected) -> Option<String> {
         Expected::Department(_) => None,
     }
 }
+
+#[test]
+fn a_report_of_another_form_is_read_with_its_template() {
+    let official = otchet::template::OFFICIAL;
+    let custom = official
+        .replace("title = \"Наименование мероприятия\"", "title = \"Мероприятие\"")
+        .replace("title = \"Сроки проведения мероприятия\"", "title = \"Дата\"")
+        .replace("title = \"Место проведения мероприятия\"", "title = \"Место\"")
+        .replace(
+            "text = \"Отчет о реализации соглашений в сфере межрегионального сотрудничества\"",
+            "text = \"Информация о межрегиональном сотрудничестве\"",
+        );
+    assert_ne!(custom, official);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("form.toml"), custom).unwrap();
+    std::fs::copy(common::REFERENCE, dir.path().join("report.toml")).unwrap();
+    let o = run(&["render", "report.toml", "--format", "docx", "--template", "form.toml", "-o", "first"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Three column titles differ from the official form: not its table.
+    let o = run(&["import", "first/report.docx", "-o", "a.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("нет таблицы отчета"), "{}", stderr(&o));
+    // With the form's template it is, and comes back exactly.
+    let o = run(&["import", "first/report.docx", "-o", "b.toml", "--template", "form.toml"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let b = std::fs::read_to_string(dir.path().join("b.toml")).unwrap();
+    assert!(!b.contains("title = \"Информация"), "the form's own title is not a custom title");
+    let o = run(&["render", "b.toml", "--format", "docx", "--template", "form.toml", "-o", "second"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read(dir.path().join("first/report.docx")).unwrap()
+            == std::fs::read(dir.path().join("second/b.docx")).unwrap()
+    );
+}
