@@ -251,6 +251,7 @@ fn bad_documents_are_refused_with_nothing_written() {
         ("escape.docx", "недопустимое имя основной части"),
         ("no-table.docx", "не найдена шапка"),
         ("make.py", "не является документом .docx"),
+        ("writer.odt", "это документ OpenDocument (.odt), а не .docx"),
     ];
     for (name, says) in cases {
         let (dir, o, text) = import(&[name], &[]);

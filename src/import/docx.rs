@@ -33,6 +33,9 @@ pub enum ReadError {
     Encrypted,
     /// Not a ZIP archive.
     NotZip,
+    /// A document of another known format (its name: "RTF", "PDF",
+    /// "OpenDocument (.odt)"…).
+    Other(&'static str),
     /// A ZIP archive, but not a Word document, or a broken one; the reason.
     Bad(String),
 }
@@ -140,12 +143,27 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
             ReadError::BinaryWord
         });
     }
+    if bytes.starts_with(b"{\\rtf") {
+        return Err(ReadError::Other("RTF"));
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(ReadError::Other("PDF"));
+    }
     if !bytes.starts_with(b"PK") {
         return Err(ReadError::NotZip);
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::NotZip)?;
     if zip.len() > MAX_ENTRIES {
         return Err(ReadError::Bad(format!("в архиве {} частей — это не документ Word", zip.len())));
+    }
+    // Other Office packages, told by their parts.
+    if let Some(mime) = part(&mut zip, "mimetype")? {
+        if mime.contains("opendocument.text") {
+            return Err(ReadError::Other("OpenDocument (.odt)"));
+        }
+    }
+    if zip.index_for_name("xl/workbook.xml").is_some() {
+        return Err(ReadError::Other("Excel (.xlsx)"));
     }
     let main = main_part(&mut zip)?;
     let xml = part(&mut zip, &main)?.ok_or_else(|| ReadError::Bad(format!("нет части «{main}»")))?;
@@ -684,5 +702,6 @@ mod tests {
         ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(read(&ole), Err(ReadError::Encrypted));
         assert_eq!(read(b"hello"), Err(ReadError::NotZip));
+        assert_eq!(read(b"{\\rtf1\\ansi"), Err(ReadError::Other("RTF")));
     }
 }

@@ -232,6 +232,9 @@ fn read_error(e: &ReadError) -> Diagnostic {
             .help("откройте его в Word, снимите пароль («Файл» → «Сведения» → «Защита документа») и сохраните"),
         ReadError::NotZip => Diagnostic::error("файл не является документом .docx (это не архив Office Open XML)")
             .help("укажите отчет в формате .docx; документ другого формата сохраните как .docx"),
+        ReadError::Other(format) => Diagnostic::error(format!("это документ {format}, а не .docx")).help(
+            "откройте его в Word или LibreOffice и сохраните как .docx («Файл» → «Сохранить как» → «Документ Word»)",
+        ),
         ReadError::Bad(why) => Diagnostic::error(format!("документ .docx не читается: {why}"))
             .help("сохраните документ заново в Word или LibreOffice"),
     }
