@@ -208,7 +208,7 @@ enum Command {
     #[command(
         help_template = SUB_HELP_TEMPLATE,
         next_help_heading = "Параметры",
-        override_usage = "otchet import ОТЧЕТ.docx… [-o ФАЙЛ.toml] [--year ГОД] [--quarter КВАРТАЛ]"
+        override_usage = "otchet import ОТЧЕТ.docx… [-o ФАЙЛ.toml] [--registry ФАЙЛ.toml] [--year ГОД] [--quarter КВАРТАЛ]"
     )]
     Import {
         /// Документы .docx в нужном порядке (например, разделы департаментов); данные объединяются
@@ -226,6 +226,9 @@ enum Command {
         /// Файл шаблона, если документ составлен по другой форме (названия граф и заголовок)
         #[arg(long, value_name = "ШАБЛОН")]
         template: Option<PathBuf>,
+        /// Файл данных (например, прошлого квартала): его ключи и названия соглашений взять для совпадающих соглашений, оттуда же регион, если документ его не называет
+        #[arg(long, value_name = "ФАЙЛ.toml")]
+        registry: Option<PathBuf>,
     },
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
     #[command(help_template = SUB_HELP_TEMPLATE)]
@@ -351,9 +354,13 @@ fn main() -> ExitCode {
         Command::Diff { old, new, output, author, template } => {
             app::diff(&app::DiffArgs { old, new, output, author, template })
         }
-        Command::Import { inputs, output, year, quarter, template } => {
-            app::import(&app::ImportArgs { inputs, output, template, given: otchet::import::Given { year, quarter } })
-        }
+        Command::Import { inputs, output, year, quarter, template, registry } => app::import(&app::ImportArgs {
+            inputs,
+            output,
+            template,
+            given: otchet::import::Given { year, quarter, ..Default::default() },
+            registry,
+        }),
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),

@@ -406,3 +406,46 @@ fn a_report_of_another_form_is_read_with_its_template() {
             == std::fs::read(dir.path().join("second/b.docx")).unwrap()
     );
 }
+
+#[test]
+fn an_existing_registry_gives_its_keys_titles_and_region() {
+    // Our own report with last quarter's registry: the data file itself
+    // comes back, keys included.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.docx"), common::docx(&common::reference())).unwrap();
+    let o = run(&["import", "report.docx", "-o", "a.toml", "--registry", common::REFERENCE], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = common::load_str(&std::fs::read_to_string(dir.path().join("a.toml")).unwrap());
+    let r = common::reference();
+    assert_eq!(content(&l), content(&r));
+    let keys = |l: &otchet::load::Loaded| -> Vec<String> {
+        l.report.departments.iter().flat_map(|d| d.events.iter().map(|e| e.agreement.clone())).collect()
+    };
+    assert_eq!(keys(&l), keys(&r));
+    // The typed report: the registry's keys and its titles (the typist's
+    // "Трехстороннее Соглашение", "Cоглашение" with a Latin C give way),
+    // the region from the registry's file.
+    let (_d, o, text) = import(&["reference-typed.docx"], &["--registry", common::REFERENCE]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("записано так, как в реестре (ключ kaluga-bryansk)"), "{}", stderr(&o));
+    let t = common::load_str(&text.unwrap());
+    assert_eq!(keys(&t), keys(&r));
+    assert_eq!(t.report.region, r.report.region);
+    for a in &t.report.agreements {
+        assert_eq!(Some(&a.title.value), r.report.agreement(&a.key).map(|x| &x.title.value), "{}", a.key);
+    }
+    // A new agreement gets a key the registry does not have: here the
+    // registry calls the Orel agreement "kaluga-bryansk".
+    let orel = r.report.agreement("orel").unwrap().title.value.clone();
+    std::fs::write(
+        dir.path().join("kaluga.toml"),
+        format!("[report]\nyear = 2020\nquarter = 3\n[agreements]\nkaluga-bryansk = \"{orel}\"\n[[department]]\nname = \"Департамент\"\n"),
+    )
+    .unwrap();
+    let o = run(&["import", "report.docx", "-o", "b.toml", "--registry", "kaluga.toml"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let b = common::load_str(&std::fs::read_to_string(dir.path().join("b.toml")).unwrap());
+    let kb = b.report.agreements.iter().find(|a| a.title.value.starts_with("Трехстороннее")).unwrap();
+    assert_eq!(kb.key, "kaluga-bryansk-2", "the registry's kaluga-bryansk names another agreement");
+    assert_eq!(b.report.agreement("kaluga-bryansk").unwrap().title.value, orel);
+}

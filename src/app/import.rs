@@ -22,6 +22,8 @@ pub struct ImportArgs {
     pub template: Option<PathBuf>,
     /// The period when the documents do not say it.
     pub given: Given,
+    /// A data file whose registry (keys, titles) and region to use.
+    pub registry: Option<PathBuf>,
 }
 
 /// `otchet import`: reads every document, checks the data it makes, then
@@ -36,8 +38,14 @@ pub fn import(args: &ImportArgs) -> CliResult {
         files.push(bytes);
     }
     let inputs: Vec<Input<'_>> = names.iter().zip(&files).map(|(name, bytes)| Input { name, bytes }).collect();
+    let mut given = args.given.clone();
+    if let Some(path) = &args.registry {
+        let loaded = failed(load::load_file(path))?;
+        given.registry = loaded.report.agreements.iter().map(|a| (a.key.clone(), a.title.value.clone())).collect();
+        given.region.clone_from(&loaded.report.region);
+    }
     let imported =
-        import::import(&inputs, &template, args.given).map_err(|m| CliError::at(&names[m.file], m.diagnostic))?;
+        import::import(&inputs, &template, &given).map_err(|m| CliError::at(&names[m.file], m.diagnostic))?;
     for (i, name) in names.iter().enumerate() {
         let diags: Vec<Diagnostic> =
             imported.warnings.iter().filter(|w| w.file == i).map(|w| w.diagnostic.clone()).collect();

@@ -237,8 +237,9 @@ pub fn translit(s: &str) -> String {
 
 /// Keys for agreement titles, in order: the partner regions (every region
 /// named but the report's own, `own`), at most three, joined by hyphens;
-/// `soglashenie` when none is found; `-2`, `-3`… make them unique.
-pub fn assign(titles: &[&str], own: Option<&str>) -> Vec<String> {
+/// `soglashenie` when none is found; `-2`, `-3`… make them unique, also
+/// against the keys already `taken`.
+pub fn assign(titles: &[&str], own: Option<&str>, taken: &[&str]) -> Vec<String> {
     let named: Vec<Vec<String>> = titles.iter().map(|t| regions(t)).collect();
     // The own region: the given one, else the one every title names (when
     // there are several titles).
@@ -246,7 +247,7 @@ pub fn assign(titles: &[&str], own: Option<&str>) -> Vec<String> {
         let first = named.first()?;
         (named.len() > 1).then(|| first.iter().find(|k| named.iter().all(|n| n.contains(k))).cloned())?
     });
-    let mut used: Vec<String> = Vec::new();
+    let mut used: Vec<String> = taken.iter().map(|k| (*k).to_string()).collect();
     titles
         .iter()
         .zip(&named)
@@ -281,10 +282,12 @@ mod tests {
             "Соглашение между Администрацией Смоленской области и Правительством Энской области",
             "Соглашение о сотрудничестве",
         ];
-        let keys = assign(&titles, Some("Смоленская область"));
+        let keys = assign(&titles, Some("Смоленская область"), &[]);
         assert_eq!(keys, ["kaluga-bryansk", "moskva", "kemerovo", "moskva-2", "tatarstan", "en", "soglashenie"]);
         // The own region is found when every title names it.
-        assert_eq!(assign(&titles[..3], None), ["kaluga-bryansk", "moskva", "kemerovo"]);
+        assert_eq!(assign(&titles[..3], None, &[]), ["kaluga-bryansk", "moskva", "kemerovo"]);
+        // Keys already taken are not given again.
+        assert_eq!(assign(&titles[1..2], None, &["moskva"]), ["moskva-2"]);
     }
 
     #[test]

@@ -48,13 +48,21 @@ pub struct Imported {
     pub counts: (usize, usize, usize),
 }
 
-/// The period when the documents do not say it (`--year`, `--quarter`).
-#[derive(Debug, Clone, Copy, Default)]
+/// What the user gives besides the documents.
+#[derive(Debug, Clone, Default)]
 pub struct Given {
-    /// Year.
+    /// The year when the documents do not say it (`--year`).
     pub year: Option<i32>,
-    /// Quarter 1–4.
+    /// The quarter when the documents do not say it (`--quarter`).
     pub quarter: Option<u8>,
+    /// An existing registry (`--registry`): key and title of each
+    /// agreement. An imported agreement with the same title (up to case,
+    /// spaces, punctuation, look-alike letters) takes its key and title;
+    /// new keys avoid its keys.
+    pub registry: Vec<(String, String)>,
+    /// The region of the data file the registry came from, for documents
+    /// that do not name one.
+    pub region: Option<String>,
 }
 
 /// The placeholder written for an empty required cell.
@@ -77,21 +85,23 @@ struct Department {
     events: Vec<Event>,
 }
 
-/// The agreements met so far: normalised title, title as first met.
+/// The agreements met so far: normalised title, title as first met, the
+/// file it was first met in.
 #[derive(Debug, Default)]
 struct Registry {
-    entries: Vec<(String, String)>,
+    entries: Vec<(String, String, usize)>,
 }
 
 impl Registry {
-    /// The index of `title`'s agreement, and whether its text differs from
-    /// the one first met (case, spaces, punctuation, look-alike letters).
-    fn add(&mut self, title: &str) -> (usize, bool) {
+    /// The index of `title`'s agreement (met in `file`), and whether its
+    /// text differs from the one first met (case, spaces, punctuation,
+    /// look-alike letters).
+    fn add(&mut self, title: &str, file: usize) -> (usize, bool) {
         let key = normalize_title(title);
-        match self.entries.iter().position(|(k, _)| *k == key) {
+        match self.entries.iter().position(|(k, _, _)| *k == key) {
             Some(i) => (i, self.entries[i].1 != title),
             None => {
-                self.entries.push((key, title.to_string()));
+                self.entries.push((key, title.to_string(), file));
                 (self.entries.len() - 1, false)
             }
         }
@@ -111,7 +121,7 @@ struct Section {
 }
 
 /// Imports the files, in order, into one data file.
-pub fn import(inputs: &[Input<'_>], t: &Template, given: Given) -> Result<Imported, Message> {
+pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Imported, Message> {
     let mut warnings = Vec::new();
     let mut registry = Registry::default();
     let mut sections = Vec::new();
@@ -150,7 +160,7 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: Given) -> Result<Import
         }
     }
     let period = Period::Quarter { year, quarter };
-    let region = sections.iter().find_map(|s| s.region.clone());
+    let region = sections.iter().find_map(|s| s.region.clone()).or_else(|| given.region.clone());
     for (i, s) in sections.iter().enumerate() {
         if let (Some(r), Some(first)) = (&s.region, &region) {
             if r != first {
@@ -178,8 +188,8 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: Given) -> Result<Import
             }
         }
     }
-    let titles: Vec<&str> = registry.entries.iter().map(|(_, t)| t.as_str()).collect();
-    let keys = keys::assign(&titles, region.as_deref());
+    let (keys, titles) = registry_keys(&registry, &given.registry, region.as_deref(), &mut warnings);
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
     let names: Vec<&str> = inputs.iter().map(|i| file_name(i.name)).collect();
     let data = write::Data {
         period,
@@ -209,6 +219,40 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: Given) -> Result<Import
     let toml = write::toml(&data);
     let events = departments.iter().map(|d| d.events.len()).sum();
     Ok(Imported { toml, warnings, period, counts: (departments.len(), events, keys.len()) })
+}
+
+/// Keys and titles of the imported agreements: those of `known` (an
+/// existing registry) for the titles it has, new keys for the rest.
+fn registry_keys(
+    found: &Registry,
+    known: &[(String, String)],
+    region: Option<&str>,
+    warnings: &mut Vec<Message>,
+) -> (Vec<String>, Vec<String>) {
+    let mut keys: Vec<Option<String>> = vec![None; found.entries.len()];
+    let mut titles: Vec<String> = found.entries.iter().map(|(_, t, _)| t.clone()).collect();
+    for (i, (norm, title, file)) in found.entries.iter().enumerate() {
+        if let Some((key, known_title)) = known.iter().find(|(_, t)| normalize_title(t) == *norm) {
+            if known_title != title {
+                warnings.push(Message {
+                    file: *file,
+                    diagnostic: Diagnostic::warning(format!(
+                        "соглашение «{}» записано так, как в реестре (ключ {key})",
+                        preview(title)
+                    ))
+                    .help("в документе название отличается от реестра только регистром, пробелами или знаками"),
+                });
+                titles[i].clone_from(known_title);
+            }
+            keys[i] = Some(key.clone());
+        }
+    }
+    let new: Vec<&str> = titles.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|(t, _)| t.as_str()).collect();
+    let taken: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
+    let mut generated = keys::assign(&new, region, &taken).into_iter();
+    let keys =
+        keys.into_iter().map(|k| k.unwrap_or_else(|| generated.next().expect("a key for each new title"))).collect();
+    (keys, titles)
 }
 
 /// The file name of a path as given (for the data file's header comment).
@@ -582,7 +626,7 @@ impl FileCx<'_> {
             }
             rows.agreement
         } else {
-            let (i, differs) = self.registry.add(&agr.text);
+            let (i, differs) = self.registry.add(&agr.text, self.file);
             if differs {
                 self.warn(Diagnostic::warning(format!(
                     "{}: название соглашения отличается от встреченного выше только регистром, пробелами, знаками или латинскими буквами вместо русских — принято как то же соглашение: «{}»",
@@ -597,7 +641,7 @@ impl FileCx<'_> {
                 Diagnostic::warning(format!("{}: не указано соглашение — записано «{NO_AGREEMENT}»", place.label()))
                     .help("впишите соглашение в [agreements] и укажите его ключ у мероприятия"),
             );
-            self.registry.add(NO_AGREEMENT).0
+            self.registry.add(NO_AGREEMENT, self.file).0
         });
         rows.agreement = Some(agreement);
         // The other cells; a vertically merged cell repeats the one above.
