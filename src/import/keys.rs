@@ -287,7 +287,7 @@ mod tests {
         // The own region is found when every title names it.
         assert_eq!(assign(&titles[..3], None, &[]), ["kaluga-bryansk", "moskva", "kemerovo"]);
         // Keys already taken are not given again.
-        assert_eq!(assign(&titles[1..2], None, &["moskva"]), ["moskva-2"]);
+        assert_eq!(assign(&titles[1..2], Some("Смоленская область"), &["moskva"]), ["moskva-2"]);
     }
 
     #[test]
