@@ -235,15 +235,33 @@ pub fn translit(s: &str) -> String {
     squeezed.trim_end_matches('-').to_string()
 }
 
+/// The key of the report's own region: the one its region names, else the
+/// one most department names name ("Департамент Смоленской области по
+/// культуре"), the first of those in a tie.
+pub fn own_region(region: Option<&str>, departments: &[&str]) -> Option<String> {
+    if let Some(k) = region.and_then(|r| regions(r).into_iter().next()) {
+        return Some(k);
+    }
+    let firsts: Vec<String> = departments.iter().filter_map(|d| regions(d).into_iter().next()).collect();
+    let count = |k: &String| firsts.iter().filter(|x| *x == k).count();
+    firsts
+        .iter()
+        .fold(None::<&String>, |best, k| match best {
+            Some(b) if count(b) >= count(k) => Some(b),
+            _ => Some(k),
+        })
+        .cloned()
+}
+
 /// Keys for agreement titles, in order: the partner regions (every region
-/// named but the report's own, `own`), at most three, joined by hyphens;
+/// named but the report's own, whose key is `own`), at most three, joined by hyphens;
 /// `soglashenie` when none is found; `-2`, `-3`… make them unique, also
 /// against the keys already `taken`.
 pub fn assign(titles: &[&str], own: Option<&str>, taken: &[&str]) -> Vec<String> {
     let named: Vec<Vec<String>> = titles.iter().map(|t| regions(t)).collect();
     // The own region: the given one, else the one every title names (when
     // there are several titles).
-    let own_key = own.and_then(|r| regions(r).into_iter().next()).or_else(|| {
+    let own_key = own.map(str::to_string).or_else(|| {
         let first = named.first()?;
         (named.len() > 1).then(|| first.iter().find(|k| named.iter().all(|n| n.contains(k))).cloned())?
     });
@@ -282,12 +300,17 @@ mod tests {
             "Соглашение между Администрацией Смоленской области и Правительством Энской области",
             "Соглашение о сотрудничестве",
         ];
-        let keys = assign(&titles, Some("Смоленская область"), &[]);
+        let keys = assign(&titles, Some("smolensk"), &[]);
         assert_eq!(keys, ["kaluga-bryansk", "moskva", "kemerovo", "moskva-2", "tatarstan", "en", "soglashenie"]);
         // The own region is found when every title names it.
         assert_eq!(assign(&titles[..3], None, &[]), ["kaluga-bryansk", "moskva", "kemerovo"]);
         // Keys already taken are not given again.
-        assert_eq!(assign(&titles[1..2], Some("Смоленская область"), &["moskva"]), ["moskva-2"]);
+        assert_eq!(assign(&titles[1..2], Some("smolensk"), &["moskva"]), ["moskva-2"]);
+        // The own region from the region, or from the departments' names.
+        assert_eq!(own_region(Some("Смоленская область"), &[]), Some("smolensk".into()));
+        let deps = ["Департамент Смоленской области по культуре", "Главное управление Смоленской области", "Комитет"];
+        assert_eq!(own_region(None, &deps), Some("smolensk".into()));
+        assert_eq!(own_region(None, &["Комитет"]), None);
     }
 
     #[test]

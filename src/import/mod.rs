@@ -188,7 +188,9 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
             }
         }
     }
-    let (keys, titles) = registry_keys(&registry, &given.registry, region.as_deref(), &mut warnings);
+    let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+    let own = keys::own_region(region.as_deref(), &names);
+    let (keys, titles) = registry_keys(&registry, &given.registry, own.as_deref(), &mut warnings);
     let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
     let names: Vec<&str> = inputs.iter().map(|i| file_name(i.name)).collect();
     let data = write::Data {
@@ -222,11 +224,12 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
 }
 
 /// Keys and titles of the imported agreements: those of `known` (an
-/// existing registry) for the titles it has, new keys for the rest.
+/// existing registry) for the titles it has, new keys for the rest (`own`:
+/// the key of the report's own region).
 fn registry_keys(
     found: &Registry,
     known: &[(String, String)],
-    region: Option<&str>,
+    own: Option<&str>,
     warnings: &mut Vec<Message>,
 ) -> (Vec<String>, Vec<String>) {
     let mut keys: Vec<Option<String>> = vec![None; found.entries.len()];
@@ -249,7 +252,7 @@ fn registry_keys(
     }
     let new: Vec<&str> = titles.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|(t, _)| t.as_str()).collect();
     let taken: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
-    let mut generated = keys::assign(&new, region, &taken).into_iter();
+    let mut generated = keys::assign(&new, own, &taken).into_iter();
     let keys =
         keys.into_iter().map(|k| k.unwrap_or_else(|| generated.next().expect("a key for each new title"))).collect();
     (keys, titles)
