@@ -6,8 +6,10 @@
 //! [`write`] prints the TOML. The result is checked by the loader before
 //! anything is written.
 
+mod cells;
 pub mod docx;
 pub mod keys;
+mod title;
 mod write;
 
 use crate::diag::Diagnostic;
@@ -15,7 +17,10 @@ use crate::model::{Dates, Period};
 use crate::template::{Template, COLUMNS};
 use crate::text::normalize_title;
 
+use cells::{cells_word, is_column_numbers, is_header, logical, number, LCell};
 use docx::{Block, ReadError, VMerge};
+pub use title::period_in;
+use title::region_in;
 
 /// A DOCX file to import: its name (for messages) and bytes.
 #[derive(Debug, Clone, Copy)]
@@ -285,58 +290,6 @@ fn read_error(e: &ReadError) -> Diagnostic {
         ReadError::Bad(why) => Diagnostic::error(format!("документ .docx не читается: {why}"))
             .help("сохраните документ заново в Word или LibreOffice"),
     }
-}
-
-/// A table cell as the report reads it: horizontal merges joined.
-#[derive(Debug, Clone, Default)]
-struct LCell {
-    text: String,
-    numbered: bool,
-    v_merge: Option<VMerge>,
-    /// Grid columns covered.
-    cols: usize,
-}
-
-/// A row's cells with horizontal merges joined and skipped grid columns
-/// as empty cells.
-fn logical(row: &docx::Row) -> Vec<LCell> {
-    let mut out: Vec<LCell> = (0..row.grid_before).map(|_| LCell { cols: 1, ..LCell::default() }).collect();
-    for c in &row.cells {
-        match out.last_mut() {
-            Some(prev) if c.h_continue => prev.cols += c.span,
-            _ => out.push(LCell { text: c.text(), numbered: c.numbered(), v_merge: c.v_merge, cols: c.span }),
-        }
-    }
-    out
-}
-
-/// Are two column titles the same, up to case, spacing, line breaks,
-/// punctuation and small slips?
-fn same_heading(found: &str, want: &str) -> bool {
-    let (a, b) = (normalize_title(found), normalize_title(want));
-    a == b || (!a.is_empty() && strsim::normalized_levenshtein(&a, &b) >= 0.8)
-}
-
-/// Is the row the report's header (at least 5 of the 7 titles)?
-fn is_header(cells: &[LCell], t: &Template) -> bool {
-    // An event row (a number first) is never the header: the cheap test
-    // keeps the comparison off the body rows.
-    cells.len() == COLUMNS
-        && number(&cells[0].text).is_none()
-        && cells.iter().zip(&t.column).filter(|(c, col)| same_heading(&c.text, &col.title)).count() >= COLUMNS - 2
-}
-
-/// A row numbering the columns: `1 2 3 … 7`.
-fn is_column_numbers(cells: &[LCell]) -> bool {
-    cells.len() == COLUMNS && cells.iter().enumerate().all(|(i, c)| number(&c.text) == Some(i + 1))
-}
-
-/// The number of a number cell: `1.`, `1`, `1)`.
-fn number(s: &str) -> Option<usize> {
-    let digits = s.trim().trim_end_matches(['.', ')']);
-    (!digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
 }
 
 /// A piece of text for a message: one line, at most 60 characters.
@@ -680,113 +633,5 @@ impl FileCx<'_> {
             rows.orphans = true;
         }
         rows.departments.last_mut().expect("a department").events.push(Event { agreement, fields });
-    }
-}
-
-/// "ячейка" agreeing with a number.
-fn cells_word(n: usize) -> &'static str {
-    match (n % 10, n % 100) {
-        (1, r) if r != 11 => "ячейка",
-        (2..=4, r) if !(12..=14).contains(&r) => "ячейки",
-        _ => "ячеек",
-    }
-}
-
-/// The period a text names: "за IV квартал 2020 года", "за 4 квартал
-/// 2020 г.", "2020-q4": the byte offset where it starts, year, quarter.
-pub fn period_in(text: &str) -> Option<(usize, i32, u8)> {
-    let words: Vec<(usize, &str)> =
-        text.split_whitespace().map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w)).collect();
-    let roman = |w: &str| -> Option<u8> {
-        let w = w.trim_end_matches(['-', 'й', 'г', 'о']).trim_end_matches('-');
-        match w {
-            "I" | "1" => Some(1),
-            "II" | "2" => Some(2),
-            "III" | "3" => Some(3),
-            "IV" | "4" => Some(4),
-            _ => None,
-        }
-    };
-    let year = |w: &str| -> Option<i32> {
-        let d: String = w.chars().take_while(char::is_ascii_digit).collect();
-        (d.len() == 4).then(|| d.parse().ok()).flatten().filter(|y| (2000..=2100).contains(y))
-    };
-    for (i, &(_, w)) in words.iter().enumerate() {
-        let lw = w.to_lowercase();
-        if i > 0 && (lw.starts_with("квартал") || lw == "кв." || lw == "кв") {
-            let Some(q) = roman(words[i - 1].1) else { continue };
-            let Some(y) = words[i + 1..].iter().take(2).find_map(|(_, w)| year(w)) else { continue };
-            let start = if i >= 2 && words[i - 2].1.to_lowercase() == "за" { words[i - 2].0 } else { words[i - 1].0 };
-            return Some((start, y, q));
-        }
-    }
-    // A file name such as "2020-q4" or "2020_Q4".
-    let lower = text.to_lowercase();
-    let b = lower.as_bytes();
-    (0..b.len().saturating_sub(5)).find_map(|i| {
-        let y = std::str::from_utf8(&b[i..i + 4]).ok()?.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))?;
-        let sep = b[i + 4];
-        let q = match (sep, b.get(i + 5), b.get(i + 6)) {
-            (b'-' | b'_' | b' ', Some(b'q'), Some(d @ b'1'..=b'4')) => d - b'0',
-            _ => return None,
-        };
-        Some((i, y, q))
-    })
-}
-
-/// The region a title names in the genitive ("… Смоленской области")
-/// in the nominative ("Смоленская область").
-fn region_in(title: &str) -> Option<String> {
-    let words: Vec<&str> = title.split_whitespace().collect();
-    for (i, w) in words.iter().enumerate() {
-        let next = words.get(i + 1).map(|n| n.trim_end_matches([',', '.', ';']));
-        match next {
-            Some("области") => {
-                if let Some(stem) = w.strip_suffix("ой") {
-                    return Some(format!("{stem}ая область"));
-                }
-            }
-            Some("края") => {
-                if let Some(stem) = w.strip_suffix("ого") {
-                    return Some(format!("{stem}ий край"));
-                }
-            }
-            _ if *w == "Республики" => return next.map(|n| format!("Республика {n}")),
-            _ => {}
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn periods_are_found_in_titles_and_file_names() {
-        assert_eq!(period_in("за IV квартал 2020 года"), Some((0, 2020, 4)));
-        let t = "Отчет о реализации соглашений за II квартал 2021 г.";
-        let (at, y, q) = period_in(t).unwrap();
-        assert_eq!((&t[at..], y, q), ("за II квартал 2021 г.", 2021, 2));
-        assert_eq!(period_in("отчет за 3-й квартал 2019 года"), Some((11, 2019, 3)));
-        assert_eq!(period_in("2020-q4.docx").map(|p| (p.1, p.2)), Some((2020, 4)));
-        assert_eq!(period_in("за V квартал 2020 года"), None);
-        assert_eq!(period_in("Отчет о реализации соглашений"), None);
-    }
-
-    #[test]
-    fn numbers_and_regions() {
-        assert_eq!(number("12."), Some(12));
-        assert_eq!(number("3)"), Some(3));
-        assert_eq!(number(" 7 "), Some(7));
-        assert_eq!(number("Итого"), None);
-        assert_eq!(number(""), None);
-        assert_eq!(region_in("Отчет Смоленской области о реализации"), Some("Смоленская область".into()));
-        assert_eq!(region_in("Отчет Краснодарского края"), Some("Краснодарский край".into()));
-        assert_eq!(region_in("Отчет о реализации соглашений"), None);
-        assert_eq!(cells_word(1), "ячейка");
-        assert_eq!(cells_word(3), "ячейки");
-        assert_eq!(cells_word(6), "ячеек");
-        assert_eq!(cells_word(11), "ячеек");
     }
 }
