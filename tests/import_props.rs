@@ -1,0 +1,161 @@
+//! `otchet import` on tables nobody planned: whatever the rows, import
+//! never panics, and when it succeeds its data passes the loader; a
+//! corrupted package is an error, never a panic.
+mod common;
+
+use std::io::Write;
+
+use otchet::import::{import, Given, Input};
+use otchet::template::Template;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+
+const HEADER: [&str; 7] = [
+    "№ п/п",
+    "Соглашение о сотрудничестве, в рамках которого была проведена работа",
+    "Наименование мероприятия",
+    "Сроки проведения мероприятия",
+    "Место проведения мероприятия",
+    "Участники мероприятия (общее количество, представители регионов, другие дополнительные сведения)",
+    "Содержание и результат мероприятия (в том числе краткая информация о достигнутых договоренностях, подписанных документах и т.д.)",
+];
+
+/// A DOCX package around a body.
+fn package(body: &str) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut put = |name: &str, text: &str| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    put(
+        "_rels/.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>",
+    );
+    put(
+        "word/document.xml",
+        &format!("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"),
+    );
+    zip.finish().unwrap().into_inner()
+}
+
+fn esc(s: &str) -> String {
+    quick_xml::escape::escape(s).into_owned()
+}
+
+/// A cell: text (paragraphs), grid span, vertical merge (0 none, 1
+/// restart, 2 continue).
+/// Body cells carry each paragraph with a letter twice, around a manual
+/// line break.
+fn cell_xml(text: &str, span: usize, v: u8, body: bool) -> String {
+    let mut pr = String::new();
+    if span > 1 {
+        pr.push_str(&format!("<w:gridSpan w:val=\"{span}\"/>"));
+    }
+    match v {
+        1 => pr.push_str("<w:vMerge w:val=\"restart\"/>"),
+        2 => pr.push_str("<w:vMerge/>"),
+        _ => {}
+    }
+    let paras: String = text
+        .split('\n')
+        .map(|p| match body && p.chars().any(char::is_alphabetic) {
+            true => format!(
+                "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t><w:br/><w:t>{}</w:t></w:r></w:p>",
+                esc(p),
+                esc(p)
+            ),
+            false => format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", esc(p)),
+        })
+        .collect();
+    format!("<w:tc><w:tcPr>{pr}</w:tcPr>{paras}</w:tc>")
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => Just(String::new()),
+        2 => "[1-9]\\.?".prop_map(|s| s),
+        4 => "[а-яА-Я \u{a0}«»\"\\\\.,–-]{1,20}",
+        1 => "[а-я]{1,5}\n[а-я ]{0,5}",
+        1 => Just("16 октября – 15 ноября".to_string()),
+        1 => Just("Соглашение между Администрацией Смоленской области и Правительством Москвы".to_string()),
+        1 => Just("№ п/п".to_string()),
+    ]
+}
+
+fn row() -> impl Strategy<Value = Vec<(String, usize, u8)>> {
+    let any = proptest::collection::vec((text(), prop_oneof![6 => Just(1usize), 1 => 2..8usize], 0..3u8), 1..9);
+    // Mostly event rows: a number, six cells, merges in the agreement column.
+    let event = (1..30usize, proptest::collection::vec((text(), 0..3u8), 6)).prop_map(|(n, cells)| {
+        let mut row = vec![(format!("{n}."), 1, 0)];
+        row.extend(cells.into_iter().enumerate().map(|(i, (t, v))| (t, 1, if i == 0 { v } else { v / 2 })));
+        row
+    });
+    let department = text().prop_map(|t| vec![(format!("Департамент {t}"), 7, 0)]);
+    prop_oneof![2 => any, 5 => event, 1 => department]
+}
+
+#[test]
+fn the_generated_tables_hold_events() {
+    // The property's generator makes tables with events in them (else the
+    // property would test little).
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut events = 0;
+    for _ in 0..20 {
+        let rows = proptest::collection::vec(row(), 0..14).new_tree(&mut runner).unwrap().current();
+        let body_rows: String = rows
+            .iter()
+            .map(|r| {
+                format!("<w:tr>{}</w:tr>", r.iter().map(|(t, s, v)| cell_xml(t, *s, *v, true)).collect::<String>())
+            })
+            .collect();
+        let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
+        let bytes = package(&format!(
+            "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr>{body_rows}</w:tbl>"
+        ));
+        events += import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default())
+            .unwrap()
+            .counts
+            .1;
+    }
+    assert!(events > 50, "only {events} events in 20 tables");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_table_imports_to_valid_data_or_a_message(rows in proptest::collection::vec(row(), 0..14), title in text()) {
+        let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
+        let body_rows: String = rows
+            .iter()
+            .map(|r| format!("<w:tr>{}</w:tr>", r.iter().map(|(t, s, v)| cell_xml(t, *s, *v, true)).collect::<String>()))
+            .collect();
+        let body = format!(
+            "<w:p><w:r><w:t>{}</w:t></w:r></w:p><w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr>{body_rows}</w:tbl><w:p><w:r><w:t>{}</w:t></w:r></w:p>",
+            esc(&title),
+            esc(&title)
+        );
+        let bytes = package(&body);
+        let t = Template::official();
+        match import(&[Input { name: "x.docx", bytes: &bytes }], &t, &Given::default()) {
+            Ok(imported) => {
+                if let Err(f) = otchet::load::load_bytes("x.toml", imported.toml.as_bytes()) {
+                    panic!("{}\n{}", otchet::diag::render(&f.diagnostics, &f.source, false), imported.toml);
+                }
+            }
+            // The header and the period are there: nothing else refuses a file.
+            Err(m) => prop_assert!(false, "refused: {}", m.diagnostic.message),
+        }
+    }
+
+    #[test]
+    fn a_corrupted_package_is_an_error_not_a_panic(at in 0usize..100_000, byte in any::<u8>(), cut in 0usize..100_000) {
+        let good = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/libreoffice.docx")).unwrap();
+        let mut bad = good.clone();
+        let i = at % bad.len();
+        bad[i] = byte;
+        bad.truncate(bad.len() - cut % (bad.len() / 4));
+        let _ = import(&[Input { name: "x.docx", bytes: &bad }], &Template::official(), &Given::default());
+    }
+}
