@@ -59,13 +59,16 @@ fn cell_xml(text: &str, span: usize, v: u8, body: bool) -> String {
     }
     let paras: String = text
         .split('\n')
-        .map(|p| match body && p.chars().any(char::is_alphabetic) {
-            true => format!(
-                "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t><w:br/><w:t>{}</w:t></w:r></w:p>",
-                esc(p),
-                esc(p)
-            ),
-            false => format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", esc(p)),
+        .map(|p| {
+            if body && p.chars().any(char::is_alphabetic) {
+                format!(
+                    "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t><w:br/><w:t>{}</w:t></w:r></w:p>",
+                    esc(p),
+                    esc(p)
+                )
+            } else {
+                format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", esc(p))
+            }
         })
         .collect();
     format!("<w:tc><w:tcPr>{pr}</w:tcPr>{paras}</w:tc>")
