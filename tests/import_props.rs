@@ -162,3 +162,45 @@ proptest! {
         let _ = import(&[Input { name: "x.docx", bytes: &bad }], &Template::official(), &Given::default());
     }
 }
+
+/// A row: (text, vMerge) per cell, seven cells.
+fn event_row(cells: [(&str, u8); 7]) -> String {
+    format!("<w:tr>{}</w:tr>", cells.iter().map(|(t, v)| cell_xml(t, 1, *v, false)).collect::<String>())
+}
+
+#[test]
+fn a_row_continuing_the_number_cell_goes_on_with_the_event_above() {
+    let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
+    let agreement = "Соглашение между Администрацией Смоленской области и Правительством Москвы";
+    let rows = [
+        format!("<w:tr>{}</w:tr>", cell_xml("Департамент культуры", 7, 0, false)),
+        event_row([
+            ("1.", 1),
+            (agreement, 1),
+            ("Выставка", 0),
+            ("октябрь", 0),
+            ("", 0),
+            ("Художники", 0),
+            ("Итоги", 0),
+        ]),
+        event_row([("", 2), ("", 2), ("", 0), ("", 0), ("г. Москва", 0), ("и зрители", 0), ("", 0)]),
+        event_row([("2.", 0), ("", 2), ("Лекция", 0), ("ноябрь", 0), ("", 0), ("Студенты", 0), ("Прочитана", 0)]),
+    ];
+    let bytes = package(&format!(
+        "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr>{}</w:tbl>",
+        rows.concat()
+    ));
+    let imported =
+        import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default()).unwrap();
+    let l = common::load_str(&imported.toml);
+    let events = &l.report.departments[0].events;
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].place.value, "г. Москва", "the empty cell is filled by the continuation");
+    assert_eq!(events[0].participants.value, "Художники\nи зрители");
+    assert_eq!(events[0].result.value, "Итоги");
+    assert_eq!(events[1].agreement, events[0].agreement);
+    assert_eq!(events[1].place.value, otchet::import::EMPTY_CELL);
+    // One warning: the second event's empty place, none for the first.
+    let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
+    assert_eq!(said, ["строка таблицы 5: пустая графа «Место проведения мероприятия» — вписан прочерк «—»"]);
+}

@@ -82,6 +82,8 @@ struct Event {
     agreement: usize,
     /// Title, dates, place, participants, result (as printed).
     fields: [String; 5],
+    /// Where its row is, for messages.
+    at: String,
 }
 
 #[derive(Debug, Clone)]
@@ -456,6 +458,22 @@ impl FileCx<'_> {
                 }
             }
         }
+        // Cells still empty: a dash, said row by row.
+        for event in rows.departments.iter_mut().flat_map(|d| d.events.iter_mut()) {
+            for (field, col) in event.fields.iter_mut().zip(2..COLUMNS) {
+                if field.is_empty() {
+                    self.warnings.push(Message {
+                        file: self.file,
+                        diagnostic: Diagnostic::warning(format!(
+                            "{}: пустая графа «{}» — вписан прочерк «{EMPTY_CELL}»",
+                            event.at, self.t.column[col].title
+                        ))
+                        .help("впишите сведения в файл данных"),
+                    });
+                    *field = EMPTY_CELL.to_string();
+                }
+            }
+        }
         section.departments = rows.departments;
         section.orphans = rows.orphans;
         Ok(section)
@@ -530,6 +548,31 @@ impl FileCx<'_> {
                 .help("разделите или объедините ячейки строки в Word, как в форме отчета, и повторите импорт"),
             );
             return;
+        }
+        // A row whose number cell continues a merge goes on with the event
+        // above (a long event the typist spread over two rows).
+        if cells[0].v_merge == Some(VMerge::Continue) {
+            if let Some(event) = rows.departments.last_mut().and_then(|d| d.events.last_mut()) {
+                for (field, col) in event.fields.iter_mut().zip(2..COLUMNS) {
+                    let cell = &cells[col];
+                    if cell.v_merge != Some(VMerge::Continue) && !cell.text.is_empty() {
+                        if !field.is_empty() {
+                            field.push('\n');
+                        }
+                        field.push_str(&cell.text);
+                        rows.above[col].clone_from(field);
+                    }
+                }
+                let agr = &cells[1];
+                if agr.v_merge != Some(VMerge::Continue) && !agr.text.is_empty() {
+                    self.warn(Diagnostic::warning(format!(
+                        "{}: строка продолжает мероприятие выше, но называет свое соглашение — оно не перенесено: «{}»",
+                        place.label(),
+                        preview(&agr.text)
+                    )));
+                }
+                return;
+            }
         }
         // The number.
         let num = &cells[0];
@@ -606,19 +649,9 @@ impl FileCx<'_> {
             let cell = &cells[col];
             let text = if cell.v_merge == Some(VMerge::Continue) { rows.above[col].clone() } else { cell.text.clone() };
             rows.above[col].clone_from(&text);
-            *f = if text.is_empty() {
-                self.warn(
-                    Diagnostic::warning(format!(
-                        "{}: пустая графа «{}» — вписан прочерк «{EMPTY_CELL}»",
-                        place.label(),
-                        self.t.column[col].title
-                    ))
-                    .help("впишите сведения в файл данных"),
-                );
-                EMPTY_CELL.to_string()
-            } else {
-                text
-            };
+            // Empty cells get their dash when the file's rows are read (a
+            // continuation row may still fill them).
+            *f = text;
         }
         if rows.departments.is_empty() {
             let placeholder = format!("Раздел без названия ({})", file_name(name));
@@ -632,6 +665,6 @@ impl FileCx<'_> {
             rows.departments.push(Department { name: placeholder, events: Vec::new() });
             rows.orphans = true;
         }
-        rows.departments.last_mut().expect("a department").events.push(Event { agreement, fields });
+        rows.departments.last_mut().expect("a department").events.push(Event { agreement, fields, at: place.label() });
     }
 }
