@@ -411,6 +411,9 @@ impl FileCx<'_> {
         if section.period.is_none() {
             section.period = period_in(name).map(|(_, y, q)| (y, q));
         }
+        if section.region.is_none() {
+            section.region = region_in(file_name(name));
+        }
         // The rows.
         let mut rows = Rows::default();
         let count = tables.len();

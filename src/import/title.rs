@@ -42,13 +42,20 @@ pub fn period_in(text: &str) -> Option<(usize, i32, u8)> {
     })
 }
 
-/// The region a title names in the genitive ("… Смоленской области")
-/// in the nominative ("Смоленская область").
+/// The region a title or file name names ("… Смоленской области",
+/// "Смоленская область 2020"), in the nominative ("Смоленская область").
 pub(super) fn region_in(title: &str) -> Option<String> {
-    let words: Vec<&str> = title.split_whitespace().collect();
+    let words: Vec<&str> = title.split(|c: char| c.is_whitespace() || c == '_').filter(|w| !w.is_empty()).collect();
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     for (i, w) in words.iter().enumerate() {
         let next = words.get(i + 1).map(|n| n.trim_end_matches([',', '.', ';']));
+        if !capital(w) {
+            continue;
+        }
         match next {
+            Some(noun @ ("область" | "край")) if w.ends_with("ая") || w.ends_with("ий") => {
+                return Some(format!("{w} {noun}"));
+            }
             Some("области") => {
                 if let Some(stem) = w.strip_suffix("ой") {
                     return Some(format!("{stem}ая область"));
@@ -87,5 +94,7 @@ mod tests {
         assert_eq!(region_in("Отчет Смоленской области о реализации"), Some("Смоленская область".into()));
         assert_eq!(region_in("Отчет Краснодарского края"), Some("Краснодарский край".into()));
         assert_eq!(region_in("Отчет о реализации соглашений"), None);
+        assert_eq!(region_in("Смоленская область_2020-q4.docx"), Some("Смоленская область".into()));
+        assert_eq!(region_in("отчет областной и краевой"), None);
     }
 }
