@@ -449,3 +449,19 @@ fn an_existing_registry_gives_its_keys_titles_and_region() {
     assert_eq!(kb.key, "kaluga-bryansk-2", "the registry's kaluga-bryansk names another agreement");
     assert_eq!(b.report.agreement("kaluga-bryansk").unwrap().title.value, orel);
 }
+
+#[test]
+fn an_annual_report_is_told_from_a_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["annual", common::REFERENCE, "--allow-partial", "-o", ".", "--format", "docx"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["import", "2020-annual.docx", "-o", "a.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("это годовой отчет за 2020 год"), "{}", stderr(&o));
+    assert!(!dir.path().join("a.toml").exists());
+    // Filed under a quarter on request: all its events.
+    let o = run(&["import", "2020-annual.docx", "-o", "a.toml", "--year", "2020", "--quarter", "4"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = common::load_str(&std::fs::read_to_string(dir.path().join("a.toml")).unwrap());
+    assert_eq!(l.report.event_count(), common::reference().report.event_count());
+}

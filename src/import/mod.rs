@@ -125,6 +125,8 @@ struct Section {
     /// Events came before any department row (their department is a
     /// placeholder).
     orphans: bool,
+    /// The year of an annual report's title ("за 2020 год").
+    annual: Option<i32>,
 }
 
 /// Imports the files, in order, into one data file.
@@ -144,13 +146,17 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
         (Some(y), Some(q), _) => (y, q),
         (y, q, Some((_, (fy, fq)))) => (y.unwrap_or(fy), q.unwrap_or(fq)),
         _ => {
-            return Err(Message {
-                file: 0,
-                diagnostic: Diagnostic::error(
-                    "не найден отчетный период: в заголовке документа нет «за … квартал … года»",
-                )
-                .help("укажите период: otchet import ФАЙЛ.docx --year 2020 --quarter 4"),
-            })
+            // An annual report ("за 2020 год") has no quarter to file it under.
+            let annual = sections.iter().enumerate().find_map(|(i, s)| s.annual.map(|y| (i, y)));
+            let diagnostic = match annual {
+                Some((_, y)) => Diagnostic::error(format!("это годовой отчет за {y} год, а файл данных — квартальный"))
+                    .help(format!(
+                        "импортируйте квартальные отчеты или укажите квартал, в который перенести данные: --year {y} --quarter 4"
+                    )),
+                None => Diagnostic::error("не найден отчетный период: в заголовке документа нет «за … квартал … года»")
+                    .help("укажите период: otchet import ФАЙЛ.docx --year 2020 --quarter 4"),
+            };
+            return Err(Message { file: annual.map_or(0, |(i, _)| i), diagnostic });
         }
     };
     for (i, s) in sections.iter().enumerate() {
@@ -486,6 +492,7 @@ impl FileCx<'_> {
     /// table; returns the indices of the paragraphs taken as the title.
     fn title(&mut self, paras: &[&str], section: &mut Section) -> Vec<usize> {
         let Some((p, (at, y, q))) = paras.iter().enumerate().find_map(|(i, s)| period_in(s).map(|f| (i, f))) else {
+            section.annual = paras.iter().find_map(|s| title::year_in(s));
             return Vec::new();
         };
         section.period = Some((y, q));

@@ -42,6 +42,15 @@ pub fn period_in(text: &str) -> Option<(usize, i32, u8)> {
     })
 }
 
+/// The year of an annual report's title: "за 2020 год".
+pub(super) fn year_in(text: &str) -> Option<i32> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(3).find_map(|w| {
+        let year = w[1].parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))?;
+        (w[0].to_lowercase() == "за" && w[2].trim_end_matches(['.', ',']) == "год").then_some(year)
+    })
+}
+
 /// The region a title or file name names ("… Смоленской области",
 /// "Смоленская область 2020"), in the nominative ("Смоленская область").
 pub(super) fn region_in(title: &str) -> Option<String> {
@@ -87,6 +96,13 @@ mod tests {
         assert_eq!(period_in("2020-q4.docx").map(|p| (p.1, p.2)), Some((2020, 4)));
         assert_eq!(period_in("за V квартал 2020 года"), None);
         assert_eq!(period_in("Отчет о реализации соглашений"), None);
+    }
+
+    #[test]
+    fn annual_titles_say_their_year() {
+        assert_eq!(year_in("за 2020 год"), Some(2020));
+        assert_eq!(year_in("Отчет … за 2021 год."), Some(2021));
+        assert_eq!(year_in("за IV квартал 2020 года"), None);
     }
 
     #[test]
