@@ -204,3 +204,62 @@ fn a_row_continuing_the_number_cell_goes_on_with_the_event_above() {
     let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
     assert_eq!(said, ["строка таблицы 5: пустая графа «Место проведения мероприятия» — вписан прочерк «—»"]);
 }
+
+#[test]
+fn tables_before_the_report_are_said_and_tables_after_it_continue_it() {
+    let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
+    let agreement = "Соглашение между Администрацией Смоленской области и Правительством Москвы";
+    let approve = format!(
+        "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+        cell_xml("", 1, 0, false),
+        cell_xml("УТВЕРЖДАЮ\nГубернатор", 1, 0, false)
+    );
+    let report = format!(
+        "<w:tbl><w:tr>{header}</w:tr><w:tr>{}</w:tr>{}</w:tbl>",
+        cell_xml("Департамент культуры", 7, 0, false),
+        event_row([
+            ("1.", 0),
+            (agreement, 0),
+            ("Выставка", 0),
+            ("октябрь", 0),
+            ("Смоленск", 0),
+            ("Художники", 0),
+            ("Итоги", 0)
+        ])
+    );
+    let more = format!(
+        "<w:tbl>{}{}</w:tbl>",
+        event_row([
+            ("2.", 0),
+            (agreement, 0),
+            ("Лекция", 0),
+            ("ноябрь", 0),
+            ("Смоленск", 0),
+            ("Студенты", 0),
+            ("Прочитана", 0)
+        ]),
+        event_row([
+            ("4.", 0),
+            (agreement, 0),
+            ("Концерт", 0),
+            ("декабрь", 0),
+            ("Смоленск", 0),
+            ("Зрители", 0),
+            ("Дан", 0)
+        ])
+    );
+    let bytes =
+        package(&format!("{approve}<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p>{report}<w:p/>{more}"));
+    let imported =
+        import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default()).unwrap();
+    let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
+    assert_eq!(
+        said,
+        [
+            "таблица 1 перед таблицей отчета (без шапки формы) не перенесена: «УТВЕРЖДАЮ Губернатор»",
+            "таблица 3 без шапки формы принята как продолжение таблицы отчета",
+            "таблица 3, строка 2: нарушена нумерация: после № 2 идет № 4",
+        ]
+    );
+    assert_eq!(imported.counts, (1, 3, 1));
+}

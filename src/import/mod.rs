@@ -392,6 +392,25 @@ impl FileCx<'_> {
             }
         }
         let before: Vec<&str> = before.iter().map(String::as_str).collect();
+        // Tables before the report's (without its header) are not carried.
+        for (n, (_, table, _)) in tables.iter().enumerate().take_while(|(_, (i, _, _))| *i < first) {
+            let text: Vec<String> = table
+                .rows
+                .iter()
+                .flat_map(|r| logical(r).into_iter().map(|c| c.text))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if !text.is_empty() {
+                self.warn(
+                    Diagnostic::warning(format!(
+                        "таблица {} перед таблицей отчета (без шапки формы) не перенесена: «{}»",
+                        n + 1,
+                        preview(&text.join(" | "))
+                    ))
+                    .help("в данных отчета есть только заголовок и таблица отчета; перенесите текст вручную, если он нужен"),
+                );
+            }
+        }
         let used = self.title(&before, &mut section);
         for (k, text) in before.iter().enumerate() {
             if !used.contains(&k) {
@@ -423,8 +442,6 @@ impl FileCx<'_> {
         // The rows.
         let mut rows = Rows::default();
         let count = tables.len();
-        let mut in_report = false;
-        let mut k = 0;
         for (i, b) in doc.blocks.iter().enumerate().skip(first) {
             match b {
                 Block::Paragraph(p) => {
@@ -436,14 +453,15 @@ impl FileCx<'_> {
                     }
                 }
                 Block::Table(_) => {
-                    let (_, table, header) = tables.iter().find(|(j, _, _)| *j == i).expect("every table is listed");
-                    k += 1;
-                    if header.is_none() && in_report {
+                    // Its number among the document's tables (for messages).
+                    let n = tables.iter().position(|(j, _, _)| *j == i).expect("every table is listed");
+                    let (_, table, header) = &tables[n];
+                    let k = n + 1;
+                    if header.is_none() {
                         self.warn(Diagnostic::warning(format!(
                             "таблица {k} без шапки формы принята как продолжение таблицы отчета"
                         )));
                     }
-                    in_report = true;
                     let start = header.map_or(0, |h| h + 1);
                     // Rows above the first table's header were read as title.
                     let above = if i == first { 0 } else { header.unwrap_or(0) };
