@@ -263,3 +263,35 @@ fn tables_before_the_report_are_said_and_tables_after_it_continue_it() {
     );
     assert_eq!(imported.counts, (1, 3, 1));
 }
+
+#[test]
+fn footnotes_and_pictures_in_a_row_are_said() {
+    let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
+    let cell = |inner: &str| format!("<w:tc><w:p>{inner}</w:p></w:tc>");
+    let t = |s: &str| format!("<w:r><w:t>{s}</w:t></w:r>");
+    let row = [
+        cell(&t("1.")),
+        cell(&t("Соглашение с Москвой")),
+        cell(&format!("{}<w:r><w:footnoteReference w:id=\"2\"/></w:r>", t("Выставка"))),
+        cell(&t("октябрь")),
+        cell(&t("Смоленск")),
+        cell(&format!("{}<w:r><w:drawing><wp:inline xmlns:wp=\"urn:x\"/></w:drawing></w:r>", t("Художники"))),
+        cell(&t("Итоги")),
+    ]
+    .concat();
+    let bytes = package(&format!(
+        "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr><w:tr>{}</w:tr><w:tr>{row}</w:tr></w:tbl>",
+        cell_xml("Департамент", 7, 0, false)
+    ));
+    let imported =
+        import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default()).unwrap();
+    let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
+    assert_eq!(
+        said,
+        [
+            "строка таблицы 3: сноски в строке не перенесены (1)",
+            "строка таблицы 3: рисунки и объекты в строке не перенесены (1)",
+        ]
+    );
+    assert!(imported.toml.contains("title = \"Выставка\"\n"));
+}

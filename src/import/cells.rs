@@ -16,6 +16,8 @@ pub(super) struct LCell {
     pub v_merge: Option<VMerge>,
     /// Grid columns covered.
     pub cols: usize,
+    /// Footnotes, and pictures or objects, not read.
+    pub unread: (usize, usize),
 }
 
 /// A row's cells with horizontal merges joined and skipped grid columns
@@ -25,7 +27,13 @@ pub(super) fn logical(row: &docx::Row) -> Vec<LCell> {
     for c in &row.cells {
         match out.last_mut() {
             Some(prev) if c.h_continue => prev.cols += c.span,
-            _ => out.push(LCell { text: c.text(), numbered: c.numbered(), v_merge: c.v_merge, cols: c.span }),
+            _ => out.push(LCell {
+                text: c.text(),
+                numbered: c.numbered(),
+                v_merge: c.v_merge,
+                cols: c.span,
+                unread: c.unread(),
+            }),
         }
     }
     out

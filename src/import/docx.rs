@@ -59,6 +59,10 @@ pub struct Paragraph {
     pub numbered: bool,
     /// Its paragraph mark is a tracked deletion: it joins the next one.
     pub mark_deleted: bool,
+    /// Footnote and endnote references in it (their text is not read).
+    pub notes: usize,
+    /// Pictures, drawings and embedded objects in it (not read).
+    pub pictures: usize,
 }
 
 /// Vertical merge state of a cell.
@@ -83,6 +87,9 @@ pub struct Cell {
     pub h_continue: bool,
     /// Holds a nested table (its text is in `paragraphs`).
     pub nested: bool,
+    /// Footnote references, and pictures or objects, in its paragraphs
+    /// (counted when the cell ends).
+    pub unread: (usize, usize),
 }
 
 impl Cell {
@@ -95,6 +102,11 @@ impl Cell {
     /// Does it show automatic list numbering?
     pub fn numbered(&self) -> bool {
         self.paragraphs.iter().any(|p| p.numbered)
+    }
+
+    /// Footnotes, and pictures or objects, in it (neither is read).
+    pub fn unread(&self) -> (usize, usize) {
+        self.unread
     }
 }
 
@@ -389,6 +401,11 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
                     continue;
                 }
                 if s.hidden > 0 || hides(local) {
+                    if s.hidden == 0 && matches!(local, b"drawing" | b"pict" | b"object") {
+                        if let Some(p) = s.para.as_mut() {
+                            p.pictures += 1;
+                        }
+                    }
                     s.hidden += 1;
                     continue;
                 }
@@ -496,6 +513,11 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
         b"br" | b"cr" if !matches!(val_named(e, b"type").as_deref(), Some("page" | "column")) => {
             s.push_text(&LINE_BREAK.to_string());
         }
+        b"footnoteReference" | b"endnoteReference" => {
+            if let Some(p) = s.para.as_mut() {
+                p.notes += 1;
+            }
+        }
         b"softHyphen" => s.push_text("\u{AD}"),
         b"noBreakHyphen" => s.push_text("\u{2011}"),
         b"sym" => {
@@ -542,6 +564,8 @@ fn end(s: &mut State, local: &[u8]) {
                         for row in t.rows {
                             for c in row.cells {
                                 cell.paragraphs.extend(c.paragraphs);
+                                cell.unread.0 += c.unread.0;
+                                cell.unread.1 += c.unread.1;
                             }
                         }
                     }
@@ -567,6 +591,8 @@ fn finish_paragraph(s: &mut State, mut p: Paragraph) {
                 prev.text.push_str(&p.text);
                 prev.mark_deleted = p.mark_deleted;
                 prev.numbered |= p.numbered;
+                prev.notes += p.notes;
+                prev.pictures += p.pictures;
             }
             _ => c.paragraphs.push(p),
         }
@@ -602,6 +628,12 @@ fn trim(p: &mut Paragraph) {
 /// empty paragraph after a nested table, editors leave blank lines).
 fn trim_cell(c: &mut Cell) {
     c.paragraphs.iter_mut().for_each(trim);
+    // What the paragraphs hold that is not read, counted before empty
+    // ones go.
+    for p in &mut c.paragraphs {
+        c.unread.0 += std::mem::take(&mut p.notes);
+        c.unread.1 += std::mem::take(&mut p.pictures);
+    }
     let keep = |p: &Paragraph| !p.text.is_empty() || p.numbered;
     while c.paragraphs.last().is_some_and(|p| !keep(p)) {
         c.paragraphs.pop();
@@ -687,6 +719,17 @@ mod tests {
         ));
         assert_eq!(b.len(), 1);
         assert_eq!(para(&b[0]), "Текст");
+    }
+
+    #[test]
+    fn footnotes_and_pictures_are_counted_not_read() {
+        let b = doc(
+            "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Выставка</w:t></w:r><w:r><w:footnoteReference w:id=\"1\"/></w:r></w:p>\
+             <w:p><w:r><w:drawing><w:t>x</w:t></w:drawing></w:r></w:p></w:tc></w:tr></w:tbl>",
+        );
+        let Block::Table(t) = &b[0] else { panic!() };
+        assert_eq!(t.rows[0].cells[0].text(), "Выставка");
+        assert_eq!(t.rows[0].cells[0].unread(), (1, 1));
     }
 
     #[test]

@@ -541,6 +541,20 @@ impl FileCx<'_> {
         if is_header(cells, self.t) || is_column_numbers(cells) {
             return; // the header typed again, or the row numbering the columns
         }
+        // What the data cannot hold: footnotes, pictures.
+        let (notes, pictures) = cells.iter().fold((0, 0), |(n, p), c| (n + c.unread.0, p + c.unread.1));
+        if notes > 0 {
+            self.warn(
+                Diagnostic::warning(format!("{}: сноски в строке не перенесены ({notes})", place.label()))
+                    .help("впишите текст сносок в ячейку, если он нужен в отчете"),
+            );
+        }
+        if pictures > 0 {
+            self.warn(Diagnostic::warning(format!(
+                "{}: рисунки и объекты в строке не перенесены ({pictures})",
+                place.label()
+            )));
+        }
         // A department row: one text over the table (one merged cell, or
         // several cells with the same text as some editors save a merge).
         let first = texts[0];
