@@ -45,6 +45,9 @@ fn esc(s: &str) -> String {
 
 /// A cell: text (paragraphs), grid span, vertical merge (0 none, 1
 /// restart, 2 continue).
+/// A cell text standing for an empty paragraph with list numbering.
+const NUMBERED: &str = "<numbered>";
+
 /// Body cells carry each paragraph with a letter twice, around a manual
 /// line break.
 fn cell_xml(text: &str, span: usize, v: u8, body: bool) -> String {
@@ -60,7 +63,9 @@ fn cell_xml(text: &str, span: usize, v: u8, body: bool) -> String {
     let paras: String = text
         .split('\n')
         .map(|p| {
-            if body && p.chars().any(char::is_alphabetic) {
+            if p == NUMBERED {
+                "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:p>".to_string()
+            } else if body && p.chars().any(char::is_alphabetic) {
                 format!(
                     "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t><w:br/><w:t>{}</w:t></w:r></w:p>",
                     esc(p),
@@ -83,14 +88,16 @@ fn text() -> impl Strategy<Value = String> {
         1 => Just("16 октября – 15 ноября".to_string()),
         1 => Just("Соглашение между Администрацией Смоленской области и Правительством Москвы".to_string()),
         1 => Just("№ п/п".to_string()),
+        1 => Just(NUMBERED.to_string()),
     ]
 }
 
 fn row() -> impl Strategy<Value = Vec<(String, usize, u8)>> {
     let any = proptest::collection::vec((text(), prop_oneof![6 => Just(1usize), 1 => 2..8usize], 0..3u8), 1..9);
     // Mostly event rows: a number, six cells, merges in the agreement column.
-    let event = (1..30usize, proptest::collection::vec((text(), 0..3u8), 6)).prop_map(|(n, cells)| {
-        let mut row = vec![(format!("{n}."), 1, 0)];
+    let event = (0..30usize, proptest::collection::vec((text(), 0..3u8), 6)).prop_map(|(n, cells)| {
+        // 0: Word's automatic list numbering instead of a typed number.
+        let mut row = vec![(if n == 0 { NUMBERED.to_string() } else { format!("{n}.") }, 1, 0)];
         row.extend(cells.into_iter().enumerate().map(|(i, (t, v))| (t, 1, if i == 0 { v } else { v / 2 })));
         row
     });

@@ -557,9 +557,10 @@ impl FileCx<'_> {
         }
         // A department row: one text over the table (one merged cell, or
         // several cells with the same text as some editors save a merge).
-        let first = texts[0];
+        // (A row of empty cells but a numbered one is an event.)
+        let first = texts.first().copied().unwrap_or_default();
         let spanned: usize = cells.iter().filter(|c| c.text == first).map(|c| c.cols).sum();
-        let same = texts.iter().all(|t| *t == first) && number(&cells[0].text).is_none();
+        let same = !first.is_empty() && texts.iter().all(|t| *t == first) && number(&cells[0].text).is_none();
         let merged = cells.len() == 1 || (cells.len() < COLUMNS && spanned >= 4);
         let repeated = cells.len() == COLUMNS && cells.iter().all(|c| c.text == first);
         // A name typed into the first cell of an unmerged row.
