@@ -464,7 +464,8 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
             }
         }
         b"gridBefore" => {
-            let n = val(e).and_then(|v| v.parse().ok()).unwrap_or(0);
+            // Bounded like a span: a report's grid has 7 columns.
+            let n = val(e).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0).min(64);
             if let Some(r) = s.row() {
                 r.grid_before = n;
             }
@@ -693,6 +694,13 @@ mod tests {
         assert!(t.rows[1].cells[0].numbered());
         assert_eq!(t.rows[1].cells[1].v_merge, Some(VMerge::Continue));
         assert!(t.rows[1].cells[1].h_continue);
+    }
+
+    #[test]
+    fn spans_and_skipped_columns_are_bounded() {
+        let b = doc("<w:tbl><w:tr><w:trPr><w:gridBefore w:val=\"4000000000\"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val=\"99999\"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>");
+        let Block::Table(t) = &b[0] else { panic!() };
+        assert_eq!((t.rows[0].grid_before, t.rows[0].cells[0].span), (64, 64));
     }
 
     #[test]
