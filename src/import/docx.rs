@@ -18,6 +18,12 @@ pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
 /// Most entries a package may list (Word writes a dozen or two).
 const MAX_ENTRIES: usize = 10_000;
 
+/// Most rows, cells and paragraphs a body may hold (a 10,000-event report
+/// has about 250,000): bounds the memory a small, highly compressed part
+/// of empty elements could take.
+/// (The unit tests use a smaller bound, to stay fast in debug builds.)
+const MAX_ITEMS: usize = if cfg!(test) { 50_000 } else { 5_000_000 };
+
 /// WordprocessingML namespaces: transitional and strict.
 const W_NS: [&[u8]; 2] = [
     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -320,6 +326,8 @@ struct State {
     in_mark_rpr: bool,
     /// Inside `w:trPr`.
     in_trpr: bool,
+    /// Rows, cells and paragraphs read.
+    items: usize,
 }
 
 impl State {
@@ -385,6 +393,9 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
     let mut reader = NsReader::from_str(xml);
     let mut s = State::default();
     loop {
+        if s.items > MAX_ITEMS {
+            return Err(format!("больше {MAX_ITEMS} строк, ячеек и абзацев — это не отчет"));
+        }
         let (ns, event) = reader.read_resolved_event().map_err(|e| e.to_string())?;
         let wml = matches!(ns, ResolveResult::Bound(n) if W_NS.contains(&n.as_ref()));
         match event {
@@ -417,6 +428,7 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
                 }
                 start(&mut s, e.local_name().as_ref(), &e, true);
             }
+
             Event::End(e) => {
                 if s.hidden > 0 {
                     s.hidden -= 1;
@@ -444,6 +456,9 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
 
 /// A WordprocessingML element starts (`empty`: and ends).
 fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
+    if matches!(local, b"tr" | b"tc" | b"p") {
+        s.items += 1;
+    }
     match local {
         b"tbl" => s.tables.push(Table::default()),
         b"tr" => {
@@ -738,6 +753,13 @@ mod tests {
         let Block::Table(t) = &b[0] else { panic!() };
         assert_eq!(t.rows[0].cells[0].text(), "Выставка");
         assert_eq!(t.rows[0].cells[0].unread(), (1, 1));
+    }
+
+    #[test]
+    fn a_flood_of_empty_cells_is_refused() {
+        let row = format!("<w:tbl><w:tr>{}</w:tr></w:tbl>", "<w:tc/>".repeat(MAX_ITEMS + 1));
+        let err = super::body(&format!("<w:document {W}><w:body>{row}</w:body></w:document>")).unwrap_err();
+        assert!(err.contains("строк, ячеек и абзацев"), "{err}");
     }
 
     #[test]
