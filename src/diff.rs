@@ -216,19 +216,12 @@ fn pair_runs(old: &[Row], new: &[Row]) -> Vec<(Option<usize>, Option<usize>)> {
 
 /// Column names for the summary (the header's titles on one line).
 fn column_name(table: &Table, col: usize) -> String {
-    table.header.get(col).map_or_else(String::new, |h| {
-        h.split(char::is_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
-    })
+    table.header.get(col).map_or_else(String::new, |h| crate::text::one_line(h))
 }
 
 /// A short quotation of a text for the summary.
 fn quote(s: &str) -> String {
-    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut q: String = one_line.chars().take(60).collect();
-    if one_line.chars().count() > 60 {
-        q.push('…');
-    }
-    format!("«{q}»")
+    format!("«{}»", crate::text::excerpt(s, 60))
 }
 
 fn number_of(row: &Row) -> Option<usize> {

@@ -11,6 +11,23 @@ pub fn normalize_title(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).map(cyrillic_look_alike).flat_map(char::to_lowercase).collect()
 }
 
+/// The words of `s` on one line, one space between them (line breaks,
+/// runs of spaces and no-break spaces as one space, none at the ends).
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// [`one_line`], cut after `max` characters with "…" when longer: a short
+/// quotation of a text for a message.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let line = one_line(s);
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max).collect::<String>())
+    } else {
+        line
+    }
+}
+
 /// The Cyrillic letter a Latin one looks like in print (`A` → `А`), and
 /// `ё` as `е`; other characters as they are.
 fn cyrillic_look_alike(c: char) -> char {
@@ -170,6 +187,13 @@ pub fn is_combining(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_and_cut_with_an_ellipsis() {
+        assert_eq!(one_line(" а\n б\u{a0} в "), "а б в");
+        assert_eq!(excerpt("а  б", 3), "а б");
+        assert_eq!(excerpt("абвгд", 3), "абв…");
+    }
 
     #[test]
     fn words_split_on_non_letters() {

@@ -15,7 +15,7 @@ mod write;
 use crate::diag::Diagnostic;
 use crate::model::{Dates, Period};
 use crate::template::{Template, COLUMNS};
-use crate::text::normalize_title;
+use crate::text::{normalize_title, one_line};
 
 use cells::{cells_word, is_column_numbers, is_header, logical, number, LCell};
 use docx::{Block, ReadError, VMerge};
@@ -302,12 +302,7 @@ fn read_error(e: &ReadError) -> Diagnostic {
 
 /// A piece of text for a message: one line, at most 60 characters.
 fn preview(s: &str) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > 60 {
-        format!("{}…", one.chars().take(60).collect::<String>())
-    } else {
-        one
-    }
+    crate::text::excerpt(s, 60)
 }
 
 /// Reading one file.
@@ -523,10 +518,10 @@ impl FileCx<'_> {
         let start = (0..=p).rev().find(|&i| starts(paras[i])).unwrap_or(p);
         let mut text: Vec<&str> = paras[start..p].to_vec();
         text.push(&paras[p][..at]);
-        let title = text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = one_line(&text.join(" "));
         let title = title.trim_end_matches([' ', ',', ':', '—', '–', '-']).to_string();
         section.region = region_in(&title);
-        if !title.is_empty() && title != self.t.title.text.split_whitespace().collect::<Vec<_>>().join(" ") {
+        if !title.is_empty() && title != one_line(&self.t.title.text) {
             section.title = Some(title);
         }
         (start..=p).collect()
