@@ -39,6 +39,11 @@ pub(super) fn logical(row: &docx::Row) -> Vec<LCell> {
     out
 }
 
+/// The texts of a row's cells that are not empty, left to right.
+pub(super) fn texts(row: &docx::Row) -> Vec<String> {
+    logical(row).into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect()
+}
+
 /// Are two column titles the same, up to case, spacing, line breaks,
 /// punctuation and small slips?
 pub(super) fn same_heading(found: &str, want: &str) -> bool {

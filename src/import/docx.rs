@@ -382,10 +382,7 @@ fn hides(local: &[u8]) -> bool {
 }
 
 fn val(e: &BytesStart<'_>) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == b"val")
-        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
+    val_named(e, b"val")
 }
 
 /// Reads the body of a main document part.

@@ -17,7 +17,7 @@ use crate::model::{Dates, Period};
 use crate::template::{Template, COLUMNS};
 use crate::text::{normalize_title, one_line};
 
-use cells::{cells_word, is_column_numbers, is_header, logical, number, LCell};
+use cells::{cells_word, is_column_numbers, is_header, logical, number, texts, LCell};
 use docx::{Block, ReadError, VMerge};
 pub use title::period_in;
 use title::region_in;
@@ -247,8 +247,9 @@ fn registry_keys(
 ) -> (Vec<String>, Vec<String>) {
     let mut keys: Vec<Option<String>> = vec![None; found.entries.len()];
     let mut titles: Vec<String> = found.entries.iter().map(|(_, t, _)| t.clone()).collect();
+    let known_norms: Vec<String> = known.iter().map(|(_, t)| normalize_title(t)).collect();
     for (i, (norm, title, file)) in found.entries.iter().enumerate() {
-        if let Some((key, known_title)) = known.iter().find(|(_, t)| normalize_title(t) == *norm) {
+        if let Some((key, known_title)) = known_norms.iter().position(|k| k == norm).map(|j| &known[j]) {
             if known_title != title {
                 warnings.push(Message {
                     file: *file,
@@ -299,6 +300,9 @@ fn read_error(e: &ReadError) -> Diagnostic {
             .help("сохраните документ заново в Word или LibreOffice"),
     }
 }
+
+/// The help of a warning about text outside the report table.
+const OUTSIDE_HELP: &str = "в данных отчета есть только заголовок и таблица; перенесите текст вручную, если он нужен";
 
 /// A piece of text for a message: one line, at most 60 characters.
 fn preview(s: &str) -> String {
@@ -381,20 +385,12 @@ impl FileCx<'_> {
             })
             .collect();
         if let Some((_, table, Some(h))) = tables.iter().find(|(i, _, _)| *i == first) {
-            for row in table.rows[..*h].iter().filter(|r| !r.deleted) {
-                let texts: Vec<String> = logical(row).into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
-                before.extend(texts);
-            }
+            before.extend(table.rows[..*h].iter().filter(|r| !r.deleted).flat_map(texts));
         }
         let before: Vec<&str> = before.iter().map(String::as_str).collect();
         // Tables before the report's (without its header) are not carried.
         for (n, (_, table, _)) in tables.iter().enumerate().take_while(|(_, (i, _, _))| *i < first) {
-            let text: Vec<String> = table
-                .rows
-                .iter()
-                .flat_map(|r| logical(r).into_iter().map(|c| c.text))
-                .filter(|t| !t.is_empty())
-                .collect();
+            let text: Vec<String> = table.rows.iter().flat_map(texts).collect();
             if !text.is_empty() {
                 self.warn(
                     Diagnostic::warning(format!(
@@ -410,9 +406,8 @@ impl FileCx<'_> {
         for (k, text) in before.iter().enumerate() {
             if !used.contains(&k) {
                 self.warn(
-                    Diagnostic::warning(format!("текст перед таблицей не перенесен: «{}»", preview(text))).help(
-                        "в данных отчета есть только заголовок и таблица; перенесите текст вручную, если он нужен",
-                    ),
+                    Diagnostic::warning(format!("текст перед таблицей не перенесен: «{}»", preview(text)))
+                        .help(OUTSIDE_HELP),
                 );
             }
         }
@@ -443,7 +438,7 @@ impl FileCx<'_> {
                     if !p.text.is_empty() {
                         self.warn(
                             Diagnostic::warning(format!("текст вне таблицы не перенесен: «{}»", preview(&p.text)))
-                                .help("в данных отчета есть только заголовок и таблица; перенесите текст вручную, если он нужен"),
+                                .help(OUTSIDE_HELP),
                         );
                     }
                 }
@@ -461,8 +456,7 @@ impl FileCx<'_> {
                     // Rows above the first table's header were read as title.
                     let above = if i == first { 0 } else { header.unwrap_or(0) };
                     for (r, row) in table.rows[..above].iter().enumerate().filter(|(_, r)| !r.deleted) {
-                        let text: Vec<String> =
-                            logical(row).into_iter().map(|c| c.text).filter(|t| !t.is_empty()).collect();
+                        let text = texts(row);
                         if !text.is_empty() {
                             let place = Place { table: k, tables: count, row: r + 1 };
                             self.warn(Diagnostic::warning(format!(
