@@ -1,8 +1,8 @@
 //! `otchet import`: Word reports into a data file; never overwrites.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::{failed, load_template, print_out, rendered, say, CliError, CliResult, SCHEMA};
+use super::{failed, load_template, print_out, put_schema_beside, rendered, say, CliError, CliResult};
 use crate::diag::{Diagnostic, Source};
 use crate::import::{self, Given, Input};
 use crate::load;
@@ -78,12 +78,7 @@ pub fn import(args: &ImportArgs) -> CliResult {
         let d = d.help("otchet не перезаписывает файлы: укажите другое имя через -o или удалите старый файл");
         return Err(CliError::at(&shown, d));
     }
-    // The `#:schema` directive points next to the file: put the schema there.
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let schema = dir.join("otchet.schema.json");
-    if !schema.exists() {
-        let _ = output::write_new(&schema, SCHEMA.as_bytes());
-    }
+    put_schema_beside(&path);
     let (departments, events, agreements) = imported.counts;
     let warned = imported.warnings.len() + loaded.warnings.len();
     say(&format!(

@@ -297,3 +297,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// The JSON Schema of the data format (also in `schema/`).
 pub const SCHEMA: &str = include_str!("../../schema/otchet.schema.json");
+
+/// Puts [`SCHEMA`] beside a data file written by `new` or `import`, whose
+/// `#:schema ./otchet.schema.json` directive points there; an existing
+/// schema file is left as it is, and failing to write it is no failure.
+fn put_schema_beside(data_file: &Path) {
+    let dir = data_file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let schema = dir.join("otchet.schema.json");
+    if !schema.exists() {
+        let _ = output::write_new(&schema, SCHEMA.as_bytes());
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{failed, print_out, rendered, say, CliError, CliResult, SCHEMA};
+use super::{failed, print_out, put_schema_beside, rendered, say, CliError, CliResult};
 use crate::diag::{Diagnostic, Source};
 use crate::load;
 use crate::output;
@@ -38,16 +38,11 @@ pub fn new_period(args: &NewArgs) -> CliResult {
     }
     let dir = args.from.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let path = args.output.clone().unwrap_or_else(|| dir.join(format!("{year}-q{quarter}.toml")));
-    let target_dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if let Err(d) = output::write_new(&path, text.as_bytes()) {
         let d = d.help("укажите другое имя через -o или удалите старый файл");
         return Err(CliError::text(rendered(&[d], &Source::new(path.display().to_string(), String::new()))));
     }
-    // The `#:schema` directive points next to the file: put the schema there.
-    let schema = target_dir.join("otchet.schema.json");
-    if !schema.exists() {
-        let _ = output::write_new(&schema, SCHEMA.as_bytes());
-    }
+    put_schema_beside(&path);
     say(&format!(
         "Создан файл {} — отчет {}. Заполните мероприятия и проверьте: otchet check {}\n",
         path.display(),
