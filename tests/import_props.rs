@@ -5,20 +5,37 @@ mod common;
 
 use std::io::Write;
 
-use otchet::import::{import, Given, Input};
+use otchet::import::{import, Given, Imported, Input, Message};
 use otchet::template::Template;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
-const HEADER: [&str; 7] = [
-    "№ п/п",
-    "Соглашение о сотрудничестве, в рамках которого была проведена работа",
-    "Наименование мероприятия",
-    "Сроки проведения мероприятия",
-    "Место проведения мероприятия",
-    "Участники мероприятия (общее количество, представители регионов, другие дополнительные сведения)",
-    "Содержание и результат мероприятия (в том числе краткая информация о достигнутых договоренностях, подписанных документах и т.д.)",
-];
+/// The paragraph naming the period, before the table.
+const PERIOD: &str = "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p>";
+
+/// The form's header row (the official template's column titles).
+fn header_row() -> String {
+    let cells: String = Template::official().column.iter().map(|c| cell_xml(&c.title, 1, 0, false)).collect();
+    format!("<w:tr>{cells}</w:tr>")
+}
+
+/// Generated rows as table rows (body cells: paragraphs around a line break).
+fn body_rows(rows: &[Vec<(String, usize, u8)>]) -> String {
+    rows.iter()
+        .map(|r| format!("<w:tr>{}</w:tr>", r.iter().map(|(t, s, v)| cell_xml(t, *s, *v, true)).collect::<String>()))
+        .collect()
+}
+
+/// Imports a DOCX around `body` with the official form and nothing given.
+fn import_body(body: &str) -> Result<Imported, Message> {
+    let bytes = package(body);
+    import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default())
+}
+
+/// The messages of an import's warnings.
+fn said(imported: &Imported) -> Vec<&str> {
+    imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect()
+}
 
 /// A DOCX package around a body.
 fn package(body: &str) -> Vec<u8> {
@@ -113,20 +130,8 @@ fn the_generated_tables_hold_events() {
     let mut events = 0;
     for _ in 0..20 {
         let rows = proptest::collection::vec(row(), 0..14).new_tree(&mut runner).unwrap().current();
-        let body_rows: String = rows
-            .iter()
-            .map(|r| {
-                format!("<w:tr>{}</w:tr>", r.iter().map(|(t, s, v)| cell_xml(t, *s, *v, true)).collect::<String>())
-            })
-            .collect();
-        let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
-        let bytes = package(&format!(
-            "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr>{body_rows}</w:tbl>"
-        ));
-        events += import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default())
-            .unwrap()
-            .counts
-            .1;
+        events +=
+            import_body(&format!("{PERIOD}<w:tbl>{}{}</w:tbl>", header_row(), body_rows(&rows))).unwrap().counts.1;
     }
     assert!(events > 50, "only {events} events in 20 tables");
 }
@@ -136,19 +141,9 @@ proptest! {
 
     #[test]
     fn any_table_imports_to_valid_data_or_a_message(rows in proptest::collection::vec(row(), 0..14), title in text()) {
-        let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
-        let body_rows: String = rows
-            .iter()
-            .map(|r| format!("<w:tr>{}</w:tr>", r.iter().map(|(t, s, v)| cell_xml(t, *s, *v, true)).collect::<String>()))
-            .collect();
-        let body = format!(
-            "<w:p><w:r><w:t>{}</w:t></w:r></w:p><w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr>{body_rows}</w:tbl><w:p><w:r><w:t>{}</w:t></w:r></w:p>",
-            esc(&title),
-            esc(&title)
-        );
-        let bytes = package(&body);
-        let t = Template::official();
-        match import(&[Input { name: "x.docx", bytes: &bytes }], &t, &Given::default()) {
+        let title = format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", esc(&title));
+        let body = format!("{title}{PERIOD}<w:tbl>{}{}</w:tbl>{title}", header_row(), body_rows(&rows));
+        match import_body(&body) {
             Ok(imported) => {
                 if let Err(f) = otchet::load::load_bytes("x.toml", imported.toml.as_bytes()) {
                     panic!("{}\n{}", otchet::diag::render(&f.diagnostics, &f.source, false), imported.toml);
@@ -177,7 +172,6 @@ fn event_row(cells: [(&str, u8); 7]) -> String {
 
 #[test]
 fn a_row_continuing_the_number_cell_goes_on_with_the_event_above() {
-    let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
     let agreement = "Соглашение между Администрацией Смоленской области и Правительством Москвы";
     let rows = [
         format!("<w:tr>{}</w:tr>", cell_xml("Департамент культуры", 7, 0, false)),
@@ -193,12 +187,7 @@ fn a_row_continuing_the_number_cell_goes_on_with_the_event_above() {
         event_row([("", 2), ("", 2), ("", 0), ("", 0), ("г. Москва", 0), ("и зрители", 0), ("", 0)]),
         event_row([("2.", 0), ("", 2), ("Лекция", 0), ("ноябрь", 0), ("", 0), ("Студенты", 0), ("Прочитана", 0)]),
     ];
-    let bytes = package(&format!(
-        "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr>{}</w:tbl>",
-        rows.concat()
-    ));
-    let imported =
-        import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default()).unwrap();
+    let imported = import_body(&format!("{PERIOD}<w:tbl>{}{}</w:tbl>", header_row(), rows.concat())).unwrap();
     let l = common::load_str(&imported.toml);
     let events = &l.report.departments[0].events;
     assert_eq!(events.len(), 2);
@@ -208,13 +197,11 @@ fn a_row_continuing_the_number_cell_goes_on_with_the_event_above() {
     assert_eq!(events[1].agreement, events[0].agreement);
     assert_eq!(events[1].place.value, otchet::import::EMPTY_CELL);
     // One warning: the second event's empty place, none for the first.
-    let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
-    assert_eq!(said, ["строка таблицы 5: пустая графа «Место проведения мероприятия» — вписан прочерк «—»"]);
+    assert_eq!(said(&imported), ["строка таблицы 5: пустая графа «Место проведения мероприятия» — вписан прочерк «—»"]);
 }
 
 #[test]
 fn tables_before_the_report_are_said_and_tables_after_it_continue_it() {
-    let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
     let agreement = "Соглашение между Администрацией Смоленской области и Правительством Москвы";
     let approve = format!(
         "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
@@ -222,7 +209,8 @@ fn tables_before_the_report_are_said_and_tables_after_it_continue_it() {
         cell_xml("УТВЕРЖДАЮ\nГубернатор", 1, 0, false)
     );
     let report = format!(
-        "<w:tbl><w:tr>{header}</w:tr><w:tr>{}</w:tr>{}</w:tbl>",
+        "<w:tbl>{}<w:tr>{}</w:tr>{}</w:tbl>",
+        header_row(),
         cell_xml("Департамент культуры", 7, 0, false),
         event_row([
             ("1.", 0),
@@ -255,13 +243,9 @@ fn tables_before_the_report_are_said_and_tables_after_it_continue_it() {
             ("Дан", 0)
         ])
     );
-    let bytes =
-        package(&format!("{approve}<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p>{report}<w:p/>{more}"));
-    let imported =
-        import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default()).unwrap();
-    let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
+    let imported = import_body(&format!("{approve}{PERIOD}{report}<w:p/>{more}")).unwrap();
     assert_eq!(
-        said,
+        said(&imported),
         [
             "таблица 1 перед таблицей отчета (без шапки формы) не перенесена: «УТВЕРЖДАЮ Губернатор»",
             "таблица 3 без шапки формы принята как продолжение таблицы отчета",
@@ -273,7 +257,6 @@ fn tables_before_the_report_are_said_and_tables_after_it_continue_it() {
 
 #[test]
 fn footnotes_and_pictures_in_a_row_are_said() {
-    let header: String = HEADER.iter().map(|h| cell_xml(h, 1, 0, false)).collect();
     let cell = |inner: &str| format!("<w:tc><w:p>{inner}</w:p></w:tc>");
     let t = |s: &str| format!("<w:r><w:t>{s}</w:t></w:r>");
     let row = [
@@ -286,15 +269,14 @@ fn footnotes_and_pictures_in_a_row_are_said() {
         cell(&t("Итоги")),
     ]
     .concat();
-    let bytes = package(&format!(
-        "<w:p><w:r><w:t>за IV квартал 2020 года</w:t></w:r></w:p><w:tbl><w:tr>{header}</w:tr><w:tr>{}</w:tr><w:tr>{row}</w:tr></w:tbl>",
+    let imported = import_body(&format!(
+        "{PERIOD}<w:tbl>{}<w:tr>{}</w:tr><w:tr>{row}</w:tr></w:tbl>",
+        header_row(),
         cell_xml("Департамент", 7, 0, false)
-    ));
-    let imported =
-        import(&[Input { name: "x.docx", bytes: &bytes }], &Template::official(), &Given::default()).unwrap();
-    let said: Vec<&str> = imported.warnings.iter().map(|w| w.diagnostic.message.as_str()).collect();
+    ))
+    .unwrap();
     assert_eq!(
-        said,
+        said(&imported),
         [
             "строка таблицы 3: сноски в строке не перенесены (1)",
             "строка таблицы 3: рисунки и объекты в строке не перенесены (1)",
