@@ -369,20 +369,18 @@ mod tests {
     #[test]
     fn word_pieces_rebuild_both_texts() {
         let p = pieces("Выставка в г. Смоленске", "Большая выставка в г. Вязьме");
-        let old: String = p
-            .iter()
-            .filter_map(|x| match x {
-                Piece::Same(s) | Piece::Del(s) => Some(s.as_str()),
-                Piece::Ins(_) => None,
-            })
-            .collect();
-        let new: String = p
-            .iter()
-            .filter_map(|x| match x {
-                Piece::Same(s) | Piece::Ins(s) => Some(s.as_str()),
-                Piece::Del(_) => None,
-            })
-            .collect();
+        // One side's text: the same pieces and that side's own.
+        let side = |new: bool| -> String {
+            p.iter()
+                .filter_map(|x| match x {
+                    Piece::Same(s) => Some(s.as_str()),
+                    Piece::Ins(s) if new => Some(s.as_str()),
+                    Piece::Del(s) if !new => Some(s.as_str()),
+                    Piece::Ins(_) | Piece::Del(_) => None,
+                })
+                .collect()
+        };
+        let (old, new) = (side(false), side(true));
         assert_eq!((old.as_str(), new.as_str()), ("Выставка в г. Смоленске", "Большая выставка в г. Вязьме"));
         assert!(p.contains(&Piece::Same(" в г. ".into())), "{p:?}");
         assert_eq!(pieces("a", "a"), vec![Piece::Same("a".into())]);
