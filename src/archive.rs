@@ -24,27 +24,63 @@ pub enum ReadError {
     BadFile(String),
 }
 
+/// Most files taken from one PDF (otchet embeds one or two).
+pub const MAX_FILES: usize = 64;
+/// Most name-tree nodes visited (a tree that lists itself ends here).
+const MAX_TREE_NODES: usize = 4096;
+/// Most bytes taken from all embedded files together.
+const MAX_TOTAL_BYTES: usize = 4 * MAX_EMBEDDED_BYTES;
+
 /// The files a PDF carries: those its catalog's `/AF` names, else those of
-/// its `/EmbeddedFiles` name tree, in the PDF's order. Names are plain file
-/// names (a name with directories or `..` is refused, never followed).
+/// its `/EmbeddedFiles` name tree, in the PDF's order, each object read
+/// once. Names are as the PDF gives them: [`safe_name`] makes one a file
+/// name to write. The work is bounded: the name tree is walked once per
+/// node, at most [`MAX_FILES`] files are taken, and each stream is
+/// decompressed only up to [`MAX_EMBEDDED_BYTES`].
 pub fn embedded_files(pdf: &[u8]) -> Result<Vec<EmbeddedFile>, ReadError> {
-    let doc = Document::load_mem(pdf).map_err(|e| ReadError::NotPdf(e.to_string()))?;
+    let broken = || ReadError::NotPdf("структура файла повреждена или это не PDF".into());
+    if !pdf.starts_with(b"%PDF-") && !pdf[..pdf.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Err(ReadError::NotPdf("файл не начинается с заголовка %PDF".into()));
+    }
+    let doc = std::panic::catch_unwind(|| Document::load_mem(pdf)).map_err(|_| broken())?.map_err(|_| broken())?;
     if doc.is_encrypted() {
         return Err(ReadError::NotPdf("файл зашифрован".into()));
     }
-    let catalog = doc.catalog().map_err(|e| ReadError::NotPdf(e.to_string()))?;
+    let catalog = doc.catalog().map_err(|_| ReadError::NotPdf("в файле нет каталога документа".into()))?;
     let mut specs = Vec::new();
     if let Ok(af) = catalog.get(b"AF").and_then(|o| resolve(&doc, o).as_array()) {
         specs.extend(af.iter().cloned());
     } else if let Ok(names) = catalog.get(b"Names").map(|o| resolve(&doc, o)).and_then(Object::as_dict) {
-        if let Ok(tree) = names.get(b"EmbeddedFiles").map(|o| resolve(&doc, o)).and_then(Object::as_dict) {
-            name_tree_values(&doc, tree, &mut specs, 0);
+        if let Ok(tree) = names.get(b"EmbeddedFiles") {
+            let mut walk = TreeWalk::default();
+            walk.values(&doc, tree, &mut specs);
         }
     }
+    // Each object once: the same file specification (or stream) listed
+    // again is the same file.
+    let mut seen_specs = std::collections::HashSet::new();
+    let mut seen_streams = std::collections::HashSet::new();
     let mut files = Vec::new();
+    let mut total = 0usize;
     for spec in specs {
+        if let Object::Reference(id) = spec {
+            if !seen_specs.insert(id) {
+                continue;
+            }
+        }
         let Ok(spec) = resolve(&doc, &spec).as_dict() else { continue };
-        files.push(read_spec(&doc, spec)?);
+        if files.len() == MAX_FILES {
+            return Err(ReadError::BadFile(format!("в PDF больше {MAX_FILES} вложенных файлов")));
+        }
+        let Some(file) = read_spec(&doc, spec, &mut seen_streams)? else { continue };
+        total += file.bytes.len();
+        if total > MAX_TOTAL_BYTES {
+            return Err(ReadError::BadFile(format!(
+                "вложенные файлы вместе больше {} МБ",
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            )));
+        }
+        files.push(file);
     }
     Ok(files)
 }
@@ -57,19 +93,38 @@ fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     }
 }
 
-/// The values of a name tree (leaves' `/Names`, `/Kids` followed to a
-/// bounded depth).
-fn name_tree_values(doc: &Document, node: &Dictionary, out: &mut Vec<Object>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    if let Ok(names) = node.get(b"Names").map(|o| resolve(doc, o)).and_then(Object::as_array) {
-        out.extend(names.iter().skip(1).step_by(2).cloned());
-    }
-    if let Ok(kids) = node.get(b"Kids").map(|o| resolve(doc, o)).and_then(Object::as_array) {
-        for kid in kids {
-            if let Ok(kid) = resolve(doc, kid).as_dict() {
-                name_tree_values(doc, kid, out, depth + 1);
+/// A walk over a name tree that visits each node once, to a bounded depth
+/// and number of nodes.
+#[derive(Default)]
+struct TreeWalk {
+    visited: std::collections::HashSet<lopdf::ObjectId>,
+    nodes: usize,
+}
+
+impl TreeWalk {
+    /// The values of the tree at `node` (leaves' `/Names`, `/Kids`
+    /// followed), into `out`.
+    fn values(&mut self, doc: &Document, node: &Object, out: &mut Vec<Object>) {
+        let mut stack = vec![(node.clone(), 0usize)];
+        while let Some((node, depth)) = stack.pop() {
+            if let Object::Reference(id) = node {
+                if !self.visited.insert(id) {
+                    continue;
+                }
+            }
+            self.nodes += 1;
+            if self.nodes > MAX_TREE_NODES || depth > 32 || out.len() > 2 * MAX_FILES {
+                return;
+            }
+            let Ok(dict) = resolve(doc, &node).as_dict() else { continue };
+            if let Ok(names) = dict.get(b"Names").map(|o| resolve(doc, o)).and_then(Object::as_array) {
+                out.extend(names.iter().skip(1).step_by(2).take(2 * MAX_FILES).cloned());
+            }
+            if let Ok(kids) = dict.get(b"Kids").map(|o| resolve(doc, o)).and_then(Object::as_array) {
+                // Reversed onto the stack: visited in the PDF's order.
+                for kid in kids.iter().take(MAX_TREE_NODES).rev() {
+                    stack.push((kid.clone(), depth + 1));
+                }
             }
         }
     }
@@ -84,7 +139,11 @@ fn decode_text(bytes: &[u8]) -> String {
             let units: Vec<u16> = be.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             String::from_utf16_lossy(&units)
         }
-        None => bytes.iter().map(|&b| char::from(b)).collect(),
+        None => match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+            // PDF 2.0's UTF-8 text strings.
+            Some(utf8) => String::from_utf8_lossy(utf8).into_owned(),
+            None => bytes.iter().map(|&b| char::from(b)).collect(),
+        },
     }
 }
 
@@ -97,24 +156,100 @@ pub fn is_plain_name(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
-fn read_spec(doc: &Document, spec: &Dictionary) -> Result<EmbeddedFile, ReadError> {
+/// Longest file name written, in bytes (file systems allow 255; room is
+/// left for the `-2` of a duplicate).
+const MAX_NAME_BYTES: usize = 240;
+
+/// Characters no file name of ours holds: invisible format characters
+/// (bidi controls such as U+202E, zero-width spaces, the byte order mark,
+/// soft hyphen) besides control characters.
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{34F}'
+                | '\u{61C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+        || ('\u{200B}'..='\u{200F}').contains(&c)
+        || ('\u{2028}'..='\u{202E}').contains(&c)
+        || ('\u{2060}'..='\u{206F}').contains(&c)
+        || ('\u{FFF0}'..='\u{FFFB}').contains(&c)
+        || ('\u{E0000}'..='\u{E007F}').contains(&c)
+}
+
+/// Windows device names (with any extension they still name the device).
+fn device_name(stem: &str) -> bool {
+    let s = stem.trim_end_matches([' ', '.']).to_ascii_uppercase();
+    matches!(s.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || (s.len() == 4 && (s.starts_with("COM") || s.starts_with("LPT")) && s.as_bytes()[3].is_ascii_digit())
+        || ((s.starts_with("COM") || s.starts_with("LPT"))
+            && ["¹", "²", "³"].iter().any(|d| s.ends_with(d))
+            && s.chars().count() == 4)
+}
+
+/// The name an embedded data file is written under when the user did not
+/// name it: the PDF's name made safe on Windows and Linux — no directories,
+/// no characters Windows refuses (`\ / : * ? " < > |`, replaced by `_`), no
+/// invisible characters (dropped), not hidden (leading dots dropped), not a
+/// device name (`_` put before), no longer than file systems allow (the
+/// stem shortened), ending in `.toml`. `None` when the name is already
+/// safe; else the new name.
+pub fn safe_name(name: &str) -> Option<String> {
+    let mut s: String = name
+        .chars()
+        .filter(|&c| !invisible(c))
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect();
+    s = s.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).trim().to_string();
+    let has_toml = s.len() > 5 && s.is_char_boundary(s.len() - 5) && s[s.len() - 5..].eq_ignore_ascii_case(".toml");
+    let (mut stem, ext) =
+        if has_toml { (s[..s.len() - 5].to_string(), s[s.len() - 5..].to_string()) } else { (s, ".toml".to_string()) };
+    stem = stem.trim_end_matches(['.', ' ']).to_string();
+    if stem.is_empty() {
+        stem = "data".into();
+    }
+    let first = stem.split('.').next().unwrap_or_default();
+    if device_name(first) {
+        stem.insert(0, '_');
+    }
+    while stem.len() + ext.len() > MAX_NAME_BYTES {
+        stem.pop();
+    }
+    let safe = format!("{}{ext}", stem.trim_end_matches(['.', ' ']));
+    (safe != name).then_some(safe)
+}
+
+fn read_spec(
+    doc: &Document,
+    spec: &Dictionary,
+    seen: &mut std::collections::HashSet<lopdf::ObjectId>,
+) -> Result<Option<EmbeddedFile>, ReadError> {
     let name_of =
         |key: &[u8]| spec.get(key).ok().map(|o| resolve(doc, o)).and_then(|o| o.as_str().ok()).map(decode_text);
     let name = name_of(b"UF").or_else(|| name_of(b"F")).unwrap_or_default();
-    if !is_plain_name(&name) {
-        return Err(ReadError::BadFile(format!("недопустимое имя вложенного файла «{name}»")));
-    }
+    let shown = crate::text::excerpt(&name.chars().map(|c| if invisible(c) { '�' } else { c }).collect::<String>(), 80);
     let ef = spec
         .get(b"EF")
         .map(|o| resolve(doc, o))
         .and_then(Object::as_dict)
-        .map_err(|_| ReadError::BadFile(format!("у вложенного файла «{name}» нет содержимого")))?;
-    let stream = ef
-        .get(b"UF")
-        .or_else(|_| ef.get(b"F"))
+        .map_err(|_| ReadError::BadFile(format!("у вложенного файла «{shown}» нет содержимого")))?;
+    let reference = ef.get(b"UF").or_else(|_| ef.get(b"F")).ok();
+    if let Some(Object::Reference(id)) = reference {
+        if !seen.insert(*id) {
+            return Ok(None);
+        }
+    }
+    let stream = reference
         .map(|o| resolve(doc, o))
-        .and_then(Object::as_stream)
-        .map_err(|_| ReadError::BadFile(format!("у вложенного файла «{name}» нет содержимого")))?;
+        .and_then(|o| o.as_stream().ok())
+        .ok_or_else(|| ReadError::BadFile(format!("у вложенного файла «{shown}» нет содержимого")))?;
     let declared = stream
         .dict
         .get(b"Params")
@@ -123,22 +258,51 @@ fn read_spec(doc: &Document, spec: &Dictionary) -> Result<EmbeddedFile, ReadErro
         .and_then(|p| p.get(b"Size"))
         .and_then(Object::as_i64)
         .ok();
-    let too_big = || ReadError::BadFile(format!("вложенный файл «{name}» слишком велик"));
+    let too_big = || ReadError::BadFile(format!("вложенный файл «{shown}» слишком велик"));
     if declared.is_some_and(|n| n < 0 || n as u64 > MAX_EMBEDDED_BYTES as u64) {
         return Err(too_big());
     }
-    let bytes = if stream.dict.has(b"Filter") {
-        stream.decompressed_content().map_err(|e| ReadError::BadFile(format!("вложенный файл «{name}»: {e}")))?
-    } else {
-        stream.content.clone()
+    let bytes = match stream.dict.get(b"Filter").map(|o| resolve(doc, o)) {
+        Err(_) => stream.content.clone(),
+        Ok(filter) => {
+            let flate = match filter {
+                Object::Name(n) => n == b"FlateDecode",
+                Object::Array(a) => {
+                    a.len() == 1 && matches!(resolve(doc, &a[0]), Object::Name(n) if n == b"FlateDecode")
+                }
+                _ => false,
+            };
+            if !flate || stream.dict.has(b"DecodeParms") {
+                return Err(ReadError::BadFile(format!(
+                    "вложенный файл «{shown}» сжат способом, которого otchet не знает (не FlateDecode)"
+                )));
+            }
+            inflate_bounded(&stream.content, MAX_EMBEDDED_BYTES)
+                .map_err(|why| ReadError::BadFile(format!("вложенный файл «{shown}»: {why}")))?
+        }
     };
     if bytes.len() > MAX_EMBEDDED_BYTES {
         return Err(too_big());
     }
     if declared.is_some_and(|n| n as usize != bytes.len()) {
-        return Err(ReadError::BadFile(format!("вложенный файл «{name}» поврежден: размер не совпадает")));
+        return Err(ReadError::BadFile(format!("вложенный файл «{shown}» поврежден: размер не совпадает")));
     }
-    Ok(EmbeddedFile { name, bytes })
+    Ok(Some(EmbeddedFile { name, bytes }))
+}
+
+/// Decompresses zlib data, never more than `limit + 1` bytes: a small
+/// stream that would inflate to gigabytes stops at the limit.
+fn inflate_bounded(data: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(data)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| "сжатые данные повреждены".to_string())?;
+    if out.len() > limit {
+        return Err(format!("больше {} МБ после распаковки", limit / (1024 * 1024)));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -164,5 +328,44 @@ mod tests {
     #[test]
     fn not_a_pdf_is_refused() {
         assert!(matches!(embedded_files(b"PK\x03\x04 not a pdf"), Err(ReadError::NotPdf(_))));
+    }
+
+    #[test]
+    fn names_are_made_safe() {
+        let cases = [
+            ("2020-q4.toml", None),
+            ("отчет за IV квартал.toml", None),
+            (".bash_profile", Some("bash_profile.toml")),
+            ("Makefile", Some("Makefile.toml")),
+            ("evil\u{202E}lmot.exe", Some("evillmot.exe.toml")),
+            ("CON.toml", Some("_CON.toml")),
+            ("aux.txt.toml", Some("_aux.txt.toml")),
+            ("com1", Some("_com1.toml")),
+            ("2020-12-31 10:00 отчет.toml", Some("2020-12-31 10_00 отчет.toml")),
+            ("a\\b.toml", Some("a_b.toml")),
+            ("../../x.toml", Some("_.._x.toml")),
+            ("", Some("data.toml")),
+            ("\u{200B}", Some("data.toml")),
+            ("q4.TOML", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(safe_name(name).as_deref(), want, "{name:?}");
+        }
+        let long = format!("{}.toml", "ж".repeat(300));
+        let safe = safe_name(&long).unwrap();
+        assert!(safe.len() <= MAX_NAME_BYTES && safe.ends_with(".toml"), "{}", safe.len());
+        assert_eq!(safe_name(&safe), None, "a safe name stays");
+    }
+
+    #[test]
+    fn inflation_stops_at_the_limit() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![0u8; 10_000_000]).unwrap();
+        let bomb = z.finish().unwrap();
+        assert!(bomb.len() < 20_000);
+        let err = inflate_bounded(&bomb, 1024 * 1024).unwrap_err();
+        assert!(err.contains("больше 1 МБ"), "{err}");
+        assert_eq!(inflate_bounded(&bomb, 10_000_000).unwrap().len(), 10_000_000);
     }
 }

@@ -291,11 +291,10 @@ pub fn load_file(path: &std::path::Path, bold: bool) -> Result<&'static Face, St
     if let Entry::Occupied(e) = map.entry(path.to_path_buf()) {
         return Ok(e.get());
     }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "нет такого файла".to_string(),
-        std::io::ErrorKind::PermissionDenied => "нет прав на чтение файла".to_string(),
-        _ => format!("не удалось прочитать файл ({e})"),
-    })?;
+    let bytes = read_font_file(path)?;
+    if ttf_parser::fonts_in_collection(&bytes).is_some() {
+        return Err("это коллекция шрифтов (.ttc/.otc): укажите отдельный файл начертания .ttf или .otf".to_string());
+    }
     let face =
         ttf_parser::Face::parse(&bytes, 0).map_err(|_| "это не файл шрифта TrueType или OpenType".to_string())?;
     if !"АБВЖЯабвжяЁё".chars().all(|c| face.glyph_index(c).is_some()) {
@@ -317,6 +316,35 @@ pub fn load_file(path: &std::path::Path, bold: bool) -> Result<&'static Face, St
         Box::leak(Box::new(Face { bytes, metrics, postscript_name, stem_v: if bold { 140 } else { 80 } }));
     map.insert(path.to_path_buf(), face);
     Ok(face)
+}
+
+/// Largest font file read (the largest fonts with Cyrillic are ~20 MB).
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a template's font file: only a regular file (a device or a pipe
+/// is refused before it is opened, so `/dev/zero` cannot fill the memory
+/// and a FIFO cannot hang the run), at most [`MAX_FONT_BYTES`].
+fn read_font_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let why = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "нет такого файла".to_string(),
+        std::io::ErrorKind::PermissionDenied => "нет прав на чтение файла".to_string(),
+        _ => format!("не удалось прочитать файл (код ошибки системы {})", e.raw_os_error().unwrap_or(0)),
+    };
+    let meta = std::fs::metadata(path).map_err(why)?;
+    if !meta.is_file() {
+        return Err("это не обычный файл (каталог, устройство или канал): укажите файл шрифта .ttf или .otf".into());
+    }
+    let too_big = || format!("файл больше {} МБ — это не файл шрифта", MAX_FONT_BYTES / (1024 * 1024));
+    if meta.len() > MAX_FONT_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(why)?.take(MAX_FONT_BYTES + 1).read_to_end(&mut bytes).map_err(why)?;
+    if bytes.len() as u64 > MAX_FONT_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// The built-in PDF fonts, as messages name them.

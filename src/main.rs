@@ -279,6 +279,20 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::NoEquals | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
             format!("неверное число значений для {arg}")
         }
+        ErrorKind::ValueValidation => {
+            let allowed = if arg.contains("--year") {
+                "год — число от 2000 до 2100, например --year 2021".to_string()
+            } else if arg.contains("--quarter") {
+                "квартал — число от 1 до 4 (IV квартал — --quarter 4)".to_string()
+            } else if arg.contains("--rows") {
+                "число строк — от 0 до 1000".to_string()
+            } else if arg.contains("--port") {
+                "порт — число от 0 до 65535 (0 — любой свободный)".to_string()
+            } else {
+                "проверьте значение по справке".to_string()
+            };
+            format!("недопустимое значение «{value}» для {arg}: {allowed}")
+        }
         _ => format!("неверная командная строка ({})", e.kind()),
     };
     format!("otchet: {what}\nСправка: otchet --help\n")

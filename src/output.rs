@@ -145,25 +145,53 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
 
 /// Writes a new file atomically; an existing file is never replaced.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    if path.is_dir() {
+        return Err(Diagnostic::error(format!("«{}» — это каталог, а не имя файла", path.display()))
+            .help("укажите имя нового файла"));
+    }
     let mut dirs = Created::default();
     dirs.ensure(parent(path))?;
     let tmp = stage(path, bytes)?;
-    // A hard link fails when the target exists: no window in which another
-    // file could be replaced.
-    let linked = std::fs::hard_link(&tmp.path, path).or_else(|e| {
-        if path.exists() {
-            Err(e)
-        } else {
-            std::fs::copy(&tmp.path, path).map(|_| ())
-        }
-    });
+    // A hard link fails when the name exists (a symbolic link included,
+    // dangling or not: link(2) never follows it): no window in which
+    // another file could be replaced. Where the file system has no hard
+    // links, the copy creates the file exclusively (O_EXCL, which refuses
+    // a symbolic link too).
+    let linked =
+        std::fs::hard_link(&tmp.path, path).or_else(
+            |e| {
+                if name_taken(path) {
+                    Err(e)
+                } else {
+                    copy_new(&tmp.path, path)
+                }
+            },
+        );
     if let Err(e) = linked {
-        let e = if path.exists() { std::io::Error::from(std::io::ErrorKind::AlreadyExists) } else { e };
+        let e = if name_taken(path) { std::io::Error::from(std::io::ErrorKind::AlreadyExists) } else { e };
         return Err(io_error(&format!("не удалось создать «{}»", path.display()), &e));
     }
     drop(tmp); // the temporary name goes; the new file keeps the data
     dirs.keep();
     Ok(())
+}
+
+/// Is there anything at `path` — a file, a directory, or a symbolic link
+/// (even one pointing nowhere)? `Path::exists` follows links and says
+/// "no" for a dangling one, which a no-clobber write must not believe.
+pub fn name_taken(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Copies `from` to the new file `to`, refusing any existing name.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut src = std::fs::File::open(from)?;
+    let mut dst = std::fs::OpenOptions::new().write(true).create_new(true).open(to)?;
+    let copied = std::io::copy(&mut src, &mut dst).and_then(|_| dst.sync_all());
+    if copied.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    copied
 }
 
 /// A temporary file of ours, removed on drop unless committed (renamed).

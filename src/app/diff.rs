@@ -25,6 +25,24 @@ pub struct DiffArgs {
 /// `otchet diff`: writes the changes DOCX (never over an existing file) and
 /// prints one line per change.
 pub fn diff(args: &DiffArgs) -> CliResult {
+    if let Some(author) = &args.author {
+        if let Some(c) = author.chars().find(|&c| c.is_control() || crate::archive::invisible(c) || !xml_char(c)) {
+            return Err(CliError {
+                code: 2,
+                text: format!(
+                    "otchet: в имени автора (--author) недопустимый символ U+{:04X}: имя показывается в Word и \
+                     должно состоять из видимых символов\nСправка: otchet diff --help\n",
+                    c as u32
+                ),
+            });
+        }
+        if author.chars().count() > 255 {
+            return Err(CliError {
+                code: 2,
+                text: "otchet: имя автора (--author) длиннее 255 символов\nСправка: otchet diff --help\n".into(),
+            });
+        }
+    }
     let template = failed(load_template(args.template.as_deref(), false))?;
     // Both files are checked and all their errors listed before anything
     // is written.
@@ -58,4 +76,9 @@ pub fn diff(args: &DiffArgs) -> CliResult {
         revised.summary.iter().map(|l| format!("{l}\n")).collect()
     };
     print_out(&text)
+}
+
+/// Can XML 1.0 carry `c` at all?
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }

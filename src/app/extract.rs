@@ -42,14 +42,44 @@ pub fn extract(args: &ExtractArgs) -> CliResult {
             "PDF сформирован с --no-source или не программой otchet; исходный файл .toml ищите в архиве отдела",
         ));
     }
-    let targets = match targets(&args.input, args.output.as_deref(), files.iter().map(|f| f.name.as_str())) {
+    // With `-o FILE` the embedded name does not matter; otherwise each name
+    // is made safe (and said when changed), and duplicates are numbered.
+    let single_file = args.output.as_deref().is_some_and(|o| files.len() == 1 && !is_dir_arg(o));
+    let mut names = Vec::new();
+    for f in &files {
+        let name = match archive::safe_name(&f.name) {
+            Some(safe) if !single_file => {
+                super::say(&format!(
+                    "{}: вложенное имя «{}» заменено на «{safe}» (имя должно быть обычным именем файла .toml, \
+                     допустимым в Windows и Linux)\n",
+                    args.input.display(),
+                    shown(&f.name)
+                ));
+                safe
+            }
+            _ => f.name.clone(),
+        };
+        names.push(name);
+    }
+    let mut numbered = names.clone();
+    super::number_duplicates(&mut numbered);
+    for (before, after) in names.iter().zip(&numbered) {
+        if before != after {
+            super::say(&format!(
+                "{}: в PDF несколько вложенных файлов с именем «{before}»; этот записан как «{after}»\n",
+                args.input.display()
+            ));
+        }
+    }
+    let targets = match targets(&args.input, args.output.as_deref(), numbered.iter().map(String::as_str)) {
         Ok(t) => t,
         Err(d) => return fail(d),
     };
-    if let Some(existing) = targets.iter().find(|p| p.exists()) {
+    if let Some(existing) = targets.iter().find(|p| output::name_taken(p)) {
+        let what = if existing.is_dir() { "каталог" } else { "файл" };
         return fail(
-            Diagnostic::error(format!("файл «{}» уже существует", existing.display()))
-                .help("otchet не перезаписывает файлы: укажите другой каталог через -o"),
+            Diagnostic::error(format!("{what} «{}» уже существует", existing.display()))
+                .help("otchet не перезаписывает файлы: укажите другой путь через -o"),
         );
     }
     let mut written: Vec<&Path> = Vec::new();
@@ -84,7 +114,7 @@ fn targets<'a>(
     let beside = pdf.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let dir = match output {
         None => beside.to_path_buf(),
-        Some(o) if o.is_dir() || o.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]) => o.to_path_buf(),
+        Some(o) if is_dir_arg(o) => o.to_path_buf(),
         Some(o) if !several => return Ok(vec![o.to_path_buf()]),
         Some(o) if o.exists() => {
             return Err(Diagnostic::error(format!(
@@ -96,4 +126,14 @@ fn targets<'a>(
         Some(o) => o.to_path_buf(),
     };
     Ok(names.map(|n| dir.join(n)).collect())
+}
+
+/// Does `-o` name a directory (an existing one, or a path ending in `/`)?
+fn is_dir_arg(o: &Path) -> bool {
+    o.is_dir() || o.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR])
+}
+
+/// A name as a message shows it: invisible characters made visible.
+fn shown(name: &str) -> String {
+    name.chars().map(|c| if archive::invisible(c) { format!("<U+{:04X}>", c as u32) } else { c.to_string() }).collect()
 }

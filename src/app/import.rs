@@ -37,6 +37,19 @@ pub fn import(args: &ImportArgs) -> CliResult {
             .map_err(|d| CliError::at(name, d))?;
         files.push(bytes);
     }
+    // The same document twice would double every event.
+    for j in 1..files.len() {
+        if let Some(i) = (0..j).find(|&i| files[i] == files[j] || super::same_file(&args.inputs[i], &args.inputs[j])) {
+            return Err(CliError::at(
+                &names[j],
+                Diagnostic::error(format!(
+                    "это тот же документ, что и «{}»: его мероприятия вошли бы дважды",
+                    names[i]
+                ))
+                .help("укажите каждый документ один раз"),
+            ));
+        }
+    }
     let inputs: Vec<Input<'_>> = names.iter().zip(&files).map(|(name, bytes)| Input { name, bytes }).collect();
     let mut given = args.given.clone();
     if let Some(path) = &args.registry {

@@ -168,20 +168,58 @@ fn load_template_carried(path: Option<&Path>, pdf: bool) -> Result<(Template, Op
         .map_err(|d| Failure { source: Source::new(name.clone(), String::new()), diagnostics: vec![d] })?;
     let source = load::decode(&name, &bytes)?;
     let template = Template::parse_with(&source, Some(crate::fonts::glyphs(pdf)))?;
+    header_fits(&template, &source)?;
     let carried = Carried { name: carried_name(path), bytes, description: "Шаблон отчета (TOML)" };
     Ok((template, Some(carried)))
+}
+
+/// A template whose header row (with one line of a row under it) is taller
+/// than the page's text area could never place a row: an error at its
+/// `header_size` line (or the page's margins).
+fn header_fits(template: &Template, source: &Source) -> Result<(), Failure> {
+    let Err((needed, available)) = crate::render::pdf::engine::header_fits(template) else { return Ok(()) };
+    let span = ["header_size", "height", "margin_top"]
+        .iter()
+        .find_map(|key| {
+            let mut at = 0;
+            source.text.lines().find_map(|line| {
+                let start = at;
+                at += line.len() + 1;
+                let t = line.trim_start();
+                (t.starts_with(key) && t[key.len()..].trim_start().starts_with('='))
+                    .then(|| start + (line.len() - t.len())..start + line.len())
+            })
+        })
+        .unwrap_or(0..0);
+    let d = Diagnostic::error(format!(
+        "шапка таблицы не помещается на странице: ей с одной строкой таблицы нужно {needed:.0} мм по высоте, \
+         а между полями страницы {available:.0} мм"
+    ))
+    .at(span)
+    .help("уменьшите header_size, поля страницы или сделайте графы шире");
+    Err(Failure { source: source.clone(), diagnostics: vec![d] })
 }
 
 /// Gives repeated names a number (`q4.toml`, `q4-2.toml`), so that every
 /// carried file can be extracted.
 fn unique_names(files: &mut [Carried]) {
+    let mut names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    number_duplicates(&mut names);
+    for (f, n) in files.iter_mut().zip(names) {
+        f.name = n;
+    }
+}
+
+/// Numbers repeated names (`q4.toml`, `q4-2.toml`), compared as Windows
+/// compares them (case aside).
+fn number_duplicates(names: &mut [String]) {
     let mut seen = std::collections::HashSet::new();
-    for f in files {
+    for name in names {
         let mut n = 1;
-        let original = f.name.clone();
-        while !seen.insert(f.name.clone()) {
+        let original = name.clone();
+        while !seen.insert(name.to_lowercase()) {
             n += 1;
-            f.name = match original.rsplit_once('.') {
+            *name = match original.rsplit_once('.') {
                 Some((stem, ext)) if !stem.is_empty() => format!("{stem}-{n}.{ext}"),
                 _ => format!("{original}-{n}"),
             };

@@ -498,7 +498,13 @@ impl FileCx<'_> {
     /// Finds the period, region and title in the paragraphs before the
     /// table; returns the indices of the paragraphs taken as the title.
     fn title(&mut self, paras: &[&str], section: &mut Section) -> Vec<usize> {
-        let Some((p, (at, y, q))) = paras.iter().enumerate().find_map(|(i, s)| period_in(s).map(|f| (i, f))) else {
+        // The form's own period line ("за IV квартал 2020 года" alone in its
+        // paragraph) decides over a period a custom title mentions.
+        let found: Vec<(usize, (usize, i32, u8))> =
+            paras.iter().enumerate().filter_map(|(i, s)| period_in(s).map(|f| (i, f))).collect();
+        let own_line =
+            found.iter().find(|(i, (at, _, _))| *at == 0 && paras[*i].trim_start().to_lowercase().starts_with("за"));
+        let Some(&(p, (at, y, q))) = own_line.or(found.first()) else {
             section.annual = paras.iter().find_map(|s| title::year_in(s));
             return Vec::new();
         };

@@ -28,8 +28,10 @@ pub fn period_in(text: &str) -> Option<(usize, i32, u8)> {
             return Some((start, y, q));
         }
     }
-    // A file name such as "2020-q4" or "2020_Q4".
-    let lower = text.to_lowercase();
+    // A file name such as "2020-q4" or "2020_Q4". ASCII lower case only:
+    // the offsets found are used on `text` itself, and full lower-casing
+    // changes lengths (the Kelvin sign, a Turkish İ).
+    let lower = text.to_ascii_lowercase();
     let b = lower.as_bytes();
     (0..b.len().saturating_sub(5)).find_map(|i| {
         let y = std::str::from_utf8(&b[i..i + 4]).ok()?.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))?;

@@ -199,11 +199,10 @@ pub fn layout(table: &Table, t: &Template) -> Document {
     Document { width: sheet.width, height: sheet.height, border: sheet.border, pages }
 }
 
-/// Lays out the document, handing each page to `sink` as soon as it is
-/// complete; returns the number of pages.
-pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usize {
-    // The DOCX's own values, rounded to twips as Word and LibreOffice see
-    // them, so that both documents measure lines against the same widths.
+/// The table's geometry: the DOCX's own values, rounded to twips as Word
+/// and LibreOffice see them, so that both documents measure lines against
+/// the same widths.
+fn geometry(t: &Template) -> Geometry {
     let twips = |mm: f32| Mm(mm).twips().pt().0;
     let widths: Vec<f32> = t.column_widths_twips().iter().map(|&w| Twip(w).pt().0).collect();
     let left = twips(t.page.margin_left);
@@ -213,7 +212,7 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
         col_x.push(x);
         x += w;
     }
-    let g = Geometry {
+    Geometry {
         left,
         width: widths.iter().sum(),
         col_x,
@@ -225,24 +224,52 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
         border: t.cell.border,
         hyphenate: t.cell.hyphenate,
         fonts: FontSet::of(t),
-    };
-    let font = &t.font;
+    }
+}
+
+/// The header row, its column titles broken into lines.
+fn header_box(titles: &[String], g: &Geometry, t: &Template) -> RowBox {
     let weights = Weights::of(t);
-    let header_cells = table
-        .header
+    let cells = titles
         .iter()
         .enumerate()
         // Header cells are never hyphenated (w:suppressAutoHyphens in the
         // DOCX): the form's column titles break between words only.
         .map(|(i, text)| {
             let g = Geometry { hyphenate: false, ..g.clone() };
-            let mut cell = make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, weights.header, font.header_size);
+            let mut cell =
+                make_cell(text, g.col_x[i], g.col_w[i], &g, Align::Center, weights.header, t.font.header_size);
             cell.owner = Owner::Header(i);
             cell
         })
         .collect();
-    let header =
-        RowBox { kind: Kind::Header, number: None, cells: header_cells, merge: Merge::Single, group_end: false };
+    RowBox { kind: Kind::Header, number: None, cells, merge: Merge::Single, group_end: false }
+}
+
+/// Does the header row, with one line of a body row under it, fit on a
+/// page? `Err((needed, available))` in millimetres when it does not: such a
+/// template could never place a row (the layout would add pages forever).
+pub fn header_fits(t: &Template) -> Result<(), (f32, f32)> {
+    let g = geometry(t);
+    let titles: Vec<String> = t.column.iter().map(|c| c.title.clone()).collect();
+    let header = header_box(&titles, &g, t).height(&g);
+    let line = g.cell_height(1, t.font.body_size, g.metrics(Weights::of(t).body));
+    let needed = (header + line) * crate::template::MM_PER_PT;
+    let available = t.page.height - t.page.margin_top - t.page.margin_bottom;
+    if needed > available {
+        Err((needed, available))
+    } else {
+        Ok(())
+    }
+}
+
+/// Lays out the document, handing each page to `sink` as soon as it is
+/// complete; returns the number of pages.
+pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usize {
+    let g = geometry(t);
+    let font = &t.font;
+    let weights = Weights::of(t);
+    let header = header_box(&table.header, &g, t);
 
     // Line breaking of the cells, a chunk of rows at a time on all cores
     // (rows are independent).

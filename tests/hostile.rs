@@ -1,0 +1,373 @@
+//! Hardening, round two: what a hostile test of import, extract, diff and
+//! template fonts found (issue 23). Each test reproduces a finding first.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{run, stderr, REFERENCE};
+use lopdf::{dictionary, Document, Object, Stream};
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+/// A directory with the reference data as `r.toml` and its rendering.
+fn rendered() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("r.toml")).unwrap();
+    let o = run(&["render", "r.toml", "-o", "."], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn no_clobber_writes_never_follow_a_symbolic_link() {
+    let dir = rendered();
+    let d = dir.path();
+    let victim = d.join("victim");
+    // A dangling link (its target does not exist) and one to a file.
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("out.toml", vec!["extract", "r.pdf", "-o", "out.toml"]),
+        ("r2.toml", vec!["import", "r.docx", "-o", "r2.toml"]),
+        ("c.docx", vec!["diff", "r.toml", "r.toml", "-o", "c.docx"]),
+        ("n.toml", vec!["new", "--from", "r.toml", "-o", "n.toml"]),
+    ];
+    for (name, args) in cases {
+        for dangling in [true, false] {
+            let _ = std::fs::remove_file(&victim);
+            if !dangling {
+                std::fs::write(&victim, b"precious").unwrap();
+            }
+            let _ = std::fs::remove_file(d.join(name));
+            std::os::unix::fs::symlink(&victim, d.join(name)).unwrap();
+            let o = run(&args, d);
+            assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains("уже существует"), "{args:?}: {}", stderr(&o));
+            if dangling {
+                assert!(!victim.exists(), "{args:?} wrote through a dangling link");
+            } else {
+                assert_eq!(std::fs::read(&victim).unwrap(), b"precious", "{args:?}");
+            }
+            assert!(std::fs::symlink_metadata(d.join(name)).unwrap().file_type().is_symlink());
+        }
+    }
+    // render replaces the name itself (rename), never the link's target.
+    std::fs::write(&victim, b"precious").unwrap();
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::os::unix::fs::symlink(&victim, d.join("out/r.pdf")).unwrap();
+    let o = run(&["render", "r.toml", "-o", "out"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert!(std::fs::read(d.join("out/r.pdf")).unwrap().starts_with(b"%PDF"));
+}
+
+/// The reference PDF with its associated files replaced by `files`
+/// (name, bytes) and the catalog changed by `edit`.
+fn pdf_with(files: &[(&str, &[u8])], edit: impl FnOnce(&mut Document, Vec<Object>)) -> Vec<u8> {
+    let dir = rendered();
+    let mut doc = Document::load(dir.path().join("r.pdf")).unwrap();
+    let mut specs = Vec::new();
+    for (name, bytes) in files {
+        let stream = doc.add_object(Stream::new(
+            dictionary! { "Type" => "EmbeddedFile", "Params" => dictionary! { "Size" => bytes.len() as i64 } },
+            bytes.to_vec(),
+        ));
+        let mut uf = vec![0xFE, 0xFF];
+        uf.extend(name.encode_utf16().flat_map(u16::to_be_bytes));
+        let spec = doc.add_object(dictionary! {
+            "Type" => "Filespec",
+            "F" => Object::string_literal("x.toml"),
+            "UF" => Object::String(uf, lopdf::StringFormat::Hexadecimal),
+            "EF" => dictionary! { "F" => stream, "UF" => stream },
+        });
+        specs.push(Object::Reference(spec));
+    }
+    edit(&mut doc, specs);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+fn set_af(doc: &mut Document, af: Vec<Object>) {
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    doc.get_object_mut(root).unwrap().as_dict_mut().unwrap().set("AF", af);
+}
+
+/// Runs `otchet extract` on `pdf` in a fresh directory; bounded in time.
+fn extract(pdf: &[u8], extra: &[&str]) -> (tempfile::TempDir, std::process::Output, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.pdf"), pdf).unwrap();
+    let mut args = vec!["extract", "in.pdf"];
+    args.extend_from_slice(extra);
+    let start = Instant::now();
+    let o = run(&args, dir.path());
+    (dir, o, start.elapsed())
+}
+
+#[test]
+fn extract_writes_only_names_a_user_expects() {
+    let cases = [
+        (".bash_profile", "bash_profile.toml"),
+        ("Makefile", "Makefile.toml"),
+        ("отчет\u{202E}lmot.exe", "отчетlmot.exe.toml"),
+        ("CON.toml", "_CON.toml"),
+        ("com1.txt", "_com1.txt.toml"),
+        ("a\\b.toml", "a_b.toml"),
+    ];
+    for (name, safe) in cases {
+        let pdf = pdf_with(&[(name, b"x = 1\n")], set_af);
+        let (dir, o, _) = extract(&pdf, &[]);
+        assert_eq!(o.status.code(), Some(0), "{name:?}: {}", stderr(&o));
+        let mut want = vec![safe.to_string(), "in.pdf".to_string()];
+        want.sort();
+        assert_eq!(names(dir.path()), want, "{name:?}");
+        assert!(stderr(&o).contains(&format!("заменено на «{safe}»")), "{name:?}: {}", stderr(&o));
+    }
+    // A name longer than file systems allow is shortened, with a message.
+    let long = format!("{}.toml", "д".repeat(200));
+    let pdf = pdf_with(&[(&long, b"x = 1\n")], set_af);
+    let (dir, o, _) = extract(&pdf, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = names(dir.path());
+    assert!(written[1].len() <= 240 && written[1].ends_with(".toml"), "{written:?}");
+    // Two files of one name: both written, the second numbered, and said.
+    let pdf = pdf_with(&[("q.toml", b"a = 1\n"), ("Q.toml", b"b = 2\n")], set_af);
+    let (dir, o, _) = extract(&pdf, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(dir.path()), ["Q-2.toml", "in.pdf", "q.toml"]);
+    assert!(stderr(&o).contains("несколько вложенных файлов с именем"), "{}", stderr(&o));
+}
+
+#[test]
+fn extract_takes_back_what_render_put_in() {
+    for name in ["2020-12-31 10:00 отчет.toml", "a\\b.toml"] {
+        if cfg!(windows) {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(REFERENCE, dir.path().join(name)).unwrap();
+        let o = run(&["render", name, "-o", "out", "--format", "pdf"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let pdf = std::fs::read_dir(dir.path().join("out")).unwrap().next().unwrap().unwrap().path();
+        // With -o FILE the embedded name does not matter.
+        let o = run(&["extract", pdf.to_str().unwrap(), "-o", "back.toml"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(std::fs::read(dir.path().join("back.toml")).unwrap(), std::fs::read(REFERENCE).unwrap());
+        // Without it, under a safe name.
+        let o = run(&["extract", pdf.to_str().unwrap(), "-o", "x/"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let got = names(&dir.path().join("x"));
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].contains([':', '\\']), "{got:?}");
+    }
+}
+
+#[test]
+fn extract_is_bounded_in_time_and_memory() {
+    // A name tree that lists itself in /Kids.
+    let pdf = pdf_with(&[("q.toml", b"x = 1\n")], |doc, specs| {
+        let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+        let node = doc.new_object_id();
+        let kids: Vec<Object> = (0..50).map(|_| Object::Reference(node)).collect();
+        doc.objects.insert(
+            node,
+            Object::Dictionary(dictionary! {
+                "Kids" => kids,
+                "Names" => vec![Object::string_literal("q.toml"), specs[0].clone()],
+            }),
+        );
+        let cat = doc.get_object_mut(root).unwrap().as_dict_mut().unwrap();
+        cat.remove(b"AF");
+        cat.set("Names", dictionary! { "EmbeddedFiles" => node });
+    });
+    let (dir, o, took) = extract(&pdf, &[]);
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(dir.path()), ["in.pdf", "q.toml"]);
+
+    // A small stream that inflates to gigabytes: stopped at the limit.
+    let pdf = pdf_with(&[], |doc, _| {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..300 {
+            z.write_all(&zeros).unwrap();
+        }
+        let bomb = z.finish().unwrap();
+        let stream =
+            doc.add_object(Stream::new(dictionary! { "Type" => "EmbeddedFile", "Filter" => "FlateDecode" }, bomb));
+        let spec = doc.add_object(dictionary! {
+            "Type" => "Filespec", "F" => Object::string_literal("b.toml"), "EF" => dictionary! { "F" => stream },
+        });
+        set_af(doc, vec![Object::Reference(spec)]);
+    });
+    assert!(pdf.len() < 2_000_000);
+    let (dir, o, took) = extract(&pdf, &[]);
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("больше 16 МБ после распаковки"), "{}", stderr(&o));
+    assert_eq!(names(dir.path()), ["in.pdf"]);
+
+    // The same file listed 200 times: read once.
+    let pdf = pdf_with(&[("q.toml", b"x = 1\n")], |doc, specs| {
+        set_af(doc, std::iter::repeat_n(specs[0].clone(), 200).collect());
+    });
+    let (dir, o, _) = extract(&pdf, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(dir.path()), ["in.pdf", "q.toml"]);
+}
+
+#[test]
+fn a_damaged_pdf_is_told_in_russian() {
+    let dir = rendered();
+    let mut pdf = std::fs::read(dir.path().join("r.pdf")).unwrap();
+    pdf.truncate(pdf.len() / 2);
+    for bytes in [pdf, b"%PDF-1.7\n garbage".to_vec(), b"not a pdf".to_vec()] {
+        let (_, o, _) = extract(&bytes, &[]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{e}");
+        for english in ["error", "failed", "invalid", "parse", "lopdf", "missing", "reference", "xref"] {
+            assert!(!e.to_lowercase().contains(english), "{e}");
+        }
+        assert!(e.contains("ничего не записано"), "{e}");
+    }
+}
+
+/// The official template with `edit` applied to its text.
+fn template_with(dir: &Path, edit: impl FnOnce(String) -> String) -> String {
+    let t = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/official.toml")).unwrap();
+    std::fs::write(dir.join("t.toml"), edit(t)).unwrap();
+    "t.toml".into()
+}
+
+#[test]
+fn a_header_taller_than_the_page_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("r.toml")).unwrap();
+    let t = template_with(dir.path(), |t| {
+        let re: Vec<String> = t
+            .lines()
+            .map(|l| if l.trim_start().starts_with("header_size") { "header_size = 30".into() } else { l.to_string() })
+            .collect();
+        re.join("\n")
+    });
+    let line = std::fs::read_to_string(dir.path().join(&t))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("header_size"))
+        .unwrap()
+        + 1;
+    for cmd in ["check", "render"] {
+        let start = Instant::now();
+        let o = run(&[cmd, "r.toml", "--template", &t], dir.path());
+        assert!(start.elapsed() < Duration::from_secs(20));
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {e}");
+        assert!(e.contains(&format!("t.toml:{line}:")) && e.contains("шапка таблицы не помещается"), "{cmd}: {e}");
+    }
+    assert_eq!(names(dir.path()), ["r.toml", "t.toml"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn template_fonts_are_only_regular_files_read_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("r.toml")).unwrap();
+    let fifo = dir.path().join("fifo.ttf");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for file in ["/dev/zero", "fifo.ttf"] {
+        let t = template_with(dir.path(), |t| {
+            t.replace(
+                "family = \"Times New Roman\"",
+                &format!("family = \"Times New Roman\"\nregular_file = \"{file}\"\nbold_file = \"{file}\""),
+            )
+        });
+        let start = Instant::now();
+        let o = run(&["check", "r.toml", "--template", &t], dir.path());
+        assert!(start.elapsed() < Duration::from_secs(10), "{file}");
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+        assert!(stderr(&o).contains("это не обычный файл"), "{file}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn diff_refuses_an_author_xml_cannot_carry() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("r.toml")).unwrap();
+    for author in ["Иванов\u{1}", "a\u{202E}b", "x\u{FFFF}"] {
+        let o = run(&["diff", "r.toml", "r.toml", "-o", "c.docx", "--author", author], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{author:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("недопустимый символ"), "{}", stderr(&o));
+    }
+    assert_eq!(names(dir.path()), ["r.toml"]);
+    // An ordinary name with markup characters is escaped: the DOCX is well-formed.
+    let o = run(&["diff", "r.toml", "r.toml", "-o", "c.docx", "--author", "Петров <&> \"О'Нил\""], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A directory as -o is named as one.
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    let o = run(&["diff", "r.toml", "r.toml", "-o", "d"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("это каталог"), "{}", stderr(&o));
+}
+
+#[test]
+fn out_of_range_arguments_are_named_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, want) in [
+        (vec!["new", "--from", "r.toml", "--year", "1999"], "от 2000 до 2100"),
+        (vec!["new", "--from", "r.toml", "--quarter", "5"], "от 1 до 4"),
+        (vec!["import", "a.docx", "--quarter", "IV"], "от 1 до 4"),
+    ] {
+        let o = run(&args, dir.path());
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(e.contains(want) && !e.contains("invalid"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn the_same_document_twice_is_refused() {
+    let dir = rendered();
+    std::fs::copy(dir.path().join("r.docx"), dir.path().join("copy.docx")).unwrap();
+    for second in ["r.docx", "./r.docx", "copy.docx"] {
+        let o = run(&["import", "r.docx", second, "-o", "i.toml"], dir.path());
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("тот же документ"), "{}", stderr(&o));
+        assert!(!dir.path().join("i.toml").exists());
+    }
+}
+
+#[test]
+fn a_title_with_letters_that_change_length_in_lower_case_does_not_panic() {
+    // The Kelvin sign and a Turkish İ lower-case to letters of another
+    // length; the period from the file-name form "2020-q4" after them.
+    for title in ["\u{212A} 2020-q4", "İ отчет 2020-q4"] {
+        let found = otchet::import::period_in(title).unwrap();
+        assert_eq!((found.1, found.2), (2020, 4));
+        assert!(title.is_char_boundary(found.0) && title[found.0..].starts_with("2020"), "{title}: {found:?}");
+    }
+}
+
+#[test]
+fn the_forms_own_period_line_decides_over_a_title_mentioning_another() {
+    let dir = rendered();
+    // A custom title naming another quarter, above the real period line.
+    let data = std::fs::read_to_string(REFERENCE).unwrap().replace(
+        "[report]\n",
+        "[report]\ntitle = \"Отчет о реализации соглашений (в продолжение отчета за I квартал 2019 года)\"\n",
+    );
+    std::fs::write(dir.path().join("t.toml"), &data).unwrap();
+    let o = run(&["render", "t.toml", "-o", ".", "--format", "docx"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["import", "t.docx", "-o", "back.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let back = std::fs::read_to_string(dir.path().join("back.toml")).unwrap();
+    assert!(back.contains("year = 2020") && back.contains("quarter = 4"), "{back}");
+    assert!(back.contains("(в продолжение отчета за I квартал 2019 года)"), "{back}");
+}
