@@ -300,6 +300,13 @@ pub fn load_file(path: &std::path::Path, bold: bool) -> Result<&'static Face, St
     if !"АБВЖЯабвжяЁё".chars().all(|c| face.glyph_index(c).is_some()) {
         return Err("в шрифте нет кириллицы".to_string());
     }
+    // The whole font is read now, as embedding will read it: a damaged or
+    // truncated file is refused here, at the template's line, not later
+    // in the middle of a render.
+    let all: Vec<u16> = (0..face.number_of_glyphs()).collect();
+    if subsetter::subset(&bytes, 0, &subsetter::GlyphRemapper::new_from_glyphs_sorted(&all)).is_err() {
+        return Err("файл шрифта поврежден или обрезан (не все его глифы читаются)".to_string());
+    }
     let postscript_name = face
         .names()
         .into_iter()

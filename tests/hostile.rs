@@ -371,3 +371,29 @@ fn the_forms_own_period_line_decides_over_a_title_mentioning_another() {
     assert!(back.contains("year = 2020") && back.contains("quarter = 4"), "{back}");
     assert!(back.contains("(в продолжение отчета за I квартал 2019 года)"), "{back}");
 }
+
+#[test]
+fn a_truncated_or_collection_font_is_refused_when_the_template_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("r.toml")).unwrap();
+    let font = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/LiberationSerif-Regular.ttf")).unwrap();
+    let mut ttc = b"ttcf\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00\x00\x10".to_vec();
+    ttc.extend_from_slice(&font);
+    for (bytes, want) in [(font[..font.len() / 3].to_vec(), "поврежден или обрезан"), (ttc, "коллекция шрифтов")]
+    {
+        std::fs::write(dir.path().join("f.ttf"), bytes).unwrap();
+        let t = template_with(dir.path(), |t| {
+            t.replace(
+                "family = \"Times New Roman\"",
+                "family = \"Times New Roman\"\nregular_file = \"f.ttf\"\nbold_file = \"f.ttf\"",
+            )
+        });
+        for cmd in ["check", "render"] {
+            let o = run(&[cmd, "r.toml", "--template", &t], dir.path());
+            let e = stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{e}");
+            assert!(e.contains(want) && e.contains("t.toml:"), "{e}");
+            assert!(!e.contains("ошибка otchet"), "{e}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! PDF renderer: the layout [`engine`] positions every line; [`write`]
-//! serializes the result, embedding Liberation Serif (subset by printpdf,
+//! serializes the result, embedding Liberation Serif (subset by the subsetter crate,
 //! with a ToUnicode map) under fixed resource names, with fixed dates and a
 //! document id derived from the content, so the bytes are reproducible.
 
@@ -8,8 +8,6 @@ pub mod hyphen;
 pub mod write;
 
 use std::hash::{Hash, Hasher};
-
-use printpdf::ParsedFont;
 
 use crate::fonts;
 
@@ -23,20 +21,6 @@ const REGULAR_ID: &str = "OTCHRG";
 const BOLD_ID: &str = "OTCHBD";
 const SANS_ID: &str = "OTCHSR";
 const SANS_BOLD_ID: &str = "OTCHSB";
-
-/// A font parsed once per process (per file), for subsetting.
-fn parsed(face: &'static fonts::Face) -> Result<&'static ParsedFont, String> {
-    static PARSED: std::sync::Mutex<Vec<(usize, &'static ParsedFont)>> = std::sync::Mutex::new(Vec::new());
-    let key = face.bytes.as_ptr() as usize;
-    let mut all = PARSED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, p)) = all.iter().find(|(k, _)| *k == key) {
-        return Ok(p);
-    }
-    let p = ParsedFont::from_bytes(face.bytes, 0, &mut Vec::new()).ok_or_else(|| "шрифт не читается".to_string())?;
-    let p: &'static ParsedFont = Box::leak(Box::new(p));
-    all.push((key, p));
-    Ok(p)
-}
 
 pub use write::Attachment;
 
@@ -56,13 +40,14 @@ pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<V
     let all = [(REGULAR_ID, set.regular), (BOLD_ID, set.bold), (SANS_ID, fallback[0]), (SANS_BOLD_ID, fallback[1])];
     let mut faces = Vec::with_capacity(4);
     for (k, (tag, face)) in all.into_iter().enumerate() {
-        let parsed = if k < 2 || !used[k].is_empty() { Some(parsed(face).map_err(super::Error::Font)?) } else { None };
+        let bytes = (k < 2 || !used[k].is_empty()).then_some(face.bytes);
         faces.push(write::Face {
             tag,
             postscript_name: &face.postscript_name,
             metrics: face.metrics,
-            parsed,
+            bytes,
             stem_v: face.stem_v,
+            sans: k >= 2 && !std::ptr::eq(face, set.regular) && !std::ptr::eq(face, set.bold),
         });
     }
     let meta = write::Meta {

@@ -6,26 +6,36 @@ use lopdf::{dictionary, Dictionary, Document as Pdf, Object, ObjectId, Stream};
 use super::{Face, Usage};
 
 /// The Type 0 font, its CID font, descriptor, font file and ToUnicode map.
-pub(super) fn font_objects(pdf: &mut Pdf, face: &Face<'_>, u: &Usage, subset: &[u8]) -> ObjectId {
+pub(super) fn font_objects(pdf: &mut Pdf, face: &Face<'_>, u: &Usage, subset: &[u8], cff: bool) -> ObjectId {
     let m = face.metrics;
     let scale = |v: i64| v * 1000 / i64::from(m.units_per_em);
     let base = format!("{}+{}", face.tag, face.postscript_name);
 
-    let mut file = Stream::new(dictionary! { "Length1" => subset.len() as i64 }, subset.to_vec());
+    // TrueType outlines: FontFile2 under a CIDFontType2. CFF outlines (an
+    // .otf font): the OpenType file as FontFile3 /OpenType under a
+    // CIDFontType0, whose CIDs are the subset's glyph ids (the subsetter
+    // makes the CFF CID-keyed with an identity mapping).
+    let file_dict = if cff {
+        dictionary! { "Subtype" => "OpenType" }
+    } else {
+        dictionary! { "Length1" => subset.len() as i64 }
+    };
+    let mut file = Stream::new(file_dict, subset.to_vec());
     let _ = file.compress();
     let file = pdf.add_object(file);
     let descriptor = pdf.add_object(dictionary! {
         "Type" => "FontDescriptor",
         "FontName" => Object::Name(base.clone().into_bytes()),
-        // Nonsymbolic, serif.
-        "Flags" => 34,
+        // Nonsymbolic (bit 6), and serif (bit 2) unless it is the sans
+        // fallback.
+        "Flags" => if face.sans { 32 } else { 34 },
         "FontBBox" => m.bbox.iter().map(|&v| Object::Integer(scale(i64::from(v)))).collect::<Vec<_>>(),
         "ItalicAngle" => 0,
         "Ascent" => scale(i64::from(m.ascender)),
         "Descent" => scale(i64::from(m.descender)),
         "CapHeight" => scale(i64::from(m.cap_height)),
         "StemV" => face.stem_v,
-        "FontFile2" => file,
+        if cff { "FontFile3" } else { "FontFile2" } => file,
     });
 
     // Widths and text of each subset glyph, in subset id order.
@@ -56,7 +66,7 @@ pub(super) fn font_objects(pdf: &mut Pdf, face: &Face<'_>, u: &Usage, subset: &[
         widths.push(Object::Array(run));
     }
 
-    let cid_font = dictionary! {
+    let mut cid_font = dictionary! {
         "Type" => "Font",
         "Subtype" => "CIDFontType2",
         "BaseFont" => Object::Name(base.clone().into_bytes()),
@@ -70,6 +80,10 @@ pub(super) fn font_objects(pdf: &mut Pdf, face: &Face<'_>, u: &Usage, subset: &[
         "W" => widths,
         "CIDToGIDMap" => "Identity",
     };
+    if cff {
+        cid_font.set("Subtype", "CIDFontType0");
+        cid_font.remove(b"CIDToGIDMap");
+    }
     let mut to_unicode = Stream::new(Dictionary::new(), to_unicode_cmap(&glyphs).into_bytes());
     let _ = to_unicode.compress();
     let to_unicode = pdf.add_object(to_unicode);

@@ -4,11 +4,10 @@
 //! fonts, [`tags`] the logical structure, [`meta`] the PDF/A
 //! identification and the embedded source files; this module drives them.
 //!
-//! printpdf parses the embedded fonts and subsets them; the objects are
-//! assembled and written with lopdf; page content streams are written here
-//! directly, straight from the positioned lines, and compressed page by page
-//! (printpdf's own page serialization held every operation of a 10,000-event
-//! report several times over and dominated its time). Fonts are Type 0 /
+//! The `subsetter` crate (Typst's) subsets the embedded fonts; the objects
+//! are assembled and written with lopdf; page content streams are written
+//! here directly, straight from the positioned lines, and compressed page by
+//! page. Fonts are Type 0 /
 //! Identity-H CID fonts with a width array and a ToUnicode map, so text can
 //! be searched and copied; resource names, subset tags, object order, dates
 //! and the document id are fixed, so the same input gives the same bytes.
@@ -22,7 +21,6 @@ mod meta;
 mod tags;
 
 use lopdf::{dictionary, Dictionary, Document as Pdf, Object, Stream, StringFormat};
-use printpdf::ParsedFont;
 
 use super::engine::{Owner, Page, Sheet};
 use crate::fonts::Metrics;
@@ -68,17 +66,36 @@ pub struct Face<'a> {
     pub postscript_name: &'a str,
     /// Its metrics.
     pub metrics: &'a Metrics,
-    /// None for a fallback face no text uses (it is not embedded).
-    pub parsed: Option<&'a ParsedFont>,
+    /// The font file; None for a fallback face no text uses (it is not
+    /// embedded).
+    pub bytes: Option<&'a [u8]>,
+    /// A sans-serif face (the fallback), for the descriptor's flags.
+    pub sans: bool,
     /// Weight class for the descriptor's StemV.
     pub stem_v: i64,
 }
 
 /// Glyphs of one face used by the document: old glyph id -> text.
-struct Usage {
-    used: BTreeMap<u16, String>,
+pub(crate) struct Usage {
+    pub(crate) used: BTreeMap<u16, String>,
     /// Old glyph id -> subset glyph id (0: unused).
-    new_id: Vec<u16>,
+    pub(crate) new_id: Vec<u16>,
+}
+
+/// Subsets `bytes` to the glyphs `u` uses (in glyph id order, so the new
+/// ids keep the old order), filling `u.new_id`; the subset font and whether
+/// its outlines are CFF (embedded as FontFile3) rather than TrueType.
+pub(crate) fn subset_font(bytes: &[u8], u: &mut Usage) -> Result<(Vec<u8>, bool), String> {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for &old in u.used.keys() {
+        let new = remapper.remap(old);
+        if let Some(slot) = u.new_id.get_mut(usize::from(old)) {
+            *slot = new;
+        }
+    }
+    let subset = subsetter::subset(bytes, 0, &remapper).map_err(|e| format!("шрифт не удалось встроить ({e:?})"))?;
+    let cff = ttf_parser::Face::parse(bytes, 0).is_ok_and(|f| f.tables().cff.is_some());
+    Ok((subset, cff))
 }
 
 /// A worker's output: (batch sequence number, pages: compressed content
@@ -113,18 +130,13 @@ pub fn write(
     let mut font_ids = Vec::new();
     for (face, used) in faces.iter().zip(used) {
         let mut u = Usage { new_id: vec![0; face.metrics.glyph_advance.len()], used };
-        let Some(parsed) = face.parsed else {
+        let Some(bytes) = face.bytes else {
             usage.push(u);
             font_ids.push(None);
             continue;
         };
-        let subset = printpdf::subset_font(parsed, &u.used)?;
-        for (&old, &(new, _)) in &subset.glyph_mapping {
-            if let Some(slot) = u.new_id.get_mut(usize::from(old)) {
-                *slot = new;
-            }
-        }
-        font_ids.push(Some(font::font_objects(&mut pdf, face, &u, &subset.bytes)));
+        let (subset, cff) = subset_font(bytes, &mut u)?;
+        font_ids.push(Some(font::font_objects(&mut pdf, face, &u, &subset, cff)));
         usage.push(u);
     }
 
