@@ -21,6 +21,7 @@ pub mod new;
 pub mod output;
 pub mod par;
 pub mod render;
+pub mod serve;
 pub mod synth;
 pub mod template;
 pub mod text;

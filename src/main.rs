@@ -230,6 +230,23 @@ enum Command {
         #[arg(long, value_name = "ФАЙЛ.toml")]
         registry: Option<PathBuf>,
     },
+    /// Открыть отчеты папки в браузере: просмотр, правка, проверка, сохранение, DOCX и PDF
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet serve [ПАПКА] [--port ПОРТ] [--no-browser]"
+    )]
+    Serve {
+        /// Папка с файлами отчетов .toml (по умолчанию текущая)
+        #[arg(value_name = "ПАПКА", default_value = ".", hide_default_value = true)]
+        dir: PathBuf,
+        /// Порт на 127.0.0.1 (по умолчанию — любой свободный)
+        #[arg(long, value_name = "ПОРТ", default_value_t = 0, hide_default_value = true)]
+        port: u16,
+        /// Не открывать браузер (адрес печатается первой строкой)
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
     #[command(help_template = SUB_HELP_TEMPLATE)]
     Schema,
@@ -268,7 +285,8 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check, annual, new, import, diff, extract, schema или completions".to_string()
+            "не указана команда: render, check, serve, annual, new, import, diff, extract, schema или completions"
+                .to_string()
         }
         ErrorKind::InvalidValue => {
             format!("недопустимое значение «{value}» для {arg}; допустимо: {valid}")
@@ -378,6 +396,9 @@ fn main() -> ExitCode {
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
+        Command::Serve { dir, port, no_browser } => {
+            otchet::serve::serve(&otchet::serve::ServeArgs { dir, port, browser: !no_browser })
+        }
         Command::Schema => app::print_out(app::SCHEMA),
         Command::Man { command } => match man_page(command.as_deref()) {
             Some(page) => app::print_out(&page),

@@ -27,7 +27,7 @@ pub use diff::{diff, DiffArgs};
 pub use extract::{extract, ExtractArgs};
 pub use import::{import, ImportArgs};
 pub use new::{new_period, NewArgs};
-pub use render::{render, RenderArgs};
+pub use render::{prepare, render, Prepared, RenderArgs};
 
 /// Exit status: the data or a template is invalid or cannot be rendered.
 pub const FAILED: u8 = 1;
@@ -235,6 +235,20 @@ fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, 
     let covered = move |c: char| set.covers(c);
     let names = set.names();
     load::load_file_with(input, Some(load::Glyphs { covered: &covered, fonts: &names, strict: pdf }))
+}
+
+/// Validates data file bytes as `otchet check` does (the PDF fonts' glyph
+/// check included): the decoded source, the report when it has no error,
+/// and every diagnostic, errors and warnings.
+pub fn check_bytes(name: &str, bytes: &[u8]) -> (Source, Option<crate::model::Report>, Vec<Diagnostic>) {
+    let template = Template::official();
+    let set = crate::fonts::FontSet::of(&template);
+    let covered = move |c: char| set.covers(c);
+    let names = set.names();
+    match load::load_bytes_with(name, bytes, Some(load::Glyphs { covered: &covered, fonts: &names, strict: true })) {
+        Ok(l) => (l.source, Some(l.report), l.warnings),
+        Err(f) => (f.source, None, f.diagnostics),
+    }
 }
 
 /// Renders the table to each format, in memory; the PDF carries `files`.

@@ -25,21 +25,46 @@ pub struct RenderArgs {
     pub no_source: bool,
 }
 
-/// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
-pub fn render(args: &RenderArgs) -> CliResult {
-    let pdf = args.formats.contains(&Format::Pdf);
-    let (template, template_file) = failed(load_template_carried(args.template.as_deref(), pdf))?;
-    let loaded = failed(load_checked(&args.input, &template, pdf))?;
+/// A data file ready to render: what `otchet render` and `otchet serve`
+/// both start from, so their documents are the same bytes.
+pub struct Prepared {
+    /// The loaded data (with its warnings).
+    pub loaded: crate::load::Loaded,
+    /// The template.
+    pub template: crate::template::Template,
+    /// The logical table.
+    pub table: layout::Table,
+    /// What the PDF carries (none with `no_source`).
+    pub files: Vec<Carried>,
+}
+
+/// Loads the template and the data file and lays the table out; the PDF
+/// fonts' glyph check applies when `pdf`.
+pub fn prepare(
+    input: &std::path::Path,
+    template: Option<&std::path::Path>,
+    pdf: bool,
+    no_source: bool,
+) -> Result<Prepared, crate::load::Failure> {
+    let (template, template_file) = load_template_carried(template, pdf)?;
+    let loaded = load_checked(input, &template, pdf)?;
     let table = layout::build(&loaded.report, &template);
-    report(&loaded.warnings, &loaded.source);
-    let Some(stem) = output_stem(&args.input) else {
-        return Err(write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла")));
-    };
     let mut files = Vec::new();
-    if !args.no_source {
-        files.push(Carried::data(&args.input, loaded.raw_bytes()));
+    if !no_source {
+        files.push(Carried::data(input, loaded.raw_bytes()));
         files.extend(template_file);
         unique_names(&mut files);
     }
-    emit(&table, &template, &args.outdir, &stem, &args.formats, &[&args.input], &files)
+    Ok(Prepared { loaded, template, table, files })
+}
+
+/// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
+pub fn render(args: &RenderArgs) -> CliResult {
+    let pdf = args.formats.contains(&Format::Pdf);
+    let p = failed(prepare(&args.input, args.template.as_deref(), pdf, args.no_source))?;
+    report(&p.loaded.warnings, &p.loaded.source);
+    let Some(stem) = output_stem(&args.input) else {
+        return Err(write_failed(&args.input, Diagnostic::error("не удалось определить имя выходного файла")));
+    };
+    emit(&p.table, &p.template, &args.outdir, &stem, &args.formats, &[&args.input], &p.files)
 }

@@ -1,0 +1,483 @@
+// otchet serve: the page. Every user text is put into the page as text
+// (textContent, value), never as HTML. Numbering, merges and validation
+// come from the server (the renderers' own table and the loader's own
+// diagnostics); this script only shows them and edits the data.
+"use strict";
+
+const FIELDS = [
+  ["title", "Наименование мероприятия"],
+  ["dates", "Сроки проведения мероприятия"],
+  ["place", "Место проведения мероприятия"],
+  ["participants", "Участники мероприятия"],
+  ["result", "Содержание и результат мероприятия"],
+];
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "className") e.className = v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+async function api(method, url, body) {
+  const opts = { method, headers: {} };
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  const r = await fetch(url, opts);
+  let json = null;
+  try { json = await r.json(); } catch (_) { json = { error: "Ответ сервера не прочитан" }; }
+  return { status: r.status, json };
+}
+
+function status(text, cls) {
+  const s = document.getElementById("status");
+  s.textContent = text;
+  s.className = cls || "";
+}
+
+// ---------------------------------------------------------------- list
+
+async function indexPage() {
+  status("Загрузка…");
+  const { status: code, json } = await api("GET", "/api/reports");
+  if (code !== 200) { status(json.error || "Ошибка", "bad"); return; }
+  const body = document.querySelector("#reports tbody");
+  body.replaceChildren();
+  for (const r of json.reports) {
+    const period = r.year ? (r.quarter ? `${r.quarter} квартал ${r.year}` : `${r.year} год`) : "—";
+    let check;
+    if (r.errors > 0) {
+      const e = r.first_error;
+      const where = e && e.line ? ` (строка ${e.line}, позиция ${e.column})` : "";
+      check = el("span", { className: "bad" }, `ошибок: ${r.errors}${where}`, e ? el("br") : null, e ? e.message : null);
+    } else if (r.warnings > 0) check = el("span", { className: "warn" }, `предупреждений: ${r.warnings}`);
+    else check = el("span", { className: "good" }, "в порядке");
+    body.append(el("tr", {},
+      el("td", {}, el("a", { href: "/reports/" + encodeURIComponent(r.name) }, r.file)),
+      el("td", {}, period),
+      el("td", {}, r.region || "—"),
+      el("td", {}, r.events === null ? "—" : r.events),
+      el("td", {}, check)));
+  }
+  status(json.reports.length ? "" : "В папке нет файлов отчетов (.toml).");
+}
+
+// -------------------------------------------------------------- report
+
+const S = {
+  name: decodeURIComponent(location.pathname.replace(/^\/reports\//, "")),
+  data: null, version: null, diagnostics: [], table: null,
+  dirty: false, selected: null, editable: true, checkTimer: null, checkSeq: 0,
+};
+
+function depts() {
+  if (!Array.isArray(S.data.department)) S.data.department = [];
+  return S.data.department;
+}
+function events(d) {
+  const dep = depts()[d];
+  if (!Array.isArray(dep.event)) dep.event = [];
+  return dep.event;
+}
+
+function diagsAt(prefix) {
+  return S.diagnostics.filter(d => d.path && (d.path === prefix || d.path.startsWith(prefix + "/")));
+}
+
+async function reportPage() {
+  document.getElementById("file").textContent = S.name + ".toml";
+  document.title = S.name + " — otchet";
+  const base = "/api/reports/" + encodeURIComponent(S.name);
+  document.getElementById("docx").href = base + ".docx";
+  document.getElementById("pdf").href = base + ".pdf";
+  for (const id of ["docx", "pdf"]) {
+    document.getElementById(id).addEventListener("click", ev => {
+      if (S.dirty) { ev.preventDefault(); banner("Сначала сохраните правки: документы формируются из сохраненного файла."); return; }
+      if (S.diagnostics.some(d => d.severity === "error")) { ev.preventDefault(); banner("Документы не формируются, пока в отчете есть ошибки: исправьте их (список над таблицей)."); }
+    });
+  }
+  document.getElementById("save").addEventListener("click", save);
+  document.getElementById("add-department").addEventListener("click", addDepartment);
+  document.getElementById("edit-registry").addEventListener("click", () => select({ kind: "registry" }));
+  document.getElementById("edit-report").addEventListener("click", () => select({ kind: "report" }));
+  window.addEventListener("beforeunload", ev => { if (S.dirty) { ev.preventDefault(); ev.returnValue = ""; } });
+  await reload();
+}
+
+async function reload() {
+  status("Загрузка…");
+  const { status: code, json } = await api("GET", "/api/reports/" + encodeURIComponent(S.name));
+  if (code !== 200) { status(json.error || "Ошибка", "bad"); return; }
+  S.data = json.data; S.version = json.version; S.diagnostics = json.diagnostics; S.table = json.table;
+  S.editable = json.editable; S.dirty = false;
+  if (!S.editable) {
+    banner("Файл не читается как TOML — страница его не меняет. Исправьте ошибку в текстовом редакторе и обновите страницу.");
+    for (const id of ["add-department", "edit-registry", "edit-report"]) document.getElementById(id).disabled = true;
+  }
+  render();
+  status("");
+}
+
+function banner(text, ok) {
+  const b = document.getElementById("banner");
+  b.textContent = text;
+  b.className = ok ? "banner ok" : "banner";
+  b.hidden = !text;
+}
+
+function changed() {
+  S.dirty = true;
+  document.getElementById("save").disabled = false;
+  status("Есть несохраненные правки");
+  clearTimeout(S.checkTimer);
+  S.checkTimer = setTimeout(check, 250);
+}
+
+async function check() {
+  const seq = ++S.checkSeq;
+  const { status: code, json } = await api("POST", "/api/check", { name: S.name, data: S.data });
+  if (seq !== S.checkSeq) return; // a newer check is on its way
+  if (code !== 200) { banner(json.error || "Проверка не удалась"); return; }
+  S.diagnostics = json.diagnostics;
+  if (json.table) S.table = json.table; else S.table = null;
+  renderTable(); renderProblems(); markFields();
+}
+
+async function save() {
+  clearTimeout(S.checkTimer);
+  status("Сохранение…");
+  const { status: code, json } = await api("PUT", "/api/reports/" + encodeURIComponent(S.name), { data: S.data, version: S.version });
+  if (code === 409) {
+    banner(json.error);
+    status("Не сохранено", "bad");
+    return;
+  }
+  if (code !== 200) { banner(json.error || "Не сохранено"); status("Не сохранено", "bad"); return; }
+  S.version = json.version; S.diagnostics = json.diagnostics; S.table = json.table; S.dirty = false;
+  document.getElementById("save").disabled = true;
+  const errors = S.diagnostics.filter(d => d.severity === "error").length;
+  banner(errors ? `Сохранено как черновик: ошибок ${errors}. Документы сформируются, когда ошибки будут исправлены.` : "Сохранено.", !errors);
+  status("Сохранено", "good");
+  renderTable(); renderProblems(); markFields();
+}
+
+function render() {
+  renderTitle(); renderTable(); renderProblems(); renderEditor();
+}
+
+function renderTitle() {
+  const t = document.getElementById("title");
+  t.textContent = S.table ? S.table.title.join("\n") : (S.data && S.data.report && S.data.report.title) || "";
+}
+
+function renderProblems() {
+  const box = document.getElementById("problems");
+  box.replaceChildren();
+  for (const d of S.diagnostics) {
+    const where = d.line ? `строка ${d.line}:${d.column}: ` : "";
+    const kind = d.severity === "error" ? "ошибка" : "предупреждение";
+    box.append(el("button", {
+      type: "button", className: "problem " + d.severity,
+      onclick: () => goTo(d.path),
+    }, `${kind}: ${where}${d.message}`, d.hint ? ` — ${d.hint}` : ""));
+  }
+}
+
+function goTo(path) {
+  if (!path) return;
+  const m = path.match(/^\/department\/(\d+)(?:\/event\/(\d+))?/);
+  if (m && m[2] !== undefined) select({ kind: "event", d: +m[1], e: +m[2] });
+  else if (m) select({ kind: "department", d: +m[1] });
+  else if (path.startsWith("/agreements")) select({ kind: "registry" });
+  else if (path.startsWith("/report")) select({ kind: "report" });
+  const f = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
+  if (f) f.focus();
+}
+
+function renderTable() {
+  renderTitle();
+  const table = document.getElementById("table");
+  const head = table.querySelector("thead"), body = table.querySelector("tbody");
+  table.querySelectorAll("colgroup").forEach(c => c.remove());
+  table.prepend(el("colgroup", {}, [0, 1, 2, 3, 4, 5, 6].map(i => el("col", { className: "c" + i }))));
+  const header = S.table ? S.table.header : ["№ п/п", "Соглашение", "Наименование мероприятия", "Сроки", "Место", "Участники", "Содержание и результат"];
+  head.replaceChildren(el("tr", {}, header.map(h => el("th", { scope: "col" }, h))));
+  body.replaceChildren();
+  if (!S.data) return;
+  const sel = S.selected || {};
+  const rows = S.table ? S.table.rows : fallbackRows();
+  for (const r of rows) {
+    if (r.kind === "department") {
+      const bad = diagsAt(`/department/${r.department}/name`).some(d => d.severity === "error");
+      body.append(el("tr", {
+        className: "department" + (sel.kind === "department" && sel.d === r.department ? " selected" : "") + (bad ? " has-error" : ""),
+        onclick: () => select({ kind: "department", d: r.department }),
+      }, el("td", { colspan: 7 }, r.text)));
+    } else {
+      const bad = diagsAt(`/department/${r.department}/event/${r.event}`).some(d => d.severity === "error");
+      const tr = el("tr", {
+        className: "event" + (sel.kind === "event" && sel.d === r.department && sel.e === r.event ? " selected" : "") + (bad ? " has-error" : ""),
+        onclick: () => select({ kind: "event", d: r.department, e: r.event }),
+        "data-number": r.number,
+      });
+      r.cells.forEach((c, i) => {
+        if (i === 1 && r.merge === "continue") return;
+        tr.append(el("td", { rowspan: i === 1 && r.merge === "start" ? r.rows : null }, c));
+      });
+      body.append(tr);
+    }
+  }
+  if (!S.table) {
+    body.append(el("tr", {}, el("td", { colspan: 7, className: "note" },
+      "Таблица показана упрощенно (без объединения ячеек): в данных есть ошибки.")));
+  }
+}
+
+// The table while the data has errors (the server lays out valid data
+// only): rows in data order, numbers in order, no merges.
+function fallbackRows() {
+  const rows = [];
+  let n = 0;
+  depts().forEach((dep, d) => {
+    rows.push({ kind: "department", text: dep.name || "", department: d });
+    (dep.event || []).forEach((ev, e) => {
+      n += 1;
+      const title = (S.data.agreements || {})[ev.agreement] || ev.agreement || "";
+      const dates = typeof ev.dates === "object" && ev.dates ? `${ev.dates.from || ""} – ${ev.dates.to || ""}` : (ev.dates || "");
+      rows.push({ kind: "event", number: n, department: d, event: e, merge: "single", rows: 1,
+        cells: [`${n}.`, title, ev.title || "", dates, ev.place || "", ev.participants || "", ev.result || ""] });
+    });
+  });
+  return rows;
+}
+
+function select(sel) {
+  if (!S.editable) return;
+  S.selected = sel;
+  renderTable(); renderEditor();
+}
+
+function field(label, path, input) {
+  input.setAttribute("data-path", path);
+  const id = "f-" + path.replace(/[^a-z0-9]/gi, "-");
+  input.id = id;
+  return el("div", { className: "field", "data-field": path }, el("label", { for: id }, label), input,
+    el("div", { className: "field-error", "data-errors": path }));
+}
+
+function markFields() {
+  document.querySelectorAll("[data-field]").forEach(f => {
+    const path = f.getAttribute("data-field");
+    const ds = diagsAt(path);
+    const box = f.querySelector("[data-errors]");
+    box.replaceChildren(...ds.map(d => el("div", { className: d.severity === "error" ? "field-error" : "field-warning" },
+      d.message + (d.hint ? ` (${d.hint})` : ""))));
+    f.classList.toggle("invalid", ds.some(d => d.severity === "error"));
+  });
+}
+
+function textInput(value, onchange, multiline) {
+  const i = multiline ? el("textarea", { rows: 3 }) : el("input", { type: "text" });
+  i.value = value === undefined || value === null ? "" : String(value);
+  i.addEventListener("input", () => { onchange(i.value); changed(); });
+  return i;
+}
+
+function renderEditor() {
+  const box = document.getElementById("editor");
+  const sel = S.selected;
+  box.replaceChildren();
+  if (!sel || !S.data) { box.hidden = true; return; }
+  box.hidden = false;
+  const close = el("button", { type: "button", onclick: () => { S.selected = null; renderTable(); renderEditor(); } }, "Закрыть");
+  if (sel.kind === "event") eventEditor(box, sel.d, sel.e);
+  else if (sel.kind === "department") departmentEditor(box, sel.d);
+  else if (sel.kind === "registry") registryEditor(box);
+  else if (sel.kind === "report") reportEditor(box);
+  box.append(el("div", { className: "actions" }, close));
+  markFields();
+}
+
+function eventEditor(box, d, e) {
+  const ev = events(d)[e];
+  if (!ev) { S.selected = null; box.hidden = true; return; }
+  const p = `/department/${d}/event/${e}`;
+  const row = S.table && S.table.rows.find(r => r.kind === "event" && r.department === d && r.event === e);
+  box.append(el("h2", {}, row ? `Мероприятие № ${row.number}` : "Мероприятие"));
+  const agreements = S.data.agreements || {};
+  const select = el("select", {});
+  select.append(el("option", { value: "" }, "— выберите соглашение —"));
+  for (const [key, title] of Object.entries(agreements)) {
+    const o = el("option", { value: key }, title);
+    if (key === ev.agreement) o.selected = true;
+    select.append(o);
+  }
+  if (ev.agreement && !(ev.agreement in agreements)) {
+    select.append(el("option", { value: ev.agreement, selected: true }, `(нет в реестре: ${ev.agreement})`));
+  }
+  select.addEventListener("change", () => { ev.agreement = select.value; changed(); });
+  box.append(field("Соглашение о сотрудничестве", p + "/agreement", select));
+  for (const [key, label] of FIELDS) {
+    if (key === "dates") box.append(datesEditor(ev, p + "/dates"));
+    else box.append(field(label, `${p}/${key}`, textInput(ev[key], v => { ev[key] = v; }, true)));
+  }
+  const list = events(d);
+  box.append(el("div", { className: "actions" },
+    el("button", { type: "button", disabled: e === 0, onclick: () => moveEvent(d, e, -1) }, "↑ Выше"),
+    el("button", { type: "button", disabled: e === list.length - 1, onclick: () => moveEvent(d, e, 1) }, "↓ Ниже"),
+    el("button", { type: "button", onclick: () => addEvent(d, e + 1) }, "+ Мероприятие ниже"),
+    el("button", { type: "button", className: "danger", onclick: () => {
+      if (confirm("Удалить это мероприятие?")) { list.splice(e, 1); S.selected = null; changed(); renderEditor(); renderTable(); }
+    } }, "Удалить")));
+}
+
+function datesEditor(ev, path) {
+  const kind = typeof ev.dates === "object" && ev.dates !== null ? "period"
+    : /^\d{4}-\d{2}-\d{2}$/.test(ev.dates || "") ? "date" : "text";
+  const mode = el("select", { "aria-label": "Вид сроков" },
+    el("option", { value: "text", selected: kind === "text" }, "текстом"),
+    el("option", { value: "date", selected: kind === "date" }, "дата"),
+    el("option", { value: "period", selected: kind === "period" }, "период (с … по …)"));
+  const wrap = el("div", { className: "field", "data-field": path },
+    el("label", {}, "Сроки проведения мероприятия"), mode);
+  const inner = el("div", {});
+  const draw = () => {
+    inner.replaceChildren();
+    const k = mode.value;
+    if (k === "text") {
+      const i = textInput(typeof ev.dates === "string" ? ev.dates : "", v => { ev.dates = v; }, false);
+      i.setAttribute("data-path", path);
+      i.setAttribute("aria-label", "Сроки текстом");
+      inner.append(i);
+    } else if (k === "date") {
+      const i = el("input", { type: "date", "data-path": path, "aria-label": "Дата" });
+      i.value = typeof ev.dates === "string" && /^\d{4}-\d{2}-\d{2}$/.test(ev.dates) ? ev.dates : "";
+      i.addEventListener("input", () => { ev.dates = i.value; changed(); });
+      inner.append(i);
+    } else {
+      const cur = typeof ev.dates === "object" && ev.dates ? ev.dates : { from: "", to: "" };
+      const from = el("input", { type: "date", "data-path": path + "/from", "aria-label": "С" });
+      const to = el("input", { type: "date", "data-path": path + "/to", "aria-label": "По" });
+      from.value = cur.from || ""; to.value = cur.to || "";
+      const upd = () => { ev.dates = { from: from.value, to: to.value }; changed(); };
+      from.addEventListener("input", upd); to.addEventListener("input", upd);
+      inner.append(el("div", { className: "row" }, el("label", {}, "с ", from), el("label", {}, "по ", to)));
+    }
+  };
+  mode.addEventListener("change", () => {
+    const k = mode.value;
+    if (k === "text") ev.dates = typeof ev.dates === "string" ? ev.dates : "";
+    else if (k === "date") ev.dates = typeof ev.dates === "string" && /^\d{4}-\d{2}-\d{2}$/.test(ev.dates) ? ev.dates : "";
+    else ev.dates = { from: "", to: "" };
+    draw(); changed();
+  });
+  draw();
+  wrap.append(inner, el("div", { className: "field-error", "data-errors": path }));
+  return wrap;
+}
+
+function blankEvent() {
+  const keys = Object.keys(S.data.agreements || {});
+  return { agreement: keys[0] || "", title: "", dates: "", place: "", participants: "", result: "" };
+}
+
+function addEvent(d, at) {
+  const list = events(d);
+  list.splice(at, 0, blankEvent());
+  changed();
+  select({ kind: "event", d, e: at });
+}
+
+function moveEvent(d, e, by) {
+  const list = events(d);
+  const [x] = list.splice(e, 1);
+  list.splice(e + by, 0, x);
+  changed();
+  select({ kind: "event", d, e: e + by });
+}
+
+function departmentEditor(box, d) {
+  const dep = depts()[d];
+  if (!dep) { S.selected = null; box.hidden = true; return; }
+  const p = `/department/${d}`;
+  box.append(el("h2", {}, "Департамент"));
+  box.append(field("Название", p + "/name", textInput(dep.name, v => { dep.name = v; }, true)));
+  const all = depts();
+  box.append(el("div", { className: "actions" },
+    el("button", { type: "button", onclick: () => addEvent(d, events(d).length) }, "+ Мероприятие"),
+    el("button", { type: "button", disabled: d === 0, onclick: () => moveDepartment(d, -1) }, "↑ Выше"),
+    el("button", { type: "button", disabled: d === all.length - 1, onclick: () => moveDepartment(d, 1) }, "↓ Ниже"),
+    el("button", { type: "button", className: "danger", onclick: () => {
+      const n = (dep.event || []).length;
+      if (confirm(n ? `Удалить департамент вместе с мероприятиями (${n})?` : "Удалить департамент?")) {
+        all.splice(d, 1); S.selected = null; changed(); renderEditor(); renderTable();
+      }
+    } }, "Удалить")));
+}
+
+function moveDepartment(d, by) {
+  const all = depts();
+  const [x] = all.splice(d, 1);
+  all.splice(d + by, 0, x);
+  changed();
+  select({ kind: "department", d: d + by });
+}
+
+function addDepartment() {
+  depts().push({ name: "Новый департамент", event: [] });
+  changed();
+  select({ kind: "department", d: depts().length - 1 });
+}
+
+function registryEditor(box) {
+  box.append(el("h2", {}, "Реестр соглашений"));
+  box.append(el("p", { className: "note" }, "Ключ — короткое имя соглашения в файле данных (латиница, цифры, дефис); название печатается в таблице."));
+  const reg = S.data.agreements || (S.data.agreements = {});
+  for (const key of Object.keys(reg)) {
+    box.append(el("div", { className: "registry-item" },
+      field(`Ключ «${key}»`, `/agreements/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        textInput(reg[key], v => { reg[key] = v; }, true))));
+  }
+  const newKey = el("input", { type: "text", placeholder: "например, moscow", "aria-label": "Ключ нового соглашения" });
+  const newTitle = el("textarea", { rows: 3, "aria-label": "Название нового соглашения" });
+  const msg = el("div", { className: "field-error" });
+  box.append(el("div", { className: "registry-item" }, el("h2", {}, "Новое соглашение"),
+    el("div", { className: "field" }, el("label", {}, "Ключ"), newKey),
+    el("div", { className: "field" }, el("label", {}, "Полное название"), newTitle), msg,
+    el("button", { type: "button", onclick: () => {
+      const k = newKey.value.trim();
+      if (!k) { msg.textContent = "Укажите ключ."; return; }
+      if (k in reg) { msg.textContent = "Такой ключ уже есть."; return; }
+      reg[k] = newTitle.value; changed(); renderEditor();
+    } }, "Добавить")));
+}
+
+function reportEditor(box) {
+  const r = S.data.report || (S.data.report = {});
+  box.append(el("h2", {}, "Период и заголовок"));
+  const num = (key, label) => {
+    const i = el("input", { type: "number" });
+    i.value = r[key] === undefined ? "" : r[key];
+    i.addEventListener("input", () => { const v = parseInt(i.value, 10); if (Number.isNaN(v)) delete r[key]; else r[key] = v; changed(); });
+    return field(label, "/report/" + key, i);
+  };
+  box.append(num("year", "Год"), num("quarter", "Квартал (1–4)"));
+  const opt = (key, label) => field(label, "/report/" + key, textInput(r[key], v => { if (v === "") delete r[key]; else r[key] = v; }, key === "title"));
+  box.append(opt("region", "Регион"), opt("title", "Заголовок (пусто — заголовок формы)"));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const page = document.body.getAttribute("data-page");
+  if (page === "index") indexPage();
+  else reportPage();
+});

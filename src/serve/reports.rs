@@ -1,0 +1,351 @@
+//! The reports of the working folder: listed, loaded, checked, saved and
+//! rendered through the same operations as the command line
+//! ([`crate::app::check_bytes`], [`crate::app::prepare`],
+//! [`crate::app::render_bytes`], [`crate::output`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde_json::{json, Value as Json};
+use toml_edit::DocumentMut;
+
+use super::data::{self, Paths};
+use crate::diag::{Diagnostic, Severity, Source};
+use crate::layout::{Merge, Row, Table};
+use crate::render::Format;
+
+/// What a request gets back.
+pub enum Reply {
+    /// A status and a JSON body.
+    Json(u16, Json),
+    /// An HTML page.
+    Page(String),
+    /// A file built into the binary, with its content type.
+    Static(&'static str, &'static str),
+    /// A document.
+    File {
+        /// Its bytes.
+        bytes: Vec<u8>,
+        /// Its content type.
+        content_type: &'static str,
+        /// Its file name.
+        name: String,
+        /// Shown in the browser (PDF) rather than downloaded.
+        inline: bool,
+    },
+}
+
+/// The server's state: the folder, its port and token, and the lock that
+/// makes "check the version, then write" one step.
+pub struct State {
+    /// The working folder (canonical).
+    pub dir: PathBuf,
+    /// The port the server listens on.
+    pub port: u16,
+    /// The access token.
+    pub token: String,
+    writing: Mutex<()>,
+}
+
+impl State {
+    /// The state of a server on `dir`.
+    pub fn new(dir: PathBuf, port: u16, token: String) -> State {
+        State { dir, port, token, writing: Mutex::new(()) }
+    }
+
+    /// The report data files directly in the folder: regular files (not
+    /// links) named `*.toml`, by name. Names come from the listing only;
+    /// nothing a client sends is joined to a path.
+    pub fn files(&self) -> Vec<(String, PathBuf)> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let mut out: Vec<(String, PathBuf)> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| {
+                let file = e.file_name().into_string().ok()?;
+                let stem = crate::app::output_stem(Path::new(&file))?;
+                (stem != file && !stem.starts_with('.')).then(|| (stem, e.path()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The file of the report called `name`, if the folder has it.
+    pub fn find(&self, name: &str) -> Option<PathBuf> {
+        self.files().into_iter().find(|(n, _)| n == name).map(|(_, p)| p)
+    }
+}
+
+/// The version of a file's content: changes whenever a byte does.
+pub fn version(bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:016x}-{}", h.finish(), bytes.len())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Reply> {
+    crate::load::read_file(path, "файл данных").map_err(|d| Reply::Json(500, json!({ "error": d.message })))
+}
+
+fn error(status: u16, message: impl Into<String>) -> Reply {
+    Reply::Json(status, json!({ "error": message.into() }))
+}
+
+/// A diagnostic as the page shows it: where in the data (path) and in the
+/// file (line, column).
+fn diagnostic_json(d: &Diagnostic, source: &Source, paths: &Paths) -> Json {
+    let (line, column, path) = match &d.span {
+        Some(span) => {
+            let (l, c) = source.line_col(span.start);
+            (Some(l), Some(c), paths.at(span.start).map(str::to_string))
+        }
+        None => (None, None, None),
+    };
+    json!({
+        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+        "message": d.message,
+        "hint": d.help,
+        "path": path,
+        "line": line,
+        "column": column,
+    })
+}
+
+/// Checks data file bytes: the diagnostics (with paths) and, when the data
+/// has no error, the logical table the documents will show.
+fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Json>, Option<crate::model::Report>) {
+    let (source, report, diags) = crate::app::check_bytes(name, bytes);
+    let paths = Paths::of(&source.text);
+    let list = diags.iter().map(|d| diagnostic_json(d, &source, &paths)).collect();
+    let table = report.as_ref().map(|r| table_json(&crate::layout::build(r, &crate::template::Template::official())));
+    (list, table, report)
+}
+
+/// The logical table (the renderers' own), with each row's place in the
+/// data, so the page numbers and merges exactly as the documents do.
+pub fn table_json(t: &Table) -> Json {
+    let mut dept: i64 = -1;
+    let mut event = 0usize;
+    let rows: Vec<Json> = t
+        .rows
+        .iter()
+        .map(|r| match r {
+            Row::Department(c) => {
+                dept += 1;
+                event = 0;
+                json!({ "kind": "department", "text": c.text, "department": dept })
+            }
+            Row::Event(e) => {
+                let (merge, rows) = match e.merge {
+                    Merge::Single => ("single", 1),
+                    Merge::Start { rows } => ("start", rows),
+                    Merge::Continue => ("continue", 0),
+                };
+                event += 1;
+                json!({
+                    "kind": "event",
+                    "number": e.number,
+                    "cells": e.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+                    "merge": merge,
+                    "rows": rows,
+                    "department": dept,
+                    "event": event - 1,
+                })
+            }
+        })
+        .collect();
+    json!({ "title": t.title, "header": t.header, "rows": rows })
+}
+
+/// `GET /api/reports`.
+pub fn list(state: &State) -> Reply {
+    let reports: Vec<Json> = state
+        .files()
+        .into_iter()
+        .filter_map(|(name, path)| {
+            let bytes = crate::load::read_file(&path, "файл данных").ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            // Other TOML files (a template, a tool's settings) are not reports.
+            if let Ok(doc) = text.parse::<DocumentMut>() {
+                if !doc.contains_key("report") {
+                    return None;
+                }
+            }
+            let (diags, _, report) = checked(&format!("{name}.toml"), &bytes);
+            let count = |s: &str| diags.iter().filter(|d| d["severity"] == s).count();
+            let first_error = diags.iter().find(|d| d["severity"] == "error").cloned();
+            Some(json!({
+                "name": name,
+                "file": path.file_name().map(|f| f.to_string_lossy().into_owned()),
+                "year": report.as_ref().map(|r| r.period.year()),
+                "quarter": report.as_ref().and_then(|r| match r.period {
+                    crate::model::Period::Quarter { quarter, .. } => Some(quarter),
+                    crate::model::Period::Year { .. } => None,
+                }),
+                "region": report.as_ref().and_then(|r| r.region.clone()),
+                "events": report.as_ref().map(crate::model::Report::event_count),
+                "errors": count("error"),
+                "warnings": count("warning"),
+                "first_error": first_error,
+            }))
+        })
+        .collect();
+    Reply::Json(200, json!({ "reports": reports }))
+}
+
+/// `GET /api/reports/NAME`.
+pub fn load(state: &State, name: &str) -> Reply {
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
+    let bytes = match read(&path) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let file = format!("{name}.toml");
+    let (diags, table, _) = checked(&file, &bytes);
+    let data = std::str::from_utf8(&bytes)
+        .ok()
+        .map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t))
+        .and_then(|t| t.parse::<DocumentMut>().ok())
+        .map(|d| data::to_json(&d));
+    Reply::Json(
+        200,
+        json!({
+            "name": name,
+            "file": file,
+            "data": data,
+            "editable": data.is_some(),
+            "version": version(&bytes),
+            "diagnostics": diags,
+            "table": table,
+        }),
+    )
+}
+
+/// The document the page's data would make of the file's text: the JSON
+/// put into the file's TOML (comments and formatting kept), as bytes.
+fn merged(original: &[u8], data: &Json) -> Result<Vec<u8>, Reply> {
+    let text = std::str::from_utf8(original)
+        .map_err(|_| error(409, "Файл не в кодировке UTF-8: исправьте его в редакторе"))?;
+    let (bom, text) = match text.strip_prefix('\u{FEFF}') {
+        Some(t) => (true, t),
+        None => (false, text),
+    };
+    let mut doc: DocumentMut = text.parse().map_err(|_| {
+        error(409, "Файл не читается как TOML; страница его не перезаписывает — исправьте ошибку в редакторе")
+    })?;
+    let new = data::from_json(data).map_err(|m| error(400, m))?;
+    data::merge(&mut doc, &new);
+    let mut out = if bom { "\u{FEFF}".as_bytes().to_vec() } else { Vec::new() };
+    out.extend_from_slice(doc.to_string().as_bytes());
+    Ok(out)
+}
+
+/// `POST /api/check` with `{ "data": …, "name"?: … }`: the diagnostics
+/// (at the lines of the file as it would be saved, when `name` is given)
+/// and the table; nothing is written.
+pub fn check(state: &State, body: &Json) -> Reply {
+    let data = &body["data"];
+    let name = body["name"].as_str();
+    let bytes = match name.and_then(|n| state.find(n)) {
+        Some(path) => match read(&path).and_then(|b| merged(&b, data)) {
+            Ok(b) => b,
+            Err(r) => return r,
+        },
+        None => match data::from_json(data) {
+            Ok(doc) => doc.to_string().into_bytes(),
+            Err(m) => return error(400, m),
+        },
+    };
+    let (diags, table, _) = checked(&format!("{}.toml", name.unwrap_or("data")), &bytes);
+    Reply::Json(200, json!({ "diagnostics": diags, "table": table }))
+}
+
+/// `PUT /api/reports/NAME` with `{ "data": …, "version": … }`: saves into
+/// the same file, keeping the previous content under `.otchet/versions/`.
+/// A version other than the file's own (it changed since the page loaded
+/// it) is a conflict: 409, the file unchanged.
+pub fn save(state: &State, name: &str, body: &Json) -> Reply {
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
+    let Some(seen) = body["version"].as_str() else {
+        return error(400, "Не указана версия (version), с которой начата правка");
+    };
+    let _guard = state.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let current = match read(&path) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if version(&current) != seen {
+        return Reply::Json(
+            409,
+            json!({
+                "error": "Файл изменился на диске после того, как страница его загрузила (другое окно, редактор). \
+                          Ваши правки не сохранены и остаются на странице: загрузите файл заново и внесите их снова.",
+                "version": version(&current),
+            }),
+        );
+    }
+    let bytes = match merged(&current, &body["data"]) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if bytes != current {
+        if let Err(d) = keep_version(&state.dir, name, &current) {
+            return error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message));
+        }
+        if let Err(d) = crate::output::write_all(&[(path, bytes.clone())]) {
+            return error(500, format!("Не удалось сохранить файл: {}", d.message));
+        }
+    }
+    let (diags, table, _) = checked(&format!("{name}.toml"), &bytes);
+    Reply::Json(
+        200,
+        json!({ "version": version(&bytes), "diagnostics": diags, "table": table, "saved": bytes != current }),
+    )
+}
+
+/// Keeps `bytes` (the content a save replaces) as a version of the report:
+/// `DIR/.otchet/versions/NAME/<time>-<version>.toml`, never overwriting.
+fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S%.6fZ");
+    let file = dir.join(".otchet").join("versions").join(name).join(format!("{now}-{}.toml", version(bytes)));
+    crate::output::write_new(&file, bytes)
+}
+
+/// `GET /api/reports/NAME.docx|.pdf`: what `otchet render` writes for the
+/// saved file, byte for byte.
+pub fn document(state: &State, name: &str, format: Format) -> Reply {
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
+    let pdf = format == Format::Pdf;
+    let prepared = match crate::app::prepare(&path, None, pdf, false) {
+        Ok(p) => p,
+        Err(f) => {
+            let paths = Paths::of(&f.source.text);
+            let diags: Vec<Json> = f.diagnostics.iter().map(|d| diagnostic_json(d, &f.source, &paths)).collect();
+            return Reply::Json(
+                422,
+                json!({ "error": "В сохраненном файле есть ошибки: исправьте их, сохраните и сформируйте снова", "diagnostics": diags }),
+            );
+        }
+    };
+    match crate::app::render_bytes(&prepared.table, &prepared.template, format, &prepared.files) {
+        Ok(bytes) => Reply::File {
+            bytes,
+            content_type: if pdf {
+                "application/pdf"
+            } else {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            },
+            name: format!("{name}.{}", format.extension()),
+            inline: pdf,
+        },
+        Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
+    }
+}
