@@ -84,6 +84,8 @@ fn main() {
         .map_or("n/a".to_string(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
     println!("import of the 10000-event DOCX: {:.3} s, {mem}", t.as_secs_f64());
 
+    serve_figures(&bin, &cases[1].1);
+
     let docx = outdir.join("synth1000.docx");
     let lo = dir.path().join("lo");
     let t = Instant::now();
@@ -103,4 +105,71 @@ fn main() {
     } else {
         println!("soffice not available: LibreOffice comparison skipped");
     }
+}
+
+/// One HTTP/1.1 request to the local server; the response body.
+fn http(port: u16, token: &str, method: &str, path: &str, body: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).unwrap();
+    let status = String::from_utf8_lossy(&all[9..12]).parse().unwrap();
+    let split = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (status, all[split + 4..].to_vec())
+}
+
+/// `otchet serve` on a 1,000-event report: the page load (the page and its
+/// data with diagnostics and table) and a validation round trip (an edited
+/// title checked), median of 10 (targets: 300 ms and 100 ms).
+fn serve_figures(bin: &Path, input: &Path) {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(input, dir.path().join("r.toml")).unwrap();
+    let mut child = Command::new(bin)
+        .args(["serve", ".", "--no-browser"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let rest = line.trim().strip_prefix("http://127.0.0.1:").unwrap().to_string();
+    let (port, token) = rest.split_once("/?token=").unwrap();
+    let port: u16 = port.parse().unwrap();
+    let median = |mut f: Box<dyn FnMut() -> Duration>| {
+        let mut v: Vec<Duration> = (0..10).map(|_| f()).collect();
+        v.sort();
+        v[5]
+    };
+    let load = median(Box::new(|| {
+        let t = Instant::now();
+        assert_eq!(http(port, token, "GET", "/reports/r", "").0, 200);
+        assert_eq!(http(port, token, "GET", "/static/app.js", "").0, 200);
+        assert_eq!(http(port, token, "GET", "/api/reports/r", "").0, 200);
+        t.elapsed()
+    }));
+    let (_, body) = http(port, token, "GET", "/api/reports/r", "");
+    let mut v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    v["data"]["department"][0]["event"][0]["title"] = serde_json::Value::from("Измененное название");
+    let check = serde_json::json!({ "name": "r", "data": v["data"] }).to_string();
+    let round = median(Box::new(|| {
+        let t = Instant::now();
+        assert_eq!(http(port, token, "POST", "/api/check", &check).0, 200);
+        t.elapsed()
+    }));
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "serve, 1000 events: page load {:.0} ms (target 300), validation round trip {:.0} ms (target 100), medians of 10",
+        load.as_secs_f64() * 1000.0,
+        round.as_secs_f64() * 1000.0
+    );
 }

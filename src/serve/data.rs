@@ -184,6 +184,11 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// No positions.
+    pub fn empty() -> Paths {
+        Paths { spans: Vec::new() }
+    }
+
     /// The positions of `text` (a TOML document); none when it does not
     /// parse.
     pub fn of(text: &str) -> Paths {

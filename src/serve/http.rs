@@ -40,7 +40,9 @@ fn h(name: &str, value: &str) -> Header {
 }
 
 /// The headers every response carries.
-fn guarded<R: Read>(mut resp: Response<R>) -> Response<R> {
+fn guarded<R: Read>(resp: Response<R>) -> Response<R> {
+    // Content-Length always (a download shows its progress), never chunked.
+    let mut resp = resp.with_chunked_threshold(usize::MAX);
     for (k, v) in [
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),

@@ -117,7 +117,8 @@ fn diagnostic_json(d: &Diagnostic, source: &Source, paths: &Paths) -> Json {
 /// has no error, the logical table the documents will show.
 fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Json>, Option<crate::model::Report>) {
     let (source, report, diags) = crate::app::check_bytes(name, bytes);
-    let paths = Paths::of(&source.text);
+    // Positions to paths only when there is something to place.
+    let paths = if diags.is_empty() { Paths::empty() } else { Paths::of(&source.text) };
     let list = diags.iter().map(|d| diagnostic_json(d, &source, &paths)).collect();
     let table = report.as_ref().map(|r| table_json(&crate::layout::build(r, &crate::template::Template::official())));
     (list, table, report)

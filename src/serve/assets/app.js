@@ -77,7 +77,7 @@ async function indexPage() {
 const S = {
   name: decodeURIComponent(location.pathname.replace(/^\/reports\//, "")),
   data: null, version: null, diagnostics: [], table: null,
-  dirty: false, selected: null, editable: true, checkTimer: null, checkSeq: 0,
+  dirty: false, selected: null, editable: true, checkTimer: null, checkSeq: 0, header: null,
 };
 
 function depts() {
@@ -210,7 +210,8 @@ function renderTable() {
   const head = table.querySelector("thead"), body = table.querySelector("tbody");
   table.querySelectorAll("colgroup").forEach(c => c.remove());
   table.prepend(el("colgroup", {}, [0, 1, 2, 3, 4, 5, 6].map(i => el("col", { className: "c" + i }))));
-  const header = S.table ? S.table.header : ["№ п/п", "Соглашение", "Наименование мероприятия", "Сроки", "Место", "Участники", "Содержание и результат"];
+  if (S.table) S.header = S.table.header;
+  const header = S.header || ["№ п/п", "Соглашение", "Наименование мероприятия", "Сроки", "Место", "Участники", "Содержание и результат"];
   head.replaceChildren(el("tr", {}, header.map(h => el("th", { scope: "col" }, h))));
   body.replaceChildren();
   if (!S.data) return;
@@ -386,14 +387,17 @@ function datesEditor(ev, path) {
   return wrap;
 }
 
-function blankEvent() {
+// A new event: the agreement of the event before it (events of one
+// agreement follow each other), else the registry's first.
+function blankEvent(before) {
   const keys = Object.keys(S.data.agreements || {});
-  return { agreement: keys[0] || "", title: "", dates: "", place: "", participants: "", result: "" };
+  const agreement = before && before.agreement ? before.agreement : keys[0] || "";
+  return { agreement, title: "", dates: "", place: "", participants: "", result: "" };
 }
 
 function addEvent(d, at) {
   const list = events(d);
-  list.splice(at, 0, blankEvent());
+  list.splice(at, 0, blankEvent(list[at - 1]));
   changed();
   select({ kind: "event", d, e: at });
 }

@@ -1,0 +1,379 @@
+//! `otchet serve` over HTTP: the API of `docs/serve-api.md` and every
+//! security rule (token, Host, Origin, names, body size), against the
+//! real binary on a free port.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use common::{run, stderr, BIN, REFERENCE};
+use serde_json::{json, Value};
+
+/// A running server on a folder; killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    token: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(files: &[(&str, &[u8])]) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut child = Command::new(BIN)
+        .args(["serve", ".", "--no-browser"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim();
+    let rest = url.strip_prefix("http://127.0.0.1:").unwrap_or_else(|| panic!("first line: {url:?}"));
+    let (port, token) = rest.split_once("/?token=").unwrap();
+    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+    Server { child, port: port.parse().unwrap(), token: token.to_string(), dir }
+}
+
+/// A response: status, headers (lower-case names), body.
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&self.body)))
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection (`Connection: close`).
+fn raw(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut all = Vec::new();
+    let _ = s.read_to_end(&mut all);
+    let split = all.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&all[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = all[split + 4..].to_vec();
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    if chunked {
+        body = dechunk(&body);
+    }
+    Resp { status, headers, body }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = b.windows(2).position(|w| w == b"\r\n").unwrap();
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..end]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[end + 2..end + 2 + n]);
+        b = &b[end + 2 + n + 2..];
+    }
+}
+
+impl Server {
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+    fn req(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
+        let bearer = format!("Bearer {}", self.token);
+        let host = self.host();
+        let mut headers = vec![("Host", host.as_str()), ("Authorization", bearer.as_str())];
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        raw(self.port, method, path, &headers, &bytes)
+    }
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn reference() -> Vec<u8> {
+    std::fs::read(REFERENCE).unwrap()
+}
+
+#[test]
+fn lists_the_reports_with_their_errors() {
+    let s = start(&[
+        ("2020-q4.toml", &reference()),
+        ("broken.toml", b"[report]\nyear = 2020\nquarter = [\n"),
+        ("notes.txt", b"x"),
+    ]);
+    let r = s.req("GET", "/api/reports", None);
+    assert_eq!(r.status, 200);
+    let list = r.json()["reports"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let q4 = &list[0];
+    assert_eq!(
+        (q4["name"].as_str(), q4["year"].as_i64(), q4["quarter"].as_i64()),
+        (Some("2020-q4"), Some(2020), Some(4))
+    );
+    assert_eq!((q4["events"].as_i64(), q4["errors"].as_i64()), (Some(17), Some(0)));
+    assert_eq!(q4["region"], "Смоленская область");
+    let broken = &list[1];
+    assert_eq!(broken["name"], "broken");
+    assert!(broken["errors"].as_i64().unwrap() >= 1);
+    assert_eq!(broken["first_error"]["line"], 3, "{broken}");
+    // A file that does not parse is never overwritten from the page.
+    let v = s.req("GET", "/api/reports/broken", None).json();
+    assert_eq!(v["editable"], false);
+    let put = s.req("PUT", "/api/reports/broken", Some(&json!({ "data": {}, "version": v["version"] })));
+    assert_eq!(put.status, 409);
+    assert_eq!(std::fs::read(s.path("broken.toml")).unwrap(), b"[report]\nyear = 2020\nquarter = [\n");
+}
+
+#[test]
+fn loads_checks_and_saves_keeping_comments_and_formatting() {
+    let original = reference();
+    let s = start(&[("2020-q4.toml", &original)]);
+    let r = s.req("GET", "/api/reports/2020-q4", None);
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0, "{}", v["diagnostics"]);
+    let data = v["data"].clone();
+    assert_eq!(data["report"]["year"], 2020);
+    assert_eq!(data["department"][1]["event"][0]["dates"], json!({ "from": "2020-10-16", "to": "2020-11-15" }));
+    // The table is the renderers' own: 17 numbered events, merges.
+    let rows = v["table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.iter().filter(|r| r["kind"] == "event").count(), 17);
+    assert!(rows.iter().any(|r| r["merge"] == "start" && r["rows"] == 3), "{rows:?}");
+
+    // An empty title: a Russian error at its field, with its line.
+    let mut bad = data.clone();
+    bad["department"][0]["event"][2]["title"] = json!("");
+    let c = s.req("POST", "/api/check", Some(&json!({ "name": "2020-q4", "data": bad })));
+    assert_eq!(c.status, 200);
+    let diags = c.json()["diagnostics"].as_array().unwrap().clone();
+    let d = diags.iter().find(|d| d["path"] == "/department/0/event/2/title").unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(d["severity"], "error");
+    assert!(d["message"].as_str().unwrap().contains("пуст"), "{d}");
+    assert!(d["line"].as_i64().unwrap() > 1 && d["column"].as_i64().unwrap() >= 1);
+    assert_eq!(std::fs::read(s.path("2020-q4.toml")).unwrap(), original, "check wrote");
+
+    // Save one changed title: every other byte of the file stays.
+    let mut edited = data.clone();
+    edited["department"][1]["event"][0]["title"] = json!("Арт-проект «Точки пересечения» (продолжение)\nвторой абзац");
+    let put = s.req("PUT", "/api/reports/2020-q4", Some(&json!({ "data": edited, "version": v["version"] })));
+    assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
+    let saved = std::fs::read_to_string(s.path("2020-q4.toml")).unwrap();
+    let before = String::from_utf8(original.clone()).unwrap();
+    let old_line = "title = \"Арт-проект «Точки пересечения»\"";
+    assert!(before.contains(old_line));
+    let (a, b) = (before.split_once(old_line).unwrap(), saved.split_once("title = ").map(|_| ()));
+    assert!(b.is_some());
+    assert!(saved.starts_with(a.0), "the text before the edit changed");
+    let tail_start = saved.find("\ndates = { from = 2020-10-16").unwrap();
+    assert!(a.1.ends_with(&saved[tail_start..]), "the text after the edit changed");
+    assert!(saved.contains('#'), "comments lost");
+    let back = s.req("GET", "/api/reports/2020-q4", None).json();
+    assert_eq!(back["data"], edited);
+    assert_ne!(back["version"], v["version"]);
+    // The previous content is kept as a version.
+    let versions = s.path(".otchet/versions/2020-q4");
+    let kept: Vec<_> = std::fs::read_dir(&versions).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), original);
+
+    // A stale version (the file changed since): 409, the file unchanged.
+    let stale = s.req("PUT", "/api/reports/2020-q4", Some(&json!({ "data": data, "version": v["version"] })));
+    assert_eq!(stale.status, 409);
+    assert!(stale.json()["error"].as_str().unwrap().contains("изменился"));
+    assert_eq!(std::fs::read_to_string(s.path("2020-q4.toml")).unwrap(), saved);
+}
+
+#[test]
+fn a_draft_with_errors_saves_but_does_not_render() {
+    let s = start(&[("q.toml", &reference())]);
+    let v = s.req("GET", "/api/reports/q", None).json();
+    let mut data = v["data"].clone();
+    data["department"][0]["event"][0]["agreement"] = json!("nowhere");
+    let put = s.req("PUT", "/api/reports/q", Some(&json!({ "data": data, "version": v["version"] })));
+    assert_eq!(put.status, 200);
+    assert!(put.json()["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error"));
+    let pdf = s.req("GET", "/api/reports/q.pdf", None);
+    assert_eq!(pdf.status, 422);
+    assert!(pdf.json()["error"].as_str().unwrap().contains("ошибки"));
+}
+
+#[test]
+fn documents_are_byte_identical_to_render() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let o = run(&["render", "2020-q4.toml", "-o", "out"], s.dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (ext, kind) in [("docx", "wordprocessingml"), ("pdf", "application/pdf")] {
+        let r = s.req("GET", &format!("/api/reports/2020-q4.{ext}"), None);
+        assert_eq!(r.status, 200);
+        assert!(r.header("content-type").unwrap().contains(kind));
+        assert_eq!(r.body, std::fs::read(s.path(&format!("out/2020-q4.{ext}"))).unwrap(), "{ext}");
+    }
+    let pdf = s.req("GET", "/api/reports/2020-q4.pdf", None);
+    assert!(pdf.header("content-disposition").unwrap().starts_with("inline"));
+}
+
+#[test]
+fn every_request_needs_the_token_and_the_right_host_and_origin() {
+    let s = start(&[("q.toml", &reference())]);
+    let host = s.host();
+    // No token: 403, for the API and the page.
+    for path in ["/api/reports", "/", "/reports/q", "/api/reports/q.pdf"] {
+        let r = raw(s.port, "GET", path, &[("Host", &host)], b"");
+        assert_eq!(r.status, 403, "{path}");
+    }
+    let wrong = raw(s.port, "GET", "/api/reports", &[("Host", &host), ("Authorization", "Bearer 00")], b"");
+    assert_eq!(wrong.status, 403);
+    // The first visit: the cookie (HttpOnly, SameSite=Strict) and the
+    // address without the token; then the cookie alone lets in.
+    let first = raw(s.port, "GET", &format!("/reports/q?token={}", s.token), &[("Host", &host)], b"");
+    assert_eq!(first.status, 303);
+    assert_eq!(first.header("location"), Some("/reports/q"));
+    let cookie = first.header("set-cookie").unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let page = raw(s.port, "GET", "/reports/q", &[("Host", &host), ("Cookie", &pair)], b"");
+    assert_eq!(page.status, 200);
+    assert!(String::from_utf8_lossy(&page.body).contains("<!DOCTYPE html>"));
+    assert!(page.header("content-security-policy").unwrap().contains("default-src 'self'"));
+    // DNS rebinding: another Host is refused, token or not.
+    let bearer = format!("Bearer {}", s.token);
+    for bad_host in ["evil.example:80", &format!("evil.example:{}", s.port), "127.0.0.1", "127.0.0.1:1"] {
+        let r = raw(s.port, "GET", "/api/reports", &[("Host", bad_host), ("Authorization", &bearer)], b"");
+        assert_eq!(r.status, 403, "{bad_host}");
+    }
+    let r = raw(
+        s.port,
+        "GET",
+        "/api/reports",
+        &[("Host", &format!("localhost:{}", s.port)), ("Authorization", &bearer)],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    // CSRF: a change from another site's page is refused; the file stays.
+    let v = s.req("GET", "/api/reports/q", None).json();
+    let mut data = v["data"].clone();
+    data["report"]["year"] = json!(2021);
+    let body = json!({ "data": data, "version": v["version"] }).to_string();
+    let before = std::fs::read(s.path("q.toml")).unwrap();
+    for origin in ["http://evil.example", "null", &format!("http://127.0.0.1:{}.evil", s.port)] {
+        let r = raw(
+            s.port,
+            "PUT",
+            "/api/reports/q",
+            &[("Host", &host), ("Cookie", &pair), ("Origin", origin), ("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 403, "{origin}");
+    }
+    assert_eq!(std::fs::read(s.path("q.toml")).unwrap(), before);
+    // The server's own origin may.
+    let own = format!("http://127.0.0.1:{}", s.port);
+    let r = raw(
+        s.port,
+        "PUT",
+        "/api/reports/q",
+        &[("Host", &host), ("Cookie", &pair), ("Origin", &own), ("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+}
+
+#[test]
+fn no_name_from_a_request_reaches_outside_the_folder() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join("secret.toml"), reference()).unwrap();
+    let s = start(&[("q.toml", &reference())]);
+    let secret = outer.path().join("secret.toml");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, s.path("link.toml")).unwrap();
+    let rel = Path::new("..").join(outer.path().file_name().unwrap()).join("secret");
+    let rel = rel.to_string_lossy().replace('/', "%2F");
+    for name in [rel.as_str(), "..%2Fq", "%2E%2E%2Fq", "q%00", "link", "Q", "q.toml", "%2Fetc%2Fpasswd"] {
+        for path in [format!("/api/reports/{name}"), format!("/api/reports/{name}.pdf")] {
+            let r = s.req("GET", &path, None);
+            assert_eq!(r.status, 404, "{path}: {}", String::from_utf8_lossy(&r.body));
+        }
+        let r = s.req("PUT", &format!("/api/reports/{name}"), Some(&json!({ "data": {}, "version": "x" })));
+        assert_eq!(r.status, 404, "{name}");
+    }
+    let list = s.req("GET", "/api/reports", None).json();
+    assert_eq!(list["reports"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(std::fs::read(&secret).unwrap(), reference());
+}
+
+#[test]
+fn bodies_are_bounded_and_must_be_json() {
+    let s = start(&[("q.toml", &reference())]);
+    let host = s.host();
+    let bearer = format!("Bearer {}", s.token);
+    // A declared size over the limit is refused before it is read.
+    let mut st = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(
+        st,
+        "POST /api/check HTTP/1.1\r\nHost: {host}\r\nAuthorization: {bearer}\r\nContent-Length: 999999999\r\nConnection: close\r\n\r\n{{"
+    )
+    .unwrap();
+    let mut all = Vec::new();
+    let _ = st.read_to_end(&mut all);
+    assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 413"), "{}", String::from_utf8_lossy(&all));
+    let r = raw(s.port, "POST", "/api/check", &[("Host", &host), ("Authorization", &bearer)], b"{not json");
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("не JSON"));
+}
+
+#[test]
+fn user_text_is_data_never_markup() {
+    let s = start(&[("q.toml", &reference())]);
+    let v = s.req("GET", "/api/reports/q", None).json();
+    let mut data = v["data"].clone();
+    data["department"][0]["event"][0]["title"] = json!("<script>alert(1)</script>");
+    let put = s.req("PUT", "/api/reports/q", Some(&json!({ "data": data, "version": v["version"] })));
+    assert_eq!(put.status, 200);
+    // The page is static: the text reaches it only as JSON, set as text.
+    let page = raw(
+        s.port,
+        "GET",
+        "/reports/q",
+        &[("Host", &s.host()), ("Authorization", &format!("Bearer {}", s.token))],
+        b"",
+    );
+    assert!(!String::from_utf8_lossy(&page.body).contains("alert(1)"));
+    let js = s.req("GET", "/static/app.js", None);
+    assert!(!String::from_utf8_lossy(&js.body).contains("innerHTML"));
+    let back = s.req("GET", "/api/reports/q", None).json();
+    assert_eq!(back["data"]["department"][0]["event"][0]["title"], "<script>alert(1)</script>");
+}
