@@ -127,18 +127,50 @@ fn merge_of(row: &Row) -> Merge {
     }
 }
 
-/// How alike two rows are (0–1): equal characters over all, by words.
-fn likeness(a: &(bool, String), b: &(bool, String)) -> f32 {
+/// A row's kind and its words, hashed and sorted, for [`likeness`].
+type Flat = (bool, Vec<u64>);
+
+/// How alike two rows are (0–1): the words they share (as a multiset) over
+/// all their words — linear in the rows' length, so that pairing the rows
+/// of two long runs stays fast.
+fn likeness(a: &Flat, b: &Flat) -> f32 {
     if a.0 != b.0 {
         return 0.0;
     }
-    TextDiff::from_words(a.1.as_str(), b.1.as_str()).ratio()
+    let total = a.1.len() + b.1.len();
+    if total == 0 {
+        return 1.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.1.len() && j < b.1.len() {
+        match a.1[i].cmp(&b.1[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * shared) as f32 / total as f32
 }
 
-/// A row's kind and texts on one string, for [`likeness`].
-fn flat(row: &Row) -> (bool, String) {
+/// A row's kind and words, for [`likeness`].
+fn flat(row: &Row) -> Flat {
+    use std::hash::{Hash, Hasher};
     let (department, texts) = key(row);
-    (department, texts.join("\n"))
+    let mut words: Vec<u64> = texts
+        .iter()
+        .flat_map(|t| t.split_whitespace())
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    words.sort_unstable();
+    (department, words)
 }
 
 /// A move of the row alignment.

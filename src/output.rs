@@ -64,6 +64,19 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
     for (path, _) in files {
         dirs.ensure(parent(path))?;
     }
+    // One run at a time replaces files in a directory (two renders of
+    // different data into one folder cannot mix their DOCX and PDF); a pair
+    // a killed run left half-replaced is put back first.
+    let mut locks = Vec::new();
+    let mut seen = Vec::new();
+    for (path, _) in files {
+        let dir = parent(path);
+        if !seen.contains(&dir) {
+            seen.push(dir);
+            locks.push(lock(dir)?);
+            recover(dir);
+        }
+    }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
         // Dropping `staged` on an early return removes the temporary files.
@@ -72,13 +85,90 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
     test_pause();
     commit(staged)?;
     dirs.keep();
+    drop(locks);
     Ok(())
+}
+
+/// The lock file of a directory's replacements, where a directory itself
+/// cannot be locked (Windows).
+#[cfg(not(unix))]
+const LOCK_NAME: &str = ".otchet.lock";
+/// The journal of a replacement under way: which files were replaced and
+/// where their previous versions are, so the next run can put them back.
+const JOURNAL_NAME: &str = ".otchet-journal";
+
+/// Takes the directory's lock (waiting for another run to finish): on Unix
+/// the directory itself is locked (no file is left behind), elsewhere a
+/// lock file in it.
+fn lock(dir: &Path) -> Result<std::fs::File, Diagnostic> {
+    #[cfg(unix)]
+    let (path, file) = (dir.to_path_buf(), std::fs::File::open(dir));
+    #[cfg(not(unix))]
+    let (path, file) = {
+        let path = dir.join(LOCK_NAME);
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path);
+        (path, file)
+    };
+    let file = file.map_err(|e| io_error(&format!("не удалось заблокировать «{}»", path.display()), &e))?;
+    file.lock().map_err(|e| io_error(&format!("не удалось заблокировать «{}»", path.display()), &e))?;
+    Ok(file)
+}
+
+/// Puts back the files a killed run was replacing in `dir` (as its journal
+/// lists them): each replaced file from its backup, each new file removed,
+/// so the set is the previous one again, whole. Call with the lock held.
+pub fn recover(dir: &Path) {
+    let journal = dir.join(JOURNAL_NAME);
+    let Ok(text) = std::fs::read_to_string(&journal) else { return };
+    for line in text.lines() {
+        let Some((target, backup)) = line.split_once('\t') else { continue };
+        // Plain names in this directory only.
+        if target.contains(['/', '\\']) || backup.contains(['/', '\\']) || target.is_empty() {
+            continue;
+        }
+        let target = dir.join(target);
+        if backup.is_empty() {
+            let _ = std::fs::remove_file(&target);
+        } else if std::fs::symlink_metadata(dir.join(backup)).is_ok() {
+            let _ = std::fs::rename(dir.join(backup), &target);
+        }
+    }
+    let _ = std::fs::remove_file(&journal);
+}
+
+/// Writes the journal of a replacement: `target<TAB>backup` per file
+/// (backup empty for a new file), flushed to disk before any rename.
+fn write_journal(dir: &Path, entries: &[(String, String)]) -> std::io::Result<()> {
+    let text: String = entries.iter().map(|(t, b)| format!("{t}\t{b}\n")).collect();
+    let tmp = dir.join(format!("{}journal.tmp", temp_prefix()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, dir.join(JOURNAL_NAME))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// For the kill tests: `OTCHET_TEST_PAUSE_AT=journal|renamed` holds the run
+/// for `OTCHET_TEST_PAUSE_MS` after the journal is written, or after the
+/// first rename.
+fn pause_at(step: &str) {
+    if std::env::var("OTCHET_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
+        if let Some(ms) = std::env::var("OTCHET_TEST_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+    }
 }
 
 /// For the interruption tests: `OTCHET_TEST_PAUSE_MS` holds the run between
 /// writing the temporaries and renaming them, so a signal can be sent at
 /// exactly that moment.
 fn test_pause() {
+    if std::env::var_os("OTCHET_TEST_PAUSE_AT").is_some() {
+        return;
+    }
     if let Some(ms) = std::env::var("OTCHET_TEST_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
@@ -111,6 +201,22 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
         pending.push(backup.clone());
         backups.push(Some(backup));
     }
+    // The journal: a run killed from here on is undone by the next.
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let entries: Vec<(String, String)> = staged
+        .iter()
+        .zip(&backups)
+        .map(|((_, path), b)| (name(path), b.as_deref().map(name).unwrap_or_default()))
+        .collect();
+    let journal_dir = parent(staged.first().map_or(Path::new("."), |(_, p)| p));
+    let same_dir = staged.iter().all(|(_, p)| parent(p) == journal_dir);
+    if same_dir {
+        if let Err(e) = write_journal(journal_dir, &entries) {
+            remove_backups(&backups);
+            return Err(io_error("не удалось записать журнал замены файлов", &e));
+        }
+    }
+    pause_at("journal");
     let mut done: Vec<&Path> = Vec::new();
     for (tmp, path) in &staged {
         if let Err(e) = std::fs::rename(&tmp.path, path) {
@@ -126,10 +232,18 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
                 }
             }
             remove_backups(&backups);
+            let _ = std::fs::remove_file(journal_dir.join(JOURNAL_NAME));
             pending.retain(|p| !backups.iter().flatten().any(|b| b == p));
             return Err(io_error(&format!("не удалось сохранить «{}»", path.display()), &e));
         }
         done.push(path);
+        if done.len() == 1 {
+            pause_at("renamed");
+        }
+    }
+    // All in place: the journal goes first, then the backups it names.
+    if same_dir {
+        let _ = std::fs::remove_file(journal_dir.join(JOURNAL_NAME));
     }
     remove_backups(&backups);
     let finished: Vec<PathBuf> =

@@ -397,3 +397,114 @@ fn a_truncated_or_collection_font_is_refused_when_the_template_is_loaded() {
         }
     }
 }
+
+/// Renders `data` as `r.toml` into `out` under `dir`, held at `pause` (an
+/// `OTCHET_TEST_PAUSE_AT` step) for 20 s; the child is returned once the
+/// step is reached (`ready` says when).
+fn held_render(dir: &Path, input: &str, pause: &str, ready: impl Fn() -> bool) -> std::process::Child {
+    let child = std::process::Command::new(common::BIN)
+        .args(["render", input, "-o", "out"])
+        .current_dir(dir)
+        .env("OTCHET_TEST_PAUSE_AT", pause)
+        .env("OTCHET_TEST_PAUSE_MS", "20000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < Duration::from_secs(15), "{pause} never reached");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pair_half_replaced_by_a_killed_run_is_put_back_by_the_next() {
+    for step in ["journal", "renamed"] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let reference = std::fs::read_to_string(REFERENCE).unwrap();
+        std::fs::write(d.join("r.toml"), &reference).unwrap();
+        std::fs::write(d.join("other.toml"), &reference).unwrap();
+        assert_eq!(run(&["render", "r.toml", "-o", "out"], d).status.code(), Some(0));
+        let old = (std::fs::read(d.join("out/r.docx")).unwrap(), std::fs::read(d.join("out/r.pdf")).unwrap());
+        // Other data, killed (SIGKILL: no cleanup) at the step.
+        std::fs::write(d.join("r.toml"), reference.replace("Смоленская область", "Калужская область")).unwrap();
+        let docx = d.join("out/r.docx");
+        let old_docx = old.0.clone();
+        let mut child = held_render(d, "r.toml", step, || {
+            d.join("out/.otchet-journal").exists()
+                && (step == "journal" || std::fs::read(&docx).is_ok_and(|b| b != old_docx))
+        });
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if step == "renamed" {
+            // What the issue found: the new DOCX beside the old PDF.
+            assert_ne!(std::fs::read(d.join("out/r.docx")).unwrap(), old.0);
+            assert_eq!(std::fs::read(d.join("out/r.pdf")).unwrap(), old.1);
+        }
+        // The next run writing into the folder puts the old pair back whole.
+        let o = run(&["render", "other.toml", "-o", "out"], d);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(std::fs::read(d.join("out/r.docx")).unwrap(), old.0, "{step}");
+        assert_eq!(std::fs::read(d.join("out/r.pdf")).unwrap(), old.1, "{step}");
+        assert_eq!(names(&d.join("out")), ["other.docx", "other.pdf", "r.docx", "r.pdf"], "{step}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn concurrent_renders_into_one_folder_never_mix_their_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let reference = std::fs::read_to_string(REFERENCE).unwrap();
+    std::fs::write(d.join("r.toml"), &reference).unwrap();
+    let other = reference.replace("Смоленская область", "Калужская область");
+    std::fs::write(d.join("b.toml"), &other).unwrap();
+    // What each data gives alone.
+    assert_eq!(run(&["render", "b.toml", "-o", "b"], d).status.code(), Some(0));
+    assert_eq!(run(&["render", "r.toml", "-o", "a"], d).status.code(), Some(0));
+    // Two runs writing r.docx/r.pdf at once, each held between staging and
+    // renaming (under the folder's lock).
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::fs::write(d.join("r2.toml"), &other).unwrap();
+    let spawn = |input: &str| {
+        std::process::Command::new(common::BIN)
+            .args(["render", input, "-o", "out"])
+            .current_dir(d)
+            .env("OTCHET_TEST_PAUSE_MS", "700")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Same output names: render r.toml, and r2.toml copied over r.toml's
+    // output names through a folder of its own name.
+    std::fs::create_dir(d.join("x")).unwrap();
+    std::fs::write(d.join("x/r.toml"), &other).unwrap();
+    let a = spawn("r.toml");
+    let b = std::process::Command::new(common::BIN)
+        .args(["render", "x/r.toml", "-o", "out"])
+        .current_dir(d)
+        .env("OTCHET_TEST_PAUSE_MS", "700")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for mut c in [a, b] {
+        assert!(c.wait().unwrap().success());
+    }
+    let pair = (std::fs::read(d.join("out/r.docx")).unwrap(), std::fs::read(d.join("out/r.pdf")).unwrap());
+    let alone_a = (std::fs::read(d.join("a/r.docx")).unwrap(), std::fs::read(d.join("a/r.pdf")).unwrap());
+    let docx_b = std::fs::read(d.join("b/b.docx")).unwrap();
+    // The DOCX and PDF come from one run: both A's, or both B's.
+    if pair.0 == alone_a.0 {
+        assert_eq!(pair.1, alone_a.1, "A's DOCX with another PDF");
+    } else {
+        assert_eq!(pair.0, docx_b, "a DOCX of neither run");
+        assert_ne!(pair.1, alone_a.1, "B's DOCX with A's PDF");
+    }
+    assert_eq!(names(&d.join("out")), ["r.docx", "r.pdf"]);
+}
