@@ -8,6 +8,9 @@
 //! of the 10,000-event DOCX, and with `soffice` on PATH LibreOffice
 //! converting our 1,000-event DOCX to PDF.
 
+#[path = "../support/synth.rs"]
+mod synth;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -44,7 +47,7 @@ fn main() {
     let mut cases: Vec<(String, PathBuf)> = vec![("17 (reference)".into(), reference)];
     for n in [1_000, 10_000] {
         let p = dir.path().join(format!("synth{n}.toml"));
-        std::fs::write(&p, otchet::synth::report(n)).unwrap();
+        std::fs::write(&p, synth::report(n)).unwrap();
         cases.push((n.to_string(), p));
     }
     println!("| events | wall, best of 3 | peak memory | output |");

@@ -2,13 +2,16 @@
 //! events (default 10,000): `cargo run --release --example stages -- 10000`.
 //! Complements `bench` (whole process) when looking for what dominates.
 
+#[path = "../support/synth.rs"]
+mod synth;
+
 use std::time::Instant;
 
 use otchet::template::Template;
 
 fn main() {
     let n = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let text = otchet::synth::report(n);
+    let text = synth::report(n);
     let template = Template::official();
     let t = Instant::now();
     let loaded = otchet::load::load_bytes_with("synth.toml", text.as_bytes(), Some(otchet::fonts::glyphs(true)))

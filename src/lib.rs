@@ -22,7 +22,6 @@ pub mod output;
 pub mod par;
 pub mod render;
 pub mod serve;
-pub mod synth;
 pub mod template;
 pub mod text;
 pub mod typo;

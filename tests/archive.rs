@@ -219,7 +219,7 @@ fn long_merged_groups_stay_one_cell_over_pages() {
     // Agreements in long groups cut by page breaks, a cell taller than a
     // page, a title over several lines.
     let long: String = (1..=500).map(|i| format!("сл{i}во ")).collect();
-    let mut src = otchet::synth::report(60);
+    let mut src = common::synth::report(60);
     src = src.replacen("result = \"", &format!("result = \"{long}"), 1);
     let l = common::load_str(&src);
     let table = common::table(&l);
@@ -313,7 +313,7 @@ fn pdftotext_gives_every_word_whole() {
 
 #[test]
 fn pdftotext_gives_every_word_whole_in_long_hyphenated_cells() {
-    let mut src = otchet::synth::report(60);
+    let mut src = common::synth::report(60);
     // Long words, soft hyphens and compounds at line ends.
     let words = "Межрегиональное сотрудничество научно-исследовательских организаций \
                  вне\u{AD}бюджетных учреждений Тенишевых в Талашкине; "

@@ -230,7 +230,7 @@ fn a_report_otchet_wrote_comes_back_exactly() {
     assert_eq!(keys, ["kaluga-bryansk", "orel", "moskva", "kostroma", "lipetsk", "tver", "kemerovo"]);
     // A long synthetic report, and one with a custom title, paragraphs in
     // department names, soft hyphens and dates of every kind.
-    round_trip(&otchet::synth::report(60));
+    round_trip(&common::synth::report(60));
     round_trip(
         "[report]\nyear = 2021\nquarter = 1\nregion = \"Тверская область\"\ntitle = \"Информация о ходе реализации соглашений Тверской области\"\n\
          [agreements]\na = \"Соглашение с Республикой Беларусь\"\nb = \"Соглашение с «Кузбассом»\"\n\

@@ -148,7 +148,7 @@ fn declares_pdf_a_3a_with_matching_xmp_and_an_output_intent() {
 fn long_reports_on_the_parallel_paths_are_reproducible_and_complete() {
     // 600 events: the logical table and line breaking run on several
     // threads, pages go through the compressing worker.
-    let l = common::load_str(&otchet::synth::report(600));
+    let l = common::load_str(&common::synth::report(600));
     let (a, b) = (common::pdf(&l), common::pdf(&l));
     assert!(a == b, "two renders of the same report differ");
     assert_eq!(common::docx(&l), common::docx(&l));

@@ -4,6 +4,9 @@
 
 use std::io::Read;
 
+#[path = "../../support/synth.rs"]
+pub mod synth;
+
 use otchet::layout::Table;
 use otchet::load::{self, Loaded};
 use otchet::template::Template;

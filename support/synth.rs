@@ -1,10 +1,14 @@
 //! Synthetic reports of any size for benchmarks and pagination checks:
 //! realistic Russian text drawn from the reference report, several
 //! departments, merge groups of varying length. Deterministic.
+//!
+//! A test and benchmark helper, outside the library's API: included by
+//! `tests/common` and the examples with `#[path]`.
+#![allow(dead_code)]
 
 use std::fmt::Write as _;
 
-use crate::new::toml_str;
+use otchet::new::toml_str;
 
 const AGREEMENTS: &[(&str, &str)] = &[
     ("moscow", "Соглашение между Администрацией Смоленской области и Правительством Москвы о торгово-экономическом, научно-техническом и культурном сотрудничестве"),
@@ -98,7 +102,7 @@ mod tests {
     fn synthetic_reports_load_with_the_requested_size() {
         for n in [1, 17, 60] {
             let text = super::report(n);
-            let l = crate::load::load_bytes("synth.toml", text.as_bytes()).expect("valid");
+            let l = otchet::load::load_bytes("synth.toml", text.as_bytes()).expect("valid");
             assert_eq!(l.report.event_count(), n);
         }
     }
