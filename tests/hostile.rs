@@ -508,3 +508,41 @@ fn concurrent_renders_into_one_folder_never_mix_their_pair() {
     }
     assert_eq!(names(&d.join("out")), ["r.docx", "r.pdf"]);
 }
+
+/// Our reference DOCX with its document.xml changed by `edit`.
+fn docx_with(edit: impl FnOnce(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let dir = rendered();
+    let bytes = std::fs::read(dir.path().join("r.docx")).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut edit = Some(edit);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "word/document.xml" {
+            data = (edit.take().unwrap())(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn cells_the_loader_refuses_are_told_at_their_row() {
+    let docx = docx_with(|s| s.replacen("Обмен опытом", "مرحبا שלום", 1).replacen("Ежемесячно", "\u{200B}\u{FEFF}", 1));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.docx"), docx).unwrap();
+    let o = run(&["import", "bad.docx", "-o", "bad.toml"], dir.path());
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(!e.contains("внутренняя ошибка"), "{e}");
+    assert!(e.contains("bad.docx: ошибка: строка таблицы 3: текст справа налево"), "{e}");
+    // A cell of invisible characters is empty, as Word shows it.
+    assert!(e.contains("строка таблицы 6: в графе «Сроки проведения мероприятия» только невидимые символы"), "{e}");
+    assert!(e.contains("ничего не записано"), "{e}");
+    assert!(!dir.path().join("bad.toml").exists());
+}

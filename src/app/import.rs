@@ -79,10 +79,7 @@ pub fn import(args: &ImportArgs) -> CliResult {
     // The data must pass `check` (with this template): else it is our bug.
     let loaded = match load::load_bytes(&shown, imported.toml.as_bytes()) {
         Ok(l) => l,
-        Err(f) => {
-            let d = Diagnostic::error("внутренняя ошибка: импортированные данные не проходят проверку");
-            return Err(CliError::failure(&f).then(CliError::at(&names[0], d)));
-        }
+        Err(f) => return Err(unusable(&f, &imported, &names)),
     };
     if !loaded.warnings.is_empty() {
         say(&rendered(&loaded.warnings, &loaded.source));
@@ -100,4 +97,31 @@ pub fn import(args: &ImportArgs) -> CliResult {
         if warned > 0 { format!(", предупреждений {warned}") } else { String::new() },
     ));
     print_out(&format!("{shown}\n"))
+}
+
+/// Data the documents gave that the loader refuses (a right-to-left word,
+/// a cell of invisible characters, a text too long, too many rows): each
+/// error told at the document's file and table row it came from, in the
+/// loader's words; nothing is written.
+fn unusable(f: &load::Failure, imported: &import::Imported, names: &[String]) -> CliError {
+    let mut text = String::new();
+    let mut count = 0;
+    for d in f.diagnostics.iter().filter(|d| d.is_error()) {
+        count += 1;
+        let origin = d.span.as_ref().and_then(|s| imported.origins.iter().find(|o| o.span.contains(&s.start)));
+        let (file, at) = match origin {
+            Some(o) => (names[o.file].as_str(), format!("{}: ", o.at)),
+            None => (names[0].as_str(), String::new()),
+        };
+        let mut line = format!("{file}: ошибка: {at}{} — такие данные otchet не принимает", d.message);
+        if let Some(h) = &d.help {
+            line.push_str(&format!("\n  = подсказка: {h}"));
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "ошибок: {count} — ничего не записано; исправьте эти строки в документе (или перенесите их вручную) и повторите импорт\n"
+    ));
+    CliError { code: super::FAILED, text }
 }

@@ -51,6 +51,8 @@ pub struct Imported {
     pub period: Period,
     /// Departments, events and agreements written.
     pub counts: (usize, usize, usize),
+    /// Where each written event came from, in order.
+    pub origins: Vec<Origin>,
 }
 
 /// What the user gives besides the documents.
@@ -75,6 +77,18 @@ pub const EMPTY_CELL: &str = "—";
 /// The agreement written when a row names none.
 pub const NO_AGREEMENT: &str = "Соглашение не указано";
 
+/// Where an event of the written data came from: its text in the TOML,
+/// and the document's file and table row.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The event's bytes in [`Imported::toml`].
+    pub span: std::ops::Range<usize>,
+    /// Index of the input file.
+    pub file: usize,
+    /// Its row, as messages name it ("строка 5", "таблица 2, строка 5").
+    pub at: String,
+}
+
 /// An event as imported.
 #[derive(Debug, Clone)]
 struct Event {
@@ -84,6 +98,8 @@ struct Event {
     fields: [String; 5],
     /// Where its row is, for messages.
     at: String,
+    /// The file it was read from.
+    file: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -231,9 +247,12 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
             .collect(),
         sources: &names,
     };
-    let toml = write::toml(&data);
-    let events = departments.iter().map(|d| d.events.len()).sum();
-    Ok(Imported { toml, warnings, period, counts: (departments.len(), events, keys.len()) })
+    let (toml, spans) = write::toml(&data);
+    let rows: Vec<&Event> = departments.iter().flat_map(|d| &d.events).collect();
+    let origins =
+        spans.into_iter().zip(&rows).map(|(span, e)| Origin { span, file: e.file, at: e.at.clone() }).collect();
+    let events = rows.len();
+    Ok(Imported { toml, warnings, period, counts: (departments.len(), events, keys.len()), origins })
 }
 
 /// Keys and titles of the imported agreements: those of `known` (an
@@ -477,6 +496,20 @@ impl FileCx<'_> {
         // Cells still empty: a dash, said row by row.
         for event in rows.departments.iter_mut().flat_map(|d| d.events.iter_mut()) {
             for (field, col) in event.fields.iter_mut().zip(2..COLUMNS) {
+                // A cell of only invisible characters (a zero-width space, a
+                // byte order mark, a soft hyphen) is empty as Word shows it.
+                if !field.is_empty() && !crate::text::has_visible(field) {
+                    self.warnings.push(Message {
+                        file: self.file,
+                        diagnostic: Diagnostic::warning(format!(
+                            "{}: в графе «{}» только невидимые символы ({}) — считается пустой",
+                            event.at,
+                            self.t.column[col].title,
+                            field.chars().map(|c| format!("U+{:04X}", c as u32)).collect::<Vec<_>>().join(" ")
+                        )),
+                    });
+                    field.clear();
+                }
                 if field.is_empty() {
                     self.warnings.push(Message {
                         file: self.file,
@@ -703,6 +736,11 @@ impl FileCx<'_> {
             rows.departments.push(Department { name: placeholder, events: Vec::new() });
             rows.orphans = true;
         }
-        rows.departments.last_mut().expect("a department").events.push(Event { agreement, fields, at: place.label() });
+        rows.departments.last_mut().expect("a department").events.push(Event {
+            agreement,
+            fields,
+            at: place.label(),
+            file: self.file,
+        });
     }
 }

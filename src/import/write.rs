@@ -67,8 +67,9 @@ fn dates(d: &Dates) -> String {
     }
 }
 
-/// The data file's text.
-pub fn toml(d: &Data<'_>) -> String {
+/// The data file's text, and each event's bytes in it (in order).
+pub fn toml(d: &Data<'_>) -> (String, Vec<std::ops::Range<usize>>) {
+    let mut spans = Vec::new();
     let mut s = String::new();
     s.push_str("#:schema ./otchet.schema.json\n");
     let _ =
@@ -96,6 +97,7 @@ pub fn toml(d: &Data<'_>) -> String {
         let _ = writeln!(s, "[[department]]\nname = {}", text(dep.name));
         for e in &dep.events {
             n += 1;
+            let start = s.len() + 1;
             let _ = write!(
                 s,
                 "\n[[department.event]] # {n}\nagreement = {}\ntitle = {}\ndates = {}\nplace = {}\nparticipants = {}\nresult = {}\n",
@@ -106,9 +108,10 @@ pub fn toml(d: &Data<'_>) -> String {
                 text(e.participants),
                 text(e.result)
             );
+            spans.push(start..s.len());
         }
     }
-    s
+    (s, spans)
 }
 
 #[cfg(test)]
