@@ -54,7 +54,8 @@ MANPAGER=cat man otchet-import > "$work/man-import.txt"
 grep -q -- "--quarter" "$work/man-import.txt" || { echo "man otchet-import incomplete"; exit 1; }
 for f in /usr/share/bash-completion/completions/otchet /usr/share/zsh/vendor-completions/_otchet \
   /usr/share/fish/vendor_completions.d/otchet.fish /usr/share/doc/otchet/LICENSE \
-  /usr/share/doc/otchet/fonts/LICENSE-LiberationSerif.txt /usr/share/doc/otchet/fonts/DejaVu-LICENSE; do
+  /usr/share/doc/otchet/fonts/LICENSE-LiberationSerif.txt /usr/share/doc/otchet/fonts/DejaVu-LICENSE \
+  /usr/share/doc/otchet/copyright; do
   [ -s "$f" ] || { echo "missing from the package: $f"; exit 1; }
 done
 (cd "$work" && otchet render example.toml -o deb-out >/dev/null && otchet render "$notepad" -o deb-out >/dev/null)

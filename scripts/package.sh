@@ -16,6 +16,7 @@ mkdir -p "$pkg" "$assets/man" "$assets/completions"
 
 rustup target add x86_64-unknown-linux-musl x86_64-pc-windows-gnu >/dev/null
 command -v cargo-deb >/dev/null || cargo install cargo-deb --locked
+command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
 if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q && apt-get install -y -q --no-install-recommends gcc-mingw-w64-x86-64
@@ -29,12 +30,19 @@ strip "$pkg/otchet-$version-x86_64-linux-static"
 
 # 2. Man pages and completions, from the clap definition.
 "$static" man | gzip -9n > "$assets/man/otchet.1.gz"
-for cmd in render check extract import diff annual new schema completions; do
+for cmd in render check serve extract import diff annual new schema completions; do
   "$static" man "$cmd" | gzip -9n > "$assets/man/otchet-$cmd.1.gz"
 done
 "$static" completions bash > "$assets/completions/otchet"
 "$static" completions zsh > "$assets/completions/_otchet"
 "$static" completions fish > "$assets/completions/otchet.fish"
+
+# The licences of everything in the binary (crates, fonts, patterns,
+# profile), generated from cargo-deny's list: in the .deb as
+# /usr/share/doc/otchet/copyright, and beside the other builds.
+cargo deny check licenses bans sources
+python3 scripts/copyright.py > "$assets/copyright"
+cp "$assets/copyright" "$pkg/otchet-$version-COPYRIGHT.txt"
 
 # 3. The .deb around the static binary (no Depends).
 cargo deb --no-build --target x86_64-unknown-linux-musl --output "$pkg/otchet_${version}-1_amd64.deb"
