@@ -55,7 +55,7 @@ grep -q -- "--quarter" "$work/man-import.txt" || { echo "man otchet-import incom
 for f in /usr/share/bash-completion/completions/otchet /usr/share/zsh/vendor-completions/_otchet \
   /usr/share/fish/vendor_completions.d/otchet.fish /usr/share/doc/otchet/LICENSE \
   /usr/share/doc/otchet/fonts/LICENSE-LiberationSerif.txt /usr/share/doc/otchet/fonts/DejaVu-LICENSE \
-  /usr/share/doc/otchet/copyright; do
+  /usr/share/doc/otchet/copyright /usr/share/applications/otchet.desktop; do
   [ -s "$f" ] || { echo "missing from the package: $f"; exit 1; }
 done
 (cd "$work" && otchet render example.toml -o deb-out >/dev/null && otchet render "$notepad" -o deb-out >/dev/null)

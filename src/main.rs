@@ -353,7 +353,46 @@ fn man_page(command: Option<&str>) -> Option<String> {
     Some(page)
 }
 
+/// Was the program started by a double click in Explorer (no arguments, a
+/// console window of its own that no shell shares)?
+#[cfg(windows)]
+fn started_by_double_click() -> bool {
+    if std::env::args_os().len() > 1 {
+        return false;
+    }
+    let mut pids = [0u32; 2];
+    // SAFETY: the buffer holds `pids.len()` process ids.
+    let n = unsafe { windows_sys::Win32::System::Console::GetConsoleProcessList(pids.as_mut_ptr(), pids.len() as u32) };
+    n == 1
+}
+
+#[cfg(not(windows))]
+fn started_by_double_click() -> bool {
+    false
+}
+
+/// A double click on otchet.exe: the reports of the folder it lies in, in
+/// the browser; the console window says how to stop it.
+fn serve_beside_the_program() -> ExitCode {
+    otchet::output::install_cleanup();
+    let dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let status = otchet::serve::serve(&otchet::serve::ServeArgs { dir, port: 0, browser: true });
+    let code = app::exit_status(status);
+    if code != 0 {
+        // The window would close at once: keep the message readable.
+        eprintln!("Нажмите Enter, чтобы закрыть окно.");
+        let _ = std::io::stdin().read_line(&mut String::new());
+    }
+    ExitCode::from(code)
+}
+
 fn main() -> ExitCode {
+    if started_by_double_click() {
+        return serve_beside_the_program();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
