@@ -24,8 +24,27 @@ pub struct Cell {
 
 impl Cell {
     fn new(raw: &str, origin: Option<Span>) -> Cell {
-        Cell { text: typo::apply(raw), origin }
+        Cell { text: typo::apply(&paragraphs(raw)), origin }
     }
+}
+
+/// A cell's text as paragraphs the way a cell shows them: a line or
+/// paragraph separator (U+2028, U+2029, CR LF) starts a paragraph as a
+/// newline does; a tab is a space (a table cell has no tab stops); spaces
+/// at the ends of a paragraph and empty paragraphs at the ends of the text
+/// show nothing and are not kept (the usual `"""…\n"""` string has no blank
+/// last paragraph). Spaces and breaks only: every other character stays.
+pub fn paragraphs(raw: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |c: char| !matches!(c, '\u{2028}' | '\u{2029}' | '\r' | '\t');
+    let tidy = |p: &str| p == p.trim_matches(' ');
+    if raw.chars().all(plain) && raw.split('\n').all(tidy) && !raw.starts_with('\n') && !raw.ends_with('\n') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let unified = raw.replace("\r\n", "\n").replace(['\u{2028}', '\u{2029}', '\r'], "\n").replace('\t', " ");
+    let lines: Vec<&str> = unified.split('\n').map(|p| p.trim_matches(' ')).collect();
+    let first = lines.iter().position(|p| !p.is_empty()).unwrap_or(lines.len());
+    let last = lines.iter().rposition(|p| !p.is_empty()).map_or(first, |i| i + 1);
+    std::borrow::Cow::Owned(lines[first..last].join("\n"))
 }
 
 /// Position of a row in its agreement merge group.
@@ -168,4 +187,21 @@ pub fn build(report: &Report, template: &Template) -> Table {
         None => period.clone(),
     };
     Table { title, header, rows, meta: Meta { title: one_line, subject, period: report.period } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paragraphs;
+
+    #[test]
+    fn ends_and_separators_are_tidied_and_nothing_else() {
+        assert_eq!(paragraphs("текст\n"), "текст");
+        assert_eq!(paragraphs("\n\nтекст"), "текст");
+        assert_eq!(paragraphs("  а  \n  б "), "а\nб");
+        assert_eq!(paragraphs("а\tб"), "а б");
+        assert_eq!(paragraphs("а\u{2028}б\r\nв"), "а\nб\nв");
+        assert_eq!(paragraphs("а\n\nб"), "а\n\nб", "an empty paragraph inside stays");
+        assert_eq!(paragraphs("а\u{A0}б \u{A0}"), "а\u{A0}б \u{A0}", "no-break spaces are text");
+        assert!(matches!(paragraphs("обычный текст"), std::borrow::Cow::Borrowed(_)));
+    }
 }

@@ -546,3 +546,47 @@ fn cells_the_loader_refuses_are_told_at_their_row() {
     assert!(e.contains("ничего не записано"), "{e}");
     assert!(!dir.path().join("bad.toml").exists());
 }
+
+#[test]
+fn render_import_render_is_byte_identical_for_texts_the_loader_accepts() {
+    let base = std::fs::read_to_string(REFERENCE).unwrap();
+    let title = "title = \"Арт-проект «Точки пересечения»\"";
+    assert!(base.contains(title));
+    let cases = [
+        ("newline", "title = \"\"\"Арт-проект «Точки пересечения»\n\"\"\""),
+        ("leading-lines", "title = \"\"\"\n\nАрт-проект «Точки пересечения»\"\"\""),
+        ("spaces", "title = \"  Арт-проект «Точки пересечения»  \""),
+        ("tab", "title = \"Арт-проект\\t«Точки пересечения»\""),
+        ("nbsp", "title = \"Арт-проект\u{A0}«Точки пересечения»\""),
+        ("u2028", "title = \"Арт-проект\u{2028}«Точки пересечения»\""),
+    ];
+    for (name, replacement) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.toml"), base.replacen(title, replacement, 1)).unwrap();
+        assert_eq!(run(&["render", "a.toml", "-o", "one", "--format", "docx"], d).status.code(), Some(0), "{name}");
+        let o = run(&["import", "one/a.docx", "-o", "two/a.toml"], d);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(run(&["render", "two/a.toml", "-o", "two", "--format", "docx"], d).status.code(), Some(0));
+        assert_eq!(
+            std::fs::read(d.join("one/a.docx")).unwrap(),
+            std::fs::read(d.join("two/a.docx")).unwrap(),
+            "{name}: render -> import -> render differs"
+        );
+        // A trailing newline is no empty paragraph at the bottom of the cell.
+        if name == "newline" {
+            let xml = common::part(&std::fs::read(d.join("one/a.docx")).unwrap(), "word/document.xml");
+            let rows = common::rows(&xml);
+            let cell = rows.iter().flat_map(|r| &r.cells).find(|c| c.text.starts_with("Арт-проект")).unwrap();
+            assert!(!cell.text.ends_with('\n'), "{:?}", cell.text);
+        }
+    }
+    // A typed no-break space stays one; those typography put in do not.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), base.replacen(title, cases[4].1, 1)).unwrap();
+    run(&["render", "a.toml", "-o", ".", "--format", "docx"], dir.path());
+    run(&["import", "a.docx", "-o", "b.toml"], dir.path());
+    let back = std::fs::read_to_string(dir.path().join("b.toml")).unwrap();
+    assert!(back.contains("Арт-проект\u{A0}«Точки"), "typed no-break space lost");
+    assert_eq!(back.matches('\u{A0}').count(), 1, "typography's no-break spaces came back as data");
+}

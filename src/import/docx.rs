@@ -348,13 +348,46 @@ impl State {
     }
 }
 
-/// A character as imported: no-break and other fixed spaces are plain
-/// spaces, a tab is a space.
+/// A character as imported: a tab is a space. No-break and other fixed
+/// spaces are kept until the paragraph is complete ([`untypeset`]).
 fn plain(c: char) -> char {
     match c {
-        '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\t' => ' ',
+        '\t' => ' ',
         c => c,
     }
+}
+
+/// Is `c` a fixed space the typography pass may have put there?
+fn fixed_space(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{202F}' | '\u{2007}')
+}
+
+/// A paragraph's text with the fixed spaces otchet's typography pass puts
+/// in (after short words, in numbers) made plain again, and those the typist
+/// put where the pass would not kept: so our own DOCX comes back as its
+/// data, and a typed no-break space stays one.
+fn untypeset(text: &str) -> String {
+    if !text.chars().any(fixed_space) {
+        return text.to_string();
+    }
+    let plain: String = text.chars().map(|c| if fixed_space(c) { ' ' } else { c }).collect();
+    let set = crate::typo::apply(&plain);
+    if set.chars().count() != plain.chars().count() {
+        // Composition changed the letters: positions no longer match.
+        return plain;
+    }
+    text.chars()
+        .zip(set.chars())
+        .map(|(typed, would)| {
+            if fixed_space(typed) && would != typed {
+                typed
+            } else if fixed_space(typed) {
+                ' '
+            } else {
+                typed
+            }
+        })
+        .collect()
 }
 
 /// Elements whose whole content is not text of the paragraph they are in.
@@ -635,6 +668,7 @@ fn trim(p: &mut Paragraph) {
     if trimmed.len() != p.text.len() {
         p.text = trimmed.to_string();
     }
+    p.text = untypeset(&p.text);
 }
 
 /// Removes a cell's empty leading and trailing paragraphs (Word keeps an
@@ -685,13 +719,17 @@ mod tests {
     }
 
     #[test]
-    fn runs_join_breaks_are_spaces_nbsp_plain_deletions_dropped() {
+    fn runs_join_breaks_are_spaces_typed_nbsp_kept_deletions_dropped() {
         let b = doc("<w:p><w:r><w:t>Отчет о</w:t></w:r><w:r><w:br/><w:t xml:space=\"preserve\">реализации\u{a0}соглашений </w:t></w:r>\
              <w:del><w:r><w:delText>лишнее</w:delText></w:r></w:del><w:ins><w:r><w:t>&amp; новое</w:t></w:r></w:ins>\
              <w:r><w:fldChar w:fldCharType=\"begin\"/><w:instrText>PAGE</w:instrText><w:fldChar w:fldCharType=\"separate\"/><w:t>2</w:t></w:r>\
              <w:r><w:softHyphen/><w:noBreakHyphen/><w:tab/>&#1040;</w:r></w:p>");
         assert_eq!(b.len(), 1);
-        assert_eq!(para(&b[0]), "Отчет о реализации соглашений & новое2\u{AD}\u{2011}");
+        // The no-break space is typed (typography would not put one there): kept.
+        assert_eq!(para(&b[0]), "Отчет о реализации\u{a0}соглашений & новое2\u{AD}\u{2011}");
+        // One where typography puts it (after a short word) is plain.
+        let b = doc("<w:p><w:r><w:t>Отчет о\u{a0}реализации</w:t></w:r></w:p>");
+        assert_eq!(para(&b[0]), "Отчет о реализации");
     }
 
     #[test]
