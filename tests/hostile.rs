@@ -590,3 +590,30 @@ fn render_import_render_is_byte_identical_for_texts_the_loader_accepts() {
     assert!(back.contains("Арт-проект\u{A0}«Точки"), "typed no-break space lost");
     assert_eq!(back.matches('\u{A0}').count(), 1, "typography's no-break spaces came back as data");
 }
+
+#[test]
+fn damaged_documents_are_told_in_russian_not_in_a_librarys_english() {
+    let ill = docx_with(|s| s.replacen("</w:tbl>", "</w:tb>", 1));
+    // Every entry claims bzip2 (method 12), which no Word writes.
+    let mut odd = docx_with(|s| s);
+    for i in 0..odd.len().saturating_sub(12) {
+        if odd[i..].starts_with(b"PK\x03\x04") {
+            odd[i + 8] = 12;
+            odd[i + 9] = 0;
+        } else if odd[i..].starts_with(b"PK\x01\x02") {
+            odd[i + 10] = 12;
+            odd[i + 11] = 0;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, want) in [("ill.docx", ill, "теги XML не согласованы"), ("odd.docx", odd, "сжата способом")] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let o = run(&["import", name, "-o", "x.toml"], dir.path());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{e}");
+        assert!(e.contains(want), "{name}: {e}");
+        for english in ["ill-formed", "expected", "unsupported", "archive", "error"] {
+            assert!(!e.to_lowercase().contains(english), "{name}: {e}");
+        }
+    }
+}

@@ -243,7 +243,12 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
         Err(zip::result::ZipError::UnsupportedArchive(why)) if why.contains("assword") => {
             return Err(ReadError::Encrypted)
         }
-        Err(e) => return Err(ReadError::Bad(format!("часть «{name}» не читается: {e}"))),
+        Err(zip::result::ZipError::UnsupportedArchive(_)) => {
+            return Err(ReadError::Bad(format!(
+                "часть «{name}» сжата способом, которого нет в документах Word (архив собран не Word или поврежден)"
+            )))
+        }
+        Err(_) => return Err(ReadError::Bad(format!("часть «{name}» не читается: архив поврежден"))),
     };
     if file.encrypted() {
         return Err(ReadError::Encrypted);
@@ -256,7 +261,7 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
     let mut bytes = Vec::new();
     file.take(MAX_PART_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Bad(format!("часть «{name}» не распаковывается: {e}")))?;
+        .map_err(|_| ReadError::Bad(format!("часть «{name}» не распаковывается: сжатые данные повреждены")))?;
     if bytes.len() as u64 > MAX_PART_BYTES {
         return Err(too_big());
     }
@@ -418,6 +423,22 @@ fn val(e: &BytesStart<'_>) -> Option<String> {
     val_named(e, b"val")
 }
 
+/// A quick-xml error, in Russian: what is wrong with the XML and where
+/// (line of the part), never the library's English.
+fn xml_error(xml: &str, at: u64, e: &quick_xml::Error) -> String {
+    let line = xml.as_bytes()[..(at as usize).min(xml.len())].iter().filter(|&&b| b == b'\n').count() + 1;
+    let what = match e {
+        quick_xml::Error::Syntax(_) => "нарушена разметка XML (незакрытый тег, комментарий или блок CDATA)",
+        quick_xml::Error::IllFormed(_) => "теги XML не согласованы (закрывающий тег без открывающего или наоборот)",
+        quick_xml::Error::Escape(_) => "неверная ссылка на символ (&…;)",
+        quick_xml::Error::Encoding(_) => "текст не в кодировке UTF-8",
+        quick_xml::Error::InvalidAttr(_) => "неверный атрибут тега",
+        quick_xml::Error::Namespace(_) => "неверное пространство имен XML",
+        _ => "XML не читается",
+    };
+    format!("{what} (строка {line} части)")
+}
+
 /// Reads the body of a main document part.
 pub fn body(xml: &str) -> Result<Vec<Block>, String> {
     let mut reader = NsReader::from_str(xml);
@@ -426,7 +447,8 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
         if s.items > MAX_ITEMS {
             return Err(format!("больше {MAX_ITEMS} строк, ячеек и абзацев — это не отчет"));
         }
-        let (ns, event) = reader.read_resolved_event().map_err(|e| e.to_string())?;
+        let at = reader.buffer_position();
+        let (ns, event) = reader.read_resolved_event().map_err(|e| xml_error(xml, at, &e))?;
         let wml = matches!(ns, ResolveResult::Bound(n) if W_NS.contains(&n.as_ref()));
         match event {
             Event::DocType(_) => return Err("объявление DOCTYPE в документе Word недопустимо".into()),
@@ -469,7 +491,9 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
                 }
             }
             Event::Text(t) if s.in_text && s.hidden == 0 => {
-                let text = t.xml_content().map_err(|e| e.to_string())?;
+                let text = t
+                    .xml_content()
+                    .map_err(|e| xml_error(xml, reader.buffer_position(), &quick_xml::Error::Encoding(e)))?;
                 s.push_text(&text);
             }
             Event::GeneralRef(r) if s.in_text && s.hidden == 0 => {
