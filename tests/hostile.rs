@@ -606,7 +606,8 @@ fn damaged_documents_are_told_in_russian_not_in_a_librarys_english() {
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    for (name, bytes, want) in [("ill.docx", ill, "теги XML не согласованы"), ("odd.docx", odd, "сжата способом")] {
+    for (name, bytes, want) in [("ill.docx", ill, "теги XML не согласованы"), ("odd.docx", odd, "сжата способом")]
+    {
         std::fs::write(dir.path().join(name), bytes).unwrap();
         let o = run(&["import", name, "-o", "x.toml"], dir.path());
         let e = stderr(&o);
@@ -616,4 +617,34 @@ fn damaged_documents_are_told_in_russian_not_in_a_librarys_english() {
             assert!(!e.to_lowercase().contains(english), "{name}: {e}");
         }
     }
+}
+
+#[test]
+fn import_reads_what_word_shows_and_says_what_it_cannot_carry() {
+    const M: &str = "http://schemas.openxmlformats.org/officeDocument/2006/math";
+    let docx = docx_with(|s| {
+        // Hidden text (w:vanish) before the title: Word does not show it.
+        let s = s.replacen(
+            "Арт-проект",
+            "</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>СКРЫТЫЙ ТЕКСТ </w:t></w:r><w:r><w:t xml:space=\"preserve\">Арт-проект",
+            1,
+        );
+        // A place typed as CDATA is text.
+        let s = s.replacen("В рабочем порядке", "<![CDATA[В рабочем порядке]]>", 1);
+        // An equation in the first row's result cell.
+        let at = s.find("Обмен опытом работы, обмен").unwrap();
+        let end = at + s[at..].find("</w:r>").unwrap() + "</w:r>".len();
+        format!("{}<m:oMath xmlns:m=\"{M}\"><m:r><m:t>E=mc2</m:t></m:r></m:oMath>{}", &s[..end], &s[end..])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.docx"), docx).unwrap();
+    let o = run(&["import", "d.docx", "-o", "d.toml"], dir.path());
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    let data = std::fs::read_to_string(dir.path().join("d.toml")).unwrap();
+    assert!(!data.contains("СКРЫТЫЙ"), "hidden text imported");
+    assert!(data.contains("title = \"Арт-проект «Точки пересечения»\""), "{data}");
+    assert!(data.contains("place = \"В рабочем порядке\""), "CDATA text lost");
+    assert!(!data.contains("E=mc2"));
+    assert!(e.contains("строка таблицы 3: рисунки и объекты в строке не перенесены (1)"), "{e}");
 }

@@ -331,6 +331,10 @@ struct State {
     in_mark_rpr: bool,
     /// Inside `w:trPr`.
     in_trpr: bool,
+    /// Inside a run's `w:rPr`; the run is hidden text (`w:vanish`), which
+    /// Word does not show.
+    in_run_rpr: bool,
+    run_hidden: bool,
     /// Rows, cells and paragraphs read.
     items: usize,
 }
@@ -345,6 +349,9 @@ impl State {
     }
 
     fn push_text(&mut self, s: &str) {
+        if self.run_hidden {
+            return;
+        }
         if let Some(p) = self.para.as_mut() {
             for c in s.chars() {
                 p.text.push(plain(c));
@@ -456,6 +463,15 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
                 let local = e.local_name();
                 let local = local.as_ref();
                 if !wml {
+                    // An equation (OMML) is an object the data cannot hold:
+                    // counted, its content skipped.
+                    if s.hidden == 0 && matches!(local, b"oMath" | b"oMathPara") {
+                        if let Some(p) = s.para.as_mut() {
+                            p.pictures += 1;
+                        }
+                        s.hidden += 1;
+                        continue;
+                    }
                     // Alternate content (drawings, text boxes) is skipped
                     // whole; other foreign wrappers are read through.
                     if local == b"AlternateContent" || s.hidden > 0 {
@@ -494,6 +510,10 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
                 let text = t
                     .xml_content()
                     .map_err(|e| xml_error(xml, reader.buffer_position(), &quick_xml::Error::Encoding(e)))?;
+                s.push_text(&text);
+            }
+            Event::CData(t) if s.in_text && s.hidden == 0 => {
+                let text = std::str::from_utf8(&t).map_err(|_| "текст не в кодировке UTF-8".to_string())?.to_string();
                 s.push_text(&text);
             }
             Event::GeneralRef(r) if s.in_text && s.hidden == 0 => {
@@ -576,6 +596,20 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
                 p.mark_deleted = true;
             }
         }
+        b"r" if !empty => s.run_hidden = false,
+        b"rPr" if !empty => s.in_run_rpr = true,
+        b"vanish" | b"specVanish" if s.in_run_rpr => {
+            s.run_hidden = val(e).is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"));
+        }
+        // A chunk of another format (HTML, RTF) kept inside the document:
+        // not read, counted as an object of its cell.
+        b"altChunk" => {
+            if let Some(c) = s.cell() {
+                c.unread.1 += 1;
+            } else {
+                s.blocks.push(Block::Paragraph(Paragraph { pictures: 1, ..Paragraph::default() }));
+            }
+        }
         b"t" if !empty => s.in_text = true,
         b"tab" | b"ptab" if !s.in_ppr => s.push_text(" "),
         // A page or column break is layout only; a line break is a space
@@ -614,7 +648,11 @@ fn end(s: &mut State, local: &[u8]) {
         b"t" => s.in_text = false,
         b"pPr" => s.in_ppr = false,
         b"trPr" => s.in_trpr = false,
-        b"rPr" => s.in_mark_rpr = false,
+        b"rPr" => {
+            s.in_mark_rpr = false;
+            s.in_run_rpr = false;
+        }
+        b"r" => s.run_hidden = false,
         b"p" => {
             if let Some(p) = s.para.take() {
                 finish_paragraph(s, p);
@@ -631,7 +669,8 @@ fn end(s: &mut State, local: &[u8]) {
                     // A nested table: its text goes into the cell holding it.
                     Some(cell) => {
                         cell.nested = true;
-                        for row in t.rows {
+                        // Rows deleted as tracked changes are not shown.
+                        for row in t.rows.into_iter().filter(|r| !r.deleted) {
                             for c in row.cells {
                                 cell.paragraphs.extend(c.paragraphs);
                                 cell.unread.0 += c.unread.0;
@@ -732,6 +771,18 @@ mod tests {
             Block::Paragraph(p) => &p.text,
             Block::Table(_) => panic!("a table"),
         }
+    }
+
+    #[test]
+    fn deleted_rows_of_nested_tables_and_alternative_chunks() {
+        let b = doc("<w:tbl><w:tr><w:tc><w:tbl>\
+             <w:tr><w:tc><w:p><w:r><w:t>видно</w:t></w:r></w:p></w:tc></w:tr>\
+             <w:tr><w:trPr><w:del w:id=\"1\" w:author=\"a\"/></w:trPr><w:tc><w:p><w:r><w:t>удалено</w:t></w:r></w:p></w:tc></w:tr>\
+             </w:tbl><w:altChunk/><w:p/></w:tc></w:tr></w:tbl>");
+        let Block::Table(t) = &b[0] else { panic!("a table") };
+        let cell = &t.rows[0].cells[0];
+        assert_eq!(cell.text(), "видно");
+        assert_eq!(cell.unread().1, 1, "the alternative chunk is counted");
     }
 
     #[test]
