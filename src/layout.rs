@@ -36,12 +36,13 @@ impl Cell {
 /// last paragraph). Spaces and breaks only: every other character stays.
 pub fn paragraphs(raw: &str) -> std::borrow::Cow<'_, str> {
     let plain = |c: char| !matches!(c, '\u{2028}' | '\u{2029}' | '\r' | '\t');
-    let tidy = |p: &str| p == p.trim_matches(' ');
+    let end_space = |c: char| matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2007}');
+    let tidy = |p: &str| p == p.trim_matches(end_space);
     if raw.chars().all(plain) && raw.split('\n').all(tidy) && !raw.starts_with('\n') && !raw.ends_with('\n') {
         return std::borrow::Cow::Borrowed(raw);
     }
     let unified = raw.replace("\r\n", "\n").replace(['\u{2028}', '\u{2029}', '\r'], "\n").replace('\t', " ");
-    let lines: Vec<&str> = unified.split('\n').map(|p| p.trim_matches(' ')).collect();
+    let lines: Vec<&str> = unified.split('\n').map(|p| p.trim_matches(end_space)).collect();
     let first = lines.iter().position(|p| !p.is_empty()).unwrap_or(lines.len());
     let last = lines.iter().rposition(|p| !p.is_empty()).map_or(first, |i| i + 1);
     std::borrow::Cow::Owned(lines[first..last].join("\n"))
@@ -201,7 +202,8 @@ mod tests {
         assert_eq!(paragraphs("а\tб"), "а б");
         assert_eq!(paragraphs("а\u{2028}б\r\nв"), "а\nб\nв");
         assert_eq!(paragraphs("а\n\nб"), "а\n\nб", "an empty paragraph inside stays");
-        assert_eq!(paragraphs("а\u{A0}б \u{A0}"), "а\u{A0}б \u{A0}", "no-break spaces are text");
+        assert_eq!(paragraphs("а\u{A0}б"), "а\u{A0}б", "a no-break space inside is text");
+        assert_eq!(paragraphs("а \u{A0}"), "а", "at the end it shows nothing");
         assert!(matches!(paragraphs("обычный текст"), std::borrow::Cow::Borrowed(_)));
     }
 }

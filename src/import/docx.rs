@@ -732,6 +732,11 @@ fn trim(p: &mut Paragraph) {
         p.text = trimmed.to_string();
     }
     p.text = untypeset(&p.text);
+    // Fixed spaces at the ends show nothing either (as the layout has it).
+    let trimmed = p.text.trim_matches(|c| c == ' ' || fixed_space(c));
+    if trimmed.len() != p.text.len() {
+        p.text = trimmed.to_string();
+    }
 }
 
 /// Removes a cell's empty leading and trailing paragraphs (Word keeps an
