@@ -265,7 +265,9 @@ pub fn assign(titles: &[&str], own: Option<&str>, taken: &[&str]) -> Vec<String>
         let first = named.first()?;
         (named.len() > 1).then(|| first.iter().find(|k| named.iter().all(|n| n.contains(k))).cloned())?
     });
-    let mut used: Vec<String> = taken.iter().map(|k| (*k).to_string()).collect();
+    let mut used: std::collections::HashSet<String> = taken.iter().map(|k| (*k).to_string()).collect();
+    // The next number to try for each base key (no rescanning from 2).
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     titles
         .iter()
         .zip(&named)
@@ -274,12 +276,12 @@ pub fn assign(titles: &[&str], own: Option<&str>, taken: &[&str]) -> Vec<String>
                 regions.iter().filter(|k| Some(*k) != own_key.as_ref()).map(String::as_str).take(3).collect();
             let base = if partners.is_empty() { "soglashenie".to_string() } else { partners.join("-") };
             let mut key = base.clone();
-            let mut n = 2;
+            let n = next.entry(base.clone()).or_insert(2);
             while used.contains(&key) {
                 key = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
-            used.push(key.clone());
+            used.insert(key.clone());
             key
         })
         .collect()

@@ -113,6 +113,8 @@ struct Department {
 #[derive(Debug, Default)]
 struct Registry {
     entries: Vec<(String, String, usize)>,
+    /// Normalised title -> index into `entries`.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Registry {
@@ -121,9 +123,10 @@ impl Registry {
     /// look-alike letters).
     fn add(&mut self, title: &str, file: usize) -> (usize, bool) {
         let key = normalize_title(title);
-        match self.entries.iter().position(|(k, _, _)| *k == key) {
+        match self.index.get(&key).copied() {
             Some(i) => (i, self.entries[i].1 != title),
             None => {
+                self.index.insert(key.clone(), self.entries.len());
                 self.entries.push((key, title.to_string(), file));
                 (self.entries.len() - 1, false)
             }
@@ -266,9 +269,13 @@ fn registry_keys(
 ) -> (Vec<String>, Vec<String>) {
     let mut keys: Vec<Option<String>> = vec![None; found.entries.len()];
     let mut titles: Vec<String> = found.entries.iter().map(|(_, t, _)| t.clone()).collect();
-    let known_norms: Vec<String> = known.iter().map(|(_, t)| normalize_title(t)).collect();
+    // Normalised title -> the first known agreement of that title.
+    let mut known_norms: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (j, (_, t)) in known.iter().enumerate() {
+        known_norms.entry(normalize_title(t)).or_insert(j);
+    }
     for (i, (norm, title, file)) in found.entries.iter().enumerate() {
-        if let Some((key, known_title)) = known_norms.iter().position(|k| k == norm).map(|j| &known[j]) {
+        if let Some((key, known_title)) = known_norms.get(norm).map(|&j| &known[j]) {
             if known_title != title {
                 warnings.push(Message {
                     file: *file,
@@ -451,6 +458,8 @@ impl FileCx<'_> {
         // The rows.
         let mut rows = Rows::default();
         let count = tables.len();
+        // The tables are listed in document order: the next one met is this.
+        let mut next_table = tables.iter().take_while(|(j, _, _)| *j < first).count();
         for (i, b) in doc.blocks.iter().enumerate().skip(first) {
             match b {
                 Block::Paragraph(p) => {
@@ -463,7 +472,9 @@ impl FileCx<'_> {
                 }
                 Block::Table(_) => {
                     // Its number among the document's tables (for messages).
-                    let n = tables.iter().position(|(j, _, _)| *j == i).expect("every table is listed");
+                    let n = next_table;
+                    next_table += 1;
+                    debug_assert_eq!(tables[n].0, i, "every table is listed in order");
                     let (_, table, header) = &tables[n];
                     let k = n + 1;
                     if header.is_none() {
