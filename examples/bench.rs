@@ -88,6 +88,7 @@ fn main() {
     println!("import of the 10000-event DOCX: {:.3} s, {mem}", t.as_secs_f64());
 
     diff_figures(&bin, dir.path());
+    import_hostile_figures(&bin, dir.path());
     serve_figures(&bin, &cases[1].1);
 
     let docx = outdir.join("synth1000.docx");
@@ -213,4 +214,76 @@ fn diff_figures(bin: &Path, dir: &Path) {
         assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
     });
     println!("diff of 2000 events, every row changed: {:.3} s", t.as_secs_f64());
+}
+
+/// `otchet import` of the hostile test's slow inputs (each took a minute or
+/// more before the linear fixes): 5,000 agreements naming no partner
+/// region (alone and with a 50,000-key --registry), the report followed by
+/// 100,000 one-cell tables, and 60 long seven-cell rows in the table.
+fn import_hostile_figures(bin: &Path, dir: &Path) {
+    use std::io::{Read, Write};
+    let mut data = String::from("[report]\nyear = 2020\nquarter = 4\n\n[agreements]\n");
+    for i in 0..5000 {
+        data.push_str(&format!("a{i} = \"Соглашение о сотрудничестве номер {i}\"\n"));
+    }
+    data.push_str("\n[[department]]\nname = \"Департамент\"\n");
+    for i in 0..5000 {
+        data.push_str(&format!(
+            "\n[[department.event]]\nagreement = \"a{i}\"\ntitle = \"Т{i}\"\ndates = \"октябрь\"\nplace = \"П\"\n\
+             participants = \"У\"\nresult = \"Р\"\n"
+        ));
+    }
+    let mut registry = String::from("[report]\nyear = 2020\nquarter = 4\n\n[agreements]\n");
+    for i in 0..50_000 {
+        registry.push_str(&format!("soglashenie-{i} = \"Другое соглашение {i}\"\n"));
+    }
+    std::fs::write(dir.join("many.toml"), data).unwrap();
+    std::fs::write(dir.join("registry.toml"), registry).unwrap();
+    let st = Command::new(bin)
+        .args(["render", "many.toml", "--format", "docx", "-o", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    // The same DOCX with its document.xml changed.
+    let edit = |name: &str, f: &dyn Fn(&str) -> String| {
+        let bytes = std::fs::read(dir.join("many.docx")).unwrap();
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(dir.join(name)).unwrap());
+        for i in 0..zin.len() {
+            let mut e = zin.by_index(i).unwrap();
+            let part = e.name().to_string();
+            let mut b = Vec::new();
+            e.read_to_end(&mut b).unwrap();
+            if part == "word/document.xml" {
+                b = f(&String::from_utf8(b).unwrap()).into_bytes();
+            }
+            out.start_file(part, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(&b).unwrap();
+        }
+        out.finish().unwrap();
+    };
+    let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+    let tables = format!("<w:tbl><w:tr>{}</w:tr></w:tbl>", cell("x")).repeat(100_000);
+    edit("tables.docx", &|d: &str| d.replacen("<w:sectPr", &format!("{tables}<w:sectPr"), 1));
+    let long_row = format!("<w:tr>{}</w:tr>", cell(&"длинный текст ".repeat(300)).repeat(7)).repeat(60);
+    edit("longrows.docx", &|d: &str| d.replacen("</w:tbl>", &format!("{long_row}</w:tbl>"), 1));
+    let mut k = 0;
+    let mut time = |args: &[&str]| {
+        best_of(3, || {
+            k += 1;
+            let out = format!("imported-{k}.toml");
+            let st = Command::new(bin).arg("import").args(args).args(["-o", &out]).current_dir(dir).output().unwrap();
+            assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        })
+        .as_secs_f64()
+    };
+    let many = time(&["many.docx"]);
+    let registry = time(&["many.docx", "--registry", "registry.toml"]);
+    let tables = time(&["tables.docx"]);
+    let long = time(&["longrows.docx"]);
+    println!(
+        "import, hostile inputs: 5000 agreements {many:.3} s, with a 50000-key registry {registry:.3} s, \
+         100000 tables after the report {tables:.3} s, 60 long 7-cell rows {long:.3} s"
+    );
 }

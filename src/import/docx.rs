@@ -441,7 +441,7 @@ fn xml_error(xml: &str, at: u64, e: &quick_xml::Error) -> String {
         quick_xml::Error::Encoding(_) => "текст не в кодировке UTF-8",
         quick_xml::Error::InvalidAttr(_) => "неверный атрибут тега",
         quick_xml::Error::Namespace(_) => "неверное пространство имен XML",
-        _ => "XML не читается",
+        quick_xml::Error::Io(_) => "XML не читается",
     };
     format!("{what} (строка {line} части)")
 }
