@@ -13,6 +13,10 @@ pub struct EmbeddedFile {
     pub name: String,
     /// Its bytes, exactly as embedded.
     pub bytes: Vec<u8>,
+    /// Whether the bytes match the MD5 checksum the PDF gives for them
+    /// (`None`: the PDF gives none). `Some(false)`: the file was changed
+    /// inside the PDF after it was made.
+    pub checksum_ok: Option<bool>,
 }
 
 /// Why the files could not be read.
@@ -287,7 +291,19 @@ fn read_spec(
     if declared.is_some_and(|n| n as usize != bytes.len()) {
         return Err(ReadError::BadFile(format!("вложенный файл «{shown}» поврежден: размер не совпадает")));
     }
-    Ok(Some(EmbeddedFile { name, bytes }))
+    let checksum = stream
+        .dict
+        .get(b"Params")
+        .map(|o| resolve(doc, o))
+        .and_then(Object::as_dict)
+        .and_then(|p| p.get(b"CheckSum"))
+        .and_then(Object::as_str)
+        .ok();
+    let checksum_ok = checksum.map(|c| {
+        use md5::Digest;
+        c == md5::Md5::digest(&bytes).as_slice()
+    });
+    Ok(Some(EmbeddedFile { name, bytes, checksum_ok }))
 }
 
 /// Decompresses zlib data, never more than `limit + 1` bytes: a small

@@ -648,3 +648,86 @@ fn import_reads_what_word_shows_and_says_what_it_cannot_carry() {
     assert!(!data.contains("E=mc2"));
     assert!(e.contains("строка таблицы 3: рисунки и объекты в строке не перенесены (1)"), "{e}");
 }
+
+#[test]
+fn a_package_with_two_parts_of_one_name_is_refused() {
+    use std::io::Write;
+    // Written under two names of one length, then made one name.
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let dir = rendered();
+    let good = std::fs::read(dir.path().join("r.docx")).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        w.start_file(name.clone(), zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(&data).unwrap();
+        if name == "word/document.xml" {
+            w.start_file("word/documenX.xml", zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(b"<w:document/>").unwrap();
+        }
+    }
+    let mut bytes = w.finish().unwrap().into_inner();
+    let (from, to) = (b"word/documenX.xml", b"word/document.xml");
+    for i in 0..bytes.len() - from.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + to.len()].copy_from_slice(to);
+        }
+    }
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("dup.docx"), bytes).unwrap();
+    let o = run(&["import", "dup.docx", "-o", "x.toml"], d.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("две части с именем «word/document.xml»"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_source_edited_inside_the_pdf_is_told_on_extract() {
+    let dir = rendered();
+    let mut doc = Document::load(dir.path().join("r.pdf")).unwrap();
+    let ids: Vec<_> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| {
+            o.as_stream()
+                .is_ok_and(|s| s.dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"EmbeddedFile"))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(ids.len(), 1);
+    let stream = doc.get_object_mut(ids[0]).unwrap().as_stream_mut().unwrap();
+    let text = String::from_utf8(stream.decompressed_content().unwrap()).unwrap();
+    // The same length: only the checksum can tell.
+    let edited = text.replacen("year = 2020", "year = 2021", 1);
+    assert_ne!(edited, text);
+    stream.set_plain_content(edited.into_bytes());
+    let _ = stream.compress();
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).unwrap();
+    let (d, o, _) = extract(&pdf, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("изменен внутри PDF"), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(d.path().join("r.toml")).unwrap().contains("year = 2021"));
+    // The untouched PDF extracts without it.
+    let (_, o, _) = extract(&std::fs::read(dir.path().join("r.pdf")).unwrap(), &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stderr(&o).contains("изменен"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_invisible_character_breaking_a_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for (c, want) in [('\u{FEFF}', "U+FEFF"), ('\u{2028}', "U+2028"), ('\u{200B}', "U+200B")] {
+        std::fs::write(dir.path().join("x.toml"), format!("[report]\nyear = 2020\n{c}\nquarter = 4\n")).unwrap();
+        let o = run(&["check", "x.toml"], dir.path());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            e.contains("x.toml:3:1: синтаксическая ошибка TOML: в строке невидимый символ") && e.contains(want),
+            "{e}"
+        );
+        assert!(e.contains("ошибок: 1,"), "one fault, one message: {e}");
+    }
+}

@@ -82,6 +82,16 @@ pub fn extract(args: &ExtractArgs) -> CliResult {
                 .help("otchet не перезаписывает файлы: укажите другой путь через -o"),
         );
     }
+    for (f, path) in files.iter().zip(&targets) {
+        if f.checksum_ok == Some(false) {
+            super::say(&format!(
+                "{}: предупреждение: «{}» изменен внутри PDF после того, как PDF был сформирован (контрольная сумма \
+                 не совпадает): это не те данные, из которых сделан отчет\n",
+                args.input.display(),
+                path.display()
+            ));
+        }
+    }
     let mut written: Vec<&Path> = Vec::new();
     for (file, path) in files.iter().zip(&targets) {
         if let Err(d) = output::write_new(path, &file.bytes) {

@@ -36,6 +36,9 @@ pub(super) fn logical(row: &docx::Row) -> Vec<LCell> {
             }),
         }
     }
+    // Grid columns left empty after the last cell are empty cells, as the
+    // ones skipped before the first are.
+    out.extend((0..row.grid_after).map(|_| LCell { cols: 1, ..LCell::default() }));
     out
 }
 
@@ -92,6 +95,21 @@ pub(super) fn cells_word(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grid_columns_before_and_after_are_empty_cells() {
+        let cell = "<w:tc><w:p><w:r><w:t>т</w:t></w:r></w:p></w:tc>";
+        let xml = format!(
+            "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:tbl>\
+             <w:tr><w:trPr><w:gridBefore w:val=\"1\"/><w:gridAfter w:val=\"2\"/></w:trPr>{}</w:tr></w:tbl></w:body></w:document>",
+            cell.repeat(4)
+        );
+        let blocks = crate::import::docx::body(&xml).unwrap();
+        let crate::import::docx::Block::Table(t) = &blocks[0] else { panic!("a table") };
+        let cells = logical(&t.rows[0]);
+        assert_eq!(cells.len(), 7);
+        assert_eq!(cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["", "т", "т", "т", "т", "", ""]);
+    }
 
     #[test]
     fn numbers_and_cell_words() {

@@ -125,6 +125,8 @@ pub struct Row {
     pub header: bool,
     /// Grid columns skipped before the first cell.
     pub grid_before: usize,
+    /// Grid columns left empty after the last cell.
+    pub grid_after: usize,
     /// Deleted as a tracked change (not part of the document as shown
     /// after accepting changes).
     pub deleted: bool,
@@ -173,6 +175,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::NotZip)?;
     if zip.len() > MAX_ENTRIES {
         return Err(ReadError::Bad(format!("в архиве {} частей — это не документ Word", zip.len())));
+    }
+    // Two parts of one name: which one Word would read is not known (the
+    // archive was not written by Word), so none is guessed. The archive
+    // reader keeps one entry a name: the end record's count tells.
+    if declared_entries(bytes).is_some_and(|n| n > zip.len()) {
+        let dup = duplicate_name(bytes).unwrap_or_default();
+        return Err(ReadError::Bad(format!(
+            "в архиве две части с именем «{dup}» — документ собран не Word или поврежден"
+        )));
     }
     // Other Office packages, told by their parts.
     if let Some(mime) = part(&mut zip, "mimetype")? {
@@ -232,6 +243,31 @@ fn main_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<String, ReadErr
         }
     }
     Err(ReadError::Bad("в архиве нет документа Word (нет основной части в _rels/.rels)".into()))
+}
+
+/// The number of entries the ZIP's end-of-central-directory record
+/// declares (None for ZIP64 or when there is no such record).
+fn declared_entries(bytes: &[u8]) -> Option<usize> {
+    let from = bytes.len().saturating_sub(65_557);
+    let at = bytes[from..].windows(4).rposition(|w| w == b"PK\x05\x06")? + from;
+    let n = u16::from_le_bytes([*bytes.get(at + 10)?, *bytes.get(at + 11)?]);
+    (n != 0xFFFF).then_some(usize::from(n))
+}
+
+/// The first name the central directory lists twice.
+fn duplicate_name(bytes: &[u8]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut i = 0;
+    while let Some(p) = bytes[i..].windows(4).position(|w| w == b"PK\x01\x02") {
+        let at = i + p;
+        let len = usize::from(u16::from_le_bytes([*bytes.get(at + 28)?, *bytes.get(at + 29)?]));
+        let name = String::from_utf8_lossy(bytes.get(at + 46..at + 46 + len)?).into_owned();
+        if !seen.insert(name.clone()) {
+            return Some(name);
+        }
+        i = at + 4;
+    }
+    None
 }
 
 /// A part's text by name, at most [`MAX_PART_BYTES`] decompressed; `None`
@@ -557,6 +593,12 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
             let n = val(e).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0).min(64);
             if let Some(r) = s.row() {
                 r.grid_before = n;
+            }
+        }
+        b"gridAfter" => {
+            let n = val(e).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0).min(64);
+            if let Some(r) = s.row() {
+                r.grid_after = n;
             }
         }
         b"tc" => {

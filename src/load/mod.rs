@@ -173,7 +173,11 @@ fn parse_with(source: &Source, glyphs: Option<Glyphs<'_>>) -> (Option<Report>, V
     cx.w.glyphs = glyphs;
     if !errors.is_empty() {
         for e in errors {
-            cx.diags.push(syntax::syntax_error(&e, text));
+            let d = syntax::syntax_error(&e, text);
+            // One fault often breaks the parse twice at one place.
+            if !cx.diags.iter().any(|o| o.span == d.span && o.message == d.message) {
+                cx.diags.push(d);
+            }
         }
         return (None, cx.w.diags);
     }

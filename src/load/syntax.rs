@@ -12,8 +12,42 @@ pub(super) fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
         // nests most is where to look.
         _ => deepest_line(text),
     };
+    if let Some(d) = invisible_on_line(text, &span) {
+        return d;
+    }
     let msg = translate_syntax(&raw);
     Diagnostic::error(format!("синтаксическая ошибка TOML: {msg}")).help(syntax_hint(&raw, text, &span)).at(span)
+}
+
+/// A syntax error on a line that holds an invisible character (a byte
+/// order mark pasted mid-file, a line separator U+2028, a zero-width
+/// space): that character is the fault, named and pointed at.
+fn invisible_on_line(text: &str, span: &Span) -> Option<Diagnostic> {
+    let at = span.start.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let (off, c) = text[start..end]
+        .char_indices()
+        .find(|&(_, c)| crate::text::is_invisible(c) || matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}'))?;
+    let name = match c {
+        '\u{FEFF}' => "метка порядка байтов (BOM) U+FEFF",
+        '\u{2028}' => "разделитель строк U+2028",
+        '\u{2029}' => "разделитель абзацев U+2029",
+        '\u{200B}' => "пробел нулевой ширины U+200B",
+        _ => "невидимый символ",
+    };
+    let code = format!("U+{:04X}", c as u32);
+    let what = if name.contains("U+") { name.to_string() } else { format!("{name} {code}") };
+    // Inside a quoted text it is text, not the fault.
+    if text[start..start + off].contains(['"', '\'']) {
+        return None;
+    }
+    let pos = start + off;
+    Some(
+        Diagnostic::error(format!("синтаксическая ошибка TOML: в строке невидимый символ — {what}"))
+            .help("удалите его (в редакторе он не виден: сотрите строку целиком и наберите заново); в тексте в кавычках такие символы допустимы")
+            .at(pos..pos + c.len_utf8()),
+    )
 }
 
 fn is_depth_error(raw: &str) -> bool {

@@ -79,6 +79,9 @@ pub(super) fn attachments(
                 "Subtype" => Object::Name(TOML_MIME.as_bytes().to_vec()),
                 "Params" => dictionary! {
                     "Size" => f.bytes.len() as i64,
+                    // MD5 of the file (ISO 32000-1, table 46): extract tells
+                    // a file edited inside the PDF after rendering.
+                    "CheckSum" => Object::String(md5(f.bytes).to_vec(), lopdf::StringFormat::Hexadecimal),
                     "CreationDate" => date.clone(),
                     "ModDate" => date.clone(),
                 },
@@ -114,4 +117,10 @@ mod tests {
         assert_eq!(text("otchet"), Object::string_literal("otchet"));
         assert_eq!(text("Ёж"), Object::String(vec![0xFE, 0xFF, 0x04, 0x01, 0x04, 0x36], StringFormat::Hexadecimal));
     }
+}
+
+/// The MD5 digest of `bytes` (the embedded-file checksum PDF defines).
+fn md5(bytes: &[u8]) -> [u8; 16] {
+    use md5::Digest;
+    md5::Md5::digest(bytes).into()
 }
