@@ -108,6 +108,12 @@ pub(super) fn attachments(
     Some((Object::Array(af), Object::Dictionary(tree)))
 }
 
+/// The MD5 digest of `bytes` (the embedded-file checksum PDF defines).
+fn md5(bytes: &[u8]) -> [u8; 16] {
+    use md5::Digest;
+    md5::Md5::digest(bytes).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,10 +123,4 @@ mod tests {
         assert_eq!(text("otchet"), Object::string_literal("otchet"));
         assert_eq!(text("Ёж"), Object::String(vec![0xFE, 0xFF, 0x04, 0x01, 0x04, 0x36], StringFormat::Hexadecimal));
     }
-}
-
-/// The MD5 digest of `bytes` (the embedded-file checksum PDF defines).
-fn md5(bytes: &[u8]) -> [u8; 16] {
-    use md5::Digest;
-    md5::Md5::digest(bytes).into()
 }
