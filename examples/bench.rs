@@ -11,6 +11,9 @@
 #[path = "../support/synth.rs"]
 mod synth;
 
+#[path = "../support/docx_edit.rs"]
+mod docx_edit;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -221,7 +224,6 @@ fn diff_figures(bin: &Path, dir: &Path) {
 /// region (alone and with a 50,000-key --registry), the report followed by
 /// 100,000 one-cell tables, and 60 long seven-cell rows in the table.
 fn import_hostile_figures(bin: &Path, dir: &Path) {
-    use std::io::{Read, Write};
     let mut data = String::from("[report]\nyear = 2020\nquarter = 4\n\n[agreements]\n");
     for i in 0..5000 {
         data.push_str(&format!("a{i} = \"Соглашение о сотрудничестве номер {i}\"\n"));
@@ -247,21 +249,8 @@ fn import_hostile_figures(bin: &Path, dir: &Path) {
     assert!(st.status.success());
     // The same DOCX with its document.xml changed.
     let edit = |name: &str, f: &dyn Fn(&str) -> String| {
-        let bytes = std::fs::read(dir.join("many.docx")).unwrap();
-        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut out = zip::ZipWriter::new(std::fs::File::create(dir.join(name)).unwrap());
-        for i in 0..zin.len() {
-            let mut e = zin.by_index(i).unwrap();
-            let part = e.name().to_string();
-            let mut b = Vec::new();
-            e.read_to_end(&mut b).unwrap();
-            if part == "word/document.xml" {
-                b = f(&String::from_utf8(b).unwrap()).into_bytes();
-            }
-            out.start_file(part, zip::write::SimpleFileOptions::default()).unwrap();
-            out.write_all(&b).unwrap();
-        }
-        out.finish().unwrap();
+        let docx = std::fs::read(dir.join("many.docx")).unwrap();
+        std::fs::write(dir.join(name), docx_edit::edit_document(&docx, f)).unwrap();
     };
     let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
     let tables = format!("<w:tbl><w:tr>{}</w:tr></w:tbl>", cell("x")).repeat(100_000);

@@ -254,14 +254,11 @@ fn read_spec(
         .map(|o| resolve(doc, o))
         .and_then(|o| o.as_stream().ok())
         .ok_or_else(|| ReadError::BadFile(format!("у вложенного файла «{shown}» нет содержимого")))?;
-    let declared = stream
-        .dict
-        .get(b"Params")
-        .map(|o| resolve(doc, o))
-        .and_then(Object::as_dict)
-        .and_then(|p| p.get(b"Size"))
-        .and_then(Object::as_i64)
-        .ok();
+    // The file's parameters: its size and checksum, when given.
+    let param = |key: &[u8]| {
+        stream.dict.get(b"Params").map(|o| resolve(doc, o)).and_then(Object::as_dict).and_then(|p| p.get(key)).ok()
+    };
+    let declared = param(b"Size").and_then(|o| o.as_i64().ok());
     let too_big = || ReadError::BadFile(format!("вложенный файл «{shown}» слишком велик"));
     if declared.is_some_and(|n| n < 0 || n as u64 > MAX_EMBEDDED_BYTES as u64) {
         return Err(too_big());
@@ -291,14 +288,7 @@ fn read_spec(
     if declared.is_some_and(|n| n as usize != bytes.len()) {
         return Err(ReadError::BadFile(format!("вложенный файл «{shown}» поврежден: размер не совпадает")));
     }
-    let checksum = stream
-        .dict
-        .get(b"Params")
-        .map(|o| resolve(doc, o))
-        .and_then(Object::as_dict)
-        .and_then(|p| p.get(b"CheckSum"))
-        .and_then(Object::as_str)
-        .ok();
+    let checksum = param(b"CheckSum").and_then(|o| o.as_str().ok());
     let checksum_ok = checksum.map(|c| {
         use md5::Digest;
         c == md5::Md5::digest(&bytes).as_slice()

@@ -511,24 +511,9 @@ fn concurrent_renders_into_one_folder_never_mix_their_pair() {
 
 /// Our reference DOCX with its document.xml changed by `edit`.
 fn docx_with(edit: impl FnOnce(String) -> String) -> Vec<u8> {
-    use std::io::{Read, Write};
     let dir = rendered();
     let bytes = std::fs::read(dir.path().join("r.docx")).unwrap();
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut edit = Some(edit);
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == "word/document.xml" {
-            data = (edit.take().unwrap())(String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    common::docx_edit::edit_document(&bytes, |s| edit(s.to_string()))
 }
 
 #[test]

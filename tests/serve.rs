@@ -119,6 +119,13 @@ impl Server {
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
         raw(self.port, method, path, &headers, &bytes)
     }
+    /// Loads report `name`, changes its data with `edit`, saves it.
+    fn save_edit(&self, name: &str, edit: impl FnOnce(&mut Value)) -> Resp {
+        let v = self.req("GET", &format!("/api/reports/{name}"), None).json();
+        let mut data = v["data"].clone();
+        edit(&mut data);
+        self.req("PUT", &format!("/api/reports/{name}"), Some(&json!({ "data": data, "version": v["version"] })))
+    }
     fn path(&self, name: &str) -> std::path::PathBuf {
         self.dir.path().join(name)
     }
@@ -220,10 +227,7 @@ fn loads_checks_and_saves_keeping_comments_and_formatting() {
 #[test]
 fn a_draft_with_errors_saves_but_does_not_render() {
     let s = start(&[("q.toml", &reference())]);
-    let v = s.req("GET", "/api/reports/q", None).json();
-    let mut data = v["data"].clone();
-    data["department"][0]["event"][0]["agreement"] = json!("nowhere");
-    let put = s.req("PUT", "/api/reports/q", Some(&json!({ "data": data, "version": v["version"] })));
+    let put = s.save_edit("q", |d| d["department"][0]["event"][0]["agreement"] = json!("nowhere"));
     assert_eq!(put.status, 200);
     assert!(put.json()["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error"));
     let pdf = s.req("GET", "/api/reports/q.pdf", None);
@@ -358,10 +362,7 @@ fn bodies_are_bounded_and_must_be_json() {
 #[test]
 fn user_text_is_data_never_markup() {
     let s = start(&[("q.toml", &reference())]);
-    let v = s.req("GET", "/api/reports/q", None).json();
-    let mut data = v["data"].clone();
-    data["department"][0]["event"][0]["title"] = json!("<script>alert(1)</script>");
-    let put = s.req("PUT", "/api/reports/q", Some(&json!({ "data": data, "version": v["version"] })));
+    let put = s.save_edit("q", |d| d["department"][0]["event"][0]["title"] = json!("<script>alert(1)</script>"));
     assert_eq!(put.status, 200);
     // The page is static: the text reaches it only as JSON, set as text.
     let page = raw(

@@ -7,6 +7,9 @@ use std::io::Read;
 #[path = "../../support/synth.rs"]
 pub mod synth;
 
+#[path = "../../support/docx_edit.rs"]
+pub mod docx_edit;
+
 use otchet::layout::Table;
 use otchet::load::{self, Loaded};
 use otchet::template::Template;
