@@ -183,6 +183,12 @@ fn warnings() {
         ),
         "соглашения «moscow» и «msk» названы почти одинаково",
     );
+    // The very same title under two keys is an error, not a warning.
+    let (ok, out) = diagnostics(&OK.replace(
+        "moscow = \"Соглашение с Москвой\"",
+        "moscow = \"Соглашение с Москвой\"\nmsk = \"Соглашение с Москвой\"",
+    ));
+    assert!(!ok && out.contains("соглашения «moscow» и «msk» названы одинаково"), "{out}");
     warning(
         &OK.replace("[[department.event]]", "[[department]]\nname = \"Пустой\"\n[[department.event]]"),
         "у департамента «Департамент» нет мероприятий",

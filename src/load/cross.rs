@@ -96,7 +96,22 @@ impl Cx<'_> {
         let mut first_with: HashMap<String, usize> = HashMap::new();
         for j in 0..agreements.len() {
             let i = *first_with.entry(normalize_title(&agreements[j].title.value)).or_insert(j);
-            if i != j {
+            if i != j && agreements[i].title.value.trim() == agreements[j].title.value.trim() {
+                // The same title under two keys: their events would print as
+                // two agreements side by side that read as one (and a Word
+                // copy of the report could not tell them apart).
+                self.err(
+                    Diagnostic::error(format!(
+                        "соглашения «{}» и «{}» названы одинаково: это одно соглашение под двумя ключами",
+                        agreements[i].key, agreements[j].key
+                    ))
+                    .at(agreements[j].key_span.clone())
+                    .help(format!(
+                        "оставьте один ключ, «{}», и замените «{}» на него в мероприятиях",
+                        agreements[i].key, agreements[j].key
+                    )),
+                );
+            } else if i != j {
                 self.err(
                     Diagnostic::warning(format!(
                         "соглашения «{}» и «{}» названы почти одинаково (различие только в регистре, пробелах или знаках)",
