@@ -54,7 +54,8 @@ async function indexPage() {
   const body = document.querySelector("#reports tbody");
   body.replaceChildren();
   for (const r of json.reports) {
-    const period = r.year ? (r.quarter ? `${r.quarter} квартал ${r.year}` : `${r.year} год`) : "—";
+    const roman = ["", "I", "II", "III", "IV"];
+    const period = r.year ? (r.quarter ? `${roman[r.quarter]} квартал ${r.year} года` : `${r.year} год`) : "—";
     let check;
     if (r.errors > 0) {
       const e = r.first_error;
