@@ -226,6 +226,22 @@ pub fn load(state: &State, name: &str) -> Reply {
     )
 }
 
+/// The file's TOML document: parsed once per content (a check on every
+/// edit would otherwise parse the same file again each time), then cloned.
+fn parsed(original: &[u8], text: &str) -> Option<DocumentMut> {
+    static LAST: Mutex<Option<(String, DocumentMut)>> = Mutex::new(None);
+    let v = version(original);
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, doc)) = last.as_ref() {
+        if *seen == v {
+            return Some(doc.clone());
+        }
+    }
+    let doc: DocumentMut = text.parse().ok()?;
+    *last = Some((v, doc.clone()));
+    Some(doc)
+}
+
 /// The document the page's data would make of the file's text: the JSON
 /// put into the file's TOML (comments and formatting kept), as bytes.
 fn merged(original: &[u8], data: &Json) -> Result<Vec<u8>, Reply> {
@@ -235,7 +251,7 @@ fn merged(original: &[u8], data: &Json) -> Result<Vec<u8>, Reply> {
         Some(t) => (true, t),
         None => (false, text),
     };
-    let mut doc: DocumentMut = text.parse().map_err(|_| {
+    let mut doc = parsed(original, text).ok_or_else(|| {
         error(409, "Файл не читается как TOML; страница его не перезаписывает — исправьте ошибку в редакторе")
     })?;
     let new = data::from_json(data).map_err(|m| error(400, m))?;
