@@ -82,7 +82,7 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
         // Dropping `staged` on an early return removes the temporary files.
         staged.push((stage(path, bytes)?, path.as_path()));
     }
-    test_pause();
+    pause_at("staged");
     commit(staged)?;
     dirs.keep();
     drop(locks);
@@ -151,26 +151,17 @@ fn write_journal(dir: &Path, entries: &[(String, String)]) -> std::io::Result<()
     Ok(())
 }
 
-/// For the kill tests: `OTCHET_TEST_PAUSE_AT=journal|renamed` holds the run
-/// for `OTCHET_TEST_PAUSE_MS` after the journal is written, or after the
-/// first rename.
+/// For the interruption tests: `OTCHET_TEST_PAUSE_MS` holds the run at one
+/// step, so a signal can be sent at exactly that moment. The step is
+/// `OTCHET_TEST_PAUSE_AT`: `staged` (the default: the temporaries are
+/// written, nothing renamed), `journal` (the journal is written) or
+/// `renamed` (the first file is in place).
 fn pause_at(step: &str) {
-    if std::env::var("OTCHET_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
+    let at = std::env::var("OTCHET_TEST_PAUSE_AT").unwrap_or_else(|_| "staged".into());
+    if at == step {
         if let Some(ms) = std::env::var("OTCHET_TEST_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
             std::thread::sleep(std::time::Duration::from_millis(ms));
         }
-    }
-}
-
-/// For the interruption tests: `OTCHET_TEST_PAUSE_MS` holds the run between
-/// writing the temporaries and renaming them, so a signal can be sent at
-/// exactly that moment.
-fn test_pause() {
-    if std::env::var_os("OTCHET_TEST_PAUSE_AT").is_some() {
-        return;
-    }
-    if let Some(ms) = std::env::var("OTCHET_TEST_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }
 
