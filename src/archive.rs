@@ -164,28 +164,28 @@ pub fn is_plain_name(name: &str) -> bool {
 /// left for the `-2` of a duplicate).
 const MAX_NAME_BYTES: usize = 240;
 
-/// Characters no file name of ours holds: invisible format characters
-/// (bidi controls such as U+202E, zero-width spaces, the byte order mark,
-/// soft hyphen) besides control characters.
+/// Characters no file name of ours holds: control characters, the
+/// invisible ones the loader knows ([`crate::text::is_invisible`]: bidi
+/// controls such as U+202E, zero-width spaces, the byte order mark, soft
+/// hyphen), and other characters that show as nothing in a name (line
+/// separators, Hangul fillers, tags, deprecated format controls).
 pub fn invisible(c: char) -> bool {
     c.is_control()
+        || crate::text::is_invisible(c)
         || matches!(
             c,
-            '\u{AD}'
-                | '\u{34F}'
-                | '\u{61C}'
+            '\u{61C}'
                 | '\u{115F}'
                 | '\u{1160}'
-                | '\u{180E}'
                 | '\u{3164}'
-                | '\u{FEFF}'
                 | '\u{FFA0}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2065}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
         )
-        || ('\u{200B}'..='\u{200F}').contains(&c)
-        || ('\u{2028}'..='\u{202E}').contains(&c)
-        || ('\u{2060}'..='\u{206F}').contains(&c)
-        || ('\u{FFF0}'..='\u{FFFB}').contains(&c)
-        || ('\u{E0000}'..='\u{E007F}').contains(&c)
 }
 
 /// Windows device names (with any extension they still name the device).

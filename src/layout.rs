@@ -36,7 +36,7 @@ impl Cell {
 /// last paragraph). Spaces and breaks only: every other character stays.
 pub fn paragraphs(raw: &str) -> std::borrow::Cow<'_, str> {
     let plain = |c: char| !matches!(c, '\u{2028}' | '\u{2029}' | '\r' | '\t');
-    let end_space = |c: char| matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2007}');
+    let end_space = |c: char| c == ' ' || crate::text::is_fixed_space(c);
     let tidy = |p: &str| p == p.trim_matches(end_space);
     if raw.chars().all(plain) && raw.split('\n').all(tidy) && !raw.starts_with('\n') && !raw.ends_with('\n') {
         return std::borrow::Cow::Borrowed(raw);

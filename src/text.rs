@@ -123,6 +123,12 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// A fixed-width space: no-break (U+00A0), narrow no-break (U+202F) or
+/// figure space (U+2007) — those the typography pass may put in.
+pub fn is_fixed_space(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{202F}' | '\u{2007}')
+}
+
 /// Does `s` hold anything a reader would see?
 pub fn has_visible(s: &str) -> bool {
     s.chars().any(|c| !c.is_whitespace() && !is_invisible(c))

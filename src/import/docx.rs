@@ -11,6 +11,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+use crate::text::is_fixed_space;
+
 /// Largest part read from the package (a 10,000-event report's
 /// `document.xml` is about 40 MB).
 pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
@@ -405,20 +407,15 @@ fn plain(c: char) -> char {
     }
 }
 
-/// Is `c` a fixed space the typography pass may have put there?
-fn fixed_space(c: char) -> bool {
-    matches!(c, '\u{00A0}' | '\u{202F}' | '\u{2007}')
-}
-
 /// A paragraph's text with the fixed spaces otchet's typography pass puts
 /// in (after short words, in numbers) made plain again, and those the typist
 /// put where the pass would not kept: so our own DOCX comes back as its
 /// data, and a typed no-break space stays one.
 fn untypeset(text: &str) -> String {
-    if !text.chars().any(fixed_space) {
+    if !text.chars().any(is_fixed_space) {
         return text.to_string();
     }
-    let plain: String = text.chars().map(|c| if fixed_space(c) { ' ' } else { c }).collect();
+    let plain: String = text.chars().map(|c| if is_fixed_space(c) { ' ' } else { c }).collect();
     let set = crate::typo::apply(&plain);
     if set.chars().count() != plain.chars().count() {
         // Composition changed the letters: positions no longer match.
@@ -426,15 +423,8 @@ fn untypeset(text: &str) -> String {
     }
     text.chars()
         .zip(set.chars())
-        .map(|(typed, would)| {
-            if fixed_space(typed) && would != typed {
-                typed
-            } else if fixed_space(typed) {
-                ' '
-            } else {
-                typed
-            }
-        })
+        // A fixed space typography would put there too goes back to plain.
+        .map(|(typed, would)| if is_fixed_space(typed) && would == typed { ' ' } else { typed })
         .collect()
 }
 
@@ -775,7 +765,7 @@ fn trim(p: &mut Paragraph) {
     }
     p.text = untypeset(&p.text);
     // Fixed spaces at the ends show nothing either (as the layout has it).
-    let trimmed = p.text.trim_matches(|c| c == ' ' || fixed_space(c));
+    let trimmed = p.text.trim_matches(|c| c == ' ' || is_fixed_space(c));
     if trimmed.len() != p.text.len() {
         p.text = trimmed.to_string();
     }

@@ -28,7 +28,7 @@ fn invisible_on_line(text: &str, span: &Span) -> Option<Diagnostic> {
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let (off, c) = text[start..end]
         .char_indices()
-        .find(|&(_, c)| crate::text::is_invisible(c) || matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}'))?;
+        .find(|&(_, c)| crate::text::is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}'))?;
     let name = match c {
         '\u{FEFF}' => "метка порядка байтов (BOM) U+FEFF",
         '\u{2028}' => "разделитель строк U+2028",
