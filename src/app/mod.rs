@@ -231,21 +231,23 @@ fn number_duplicates(names: &mut [String]) {
 /// (an error when a PDF is wanted, a warning for a DOCX alone), with all
 /// other problems of the file at once.
 fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, Failure> {
+    with_glyphs(template, pdf, |g| load::load_file_with(input, Some(g)))
+}
+
+/// Runs `run` (a load) with the template's PDF fonts as the glyph check (`strict`:
+/// a character they cannot show is an error, else a warning).
+fn with_glyphs<R>(template: &Template, strict: bool, run: impl FnOnce(load::Glyphs<'_>) -> R) -> R {
     let set = crate::fonts::FontSet::of(template);
     let covered = move |c: char| set.covers(c);
     let names = set.names();
-    load::load_file_with(input, Some(load::Glyphs { covered: &covered, fonts: &names, strict: pdf }))
+    run(load::Glyphs { covered: &covered, fonts: &names, strict })
 }
 
 /// Validates data file bytes as `otchet check` does (the PDF fonts' glyph
 /// check included): the decoded source, the report when it has no error,
 /// and every diagnostic, errors and warnings.
 pub fn check_bytes(name: &str, bytes: &[u8]) -> (Source, Option<crate::model::Report>, Vec<Diagnostic>) {
-    let template = Template::official();
-    let set = crate::fonts::FontSet::of(&template);
-    let covered = move |c: char| set.covers(c);
-    let names = set.names();
-    match load::load_bytes_with(name, bytes, Some(load::Glyphs { covered: &covered, fonts: &names, strict: true })) {
+    match with_glyphs(&Template::official(), true, |g| load::load_bytes_with(name, bytes, Some(g))) {
         Ok(l) => (l.source, Some(l.report), l.warnings),
         Err(f) => (f.source, None, f.diagnostics),
     }
