@@ -257,14 +257,11 @@ fn route(state: &State, method: &Method, path: &str, body: Option<&Json>) -> Rep
             }
             let Some(rest) = path.strip_prefix("/api/reports/") else { return not_found() };
             if get {
-                if let Some(name) = rest.strip_suffix(".docx") {
-                    if state.find(name).is_some() {
-                        return reports::document(state, name, crate::render::Format::Docx);
-                    }
-                }
-                if let Some(name) = rest.strip_suffix(".pdf") {
-                    if state.find(name).is_some() {
-                        return reports::document(state, name, crate::render::Format::Pdf);
+                // NAME.docx / NAME.pdf when NAME is a report (a report may
+                // itself be called "x.pdf").
+                for (ext, format) in [(".docx", crate::render::Format::Docx), (".pdf", crate::render::Format::Pdf)] {
+                    if let Some((name, path)) = rest.strip_suffix(ext).and_then(|n| Some((n, state.find(n)?))) {
+                        return reports::document(&path, name, format);
                     }
                 }
                 return reports::load(state, rest);

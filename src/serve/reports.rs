@@ -113,13 +113,18 @@ fn diagnostic_json(d: &Diagnostic, source: &Source, paths: &Paths) -> Json {
     })
 }
 
+/// Diagnostics of `source` as the page shows them (positions to paths only
+/// when there is something to place).
+fn diagnostics_json(diags: &[Diagnostic], source: &Source) -> Vec<Json> {
+    let paths = if diags.is_empty() { Paths::empty() } else { Paths::of(&source.text) };
+    diags.iter().map(|d| diagnostic_json(d, source, &paths)).collect()
+}
+
 /// Checks data file bytes: the diagnostics (with paths) and, when the data
 /// has no error, the logical table the documents will show.
 fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Json>, Option<crate::model::Report>) {
     let (source, report, diags) = crate::app::check_bytes(name, bytes);
-    // Positions to paths only when there is something to place.
-    let paths = if diags.is_empty() { Paths::empty() } else { Paths::of(&source.text) };
-    let list = diags.iter().map(|d| diagnostic_json(d, &source, &paths)).collect();
+    let list = diagnostics_json(&diags, &source);
     let table = report.as_ref().map(|r| table_json(&crate::layout::build(r, &crate::template::Template::official())));
     (list, table, report)
 }
@@ -207,11 +212,7 @@ pub fn load(state: &State, name: &str) -> Reply {
     };
     let file = format!("{name}.toml");
     let (diags, table, _) = checked(&file, &bytes);
-    let data = std::str::from_utf8(&bytes)
-        .ok()
-        .map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t))
-        .and_then(|t| t.parse::<DocumentMut>().ok())
-        .map(|d| data::to_json(&d));
+    let data = file_document(&bytes).ok().map(|(_, d)| data::to_json(&d));
     Reply::Json(
         200,
         json!({
@@ -226,34 +227,49 @@ pub fn load(state: &State, name: &str) -> Reply {
     )
 }
 
-/// The file's TOML document: parsed once per content (a check on every
-/// edit would otherwise parse the same file again each time), then cloned.
-fn parsed(original: &[u8], text: &str) -> Option<DocumentMut> {
+/// Why a file's TOML document cannot be edited from the page.
+enum Unreadable {
+    NotUtf8,
+    NotToml,
+}
+
+impl Unreadable {
+    fn reply(&self) -> Reply {
+        match self {
+            Unreadable::NotUtf8 => error(409, "Файл не в кодировке UTF-8: исправьте его в редакторе"),
+            Unreadable::NotToml => {
+                error(409, "Файл не читается как TOML; страница его не перезаписывает — исправьте ошибку в редакторе")
+            }
+        }
+    }
+}
+
+/// A data file's TOML document and whether it began with a byte order
+/// mark. Parsed once per content (a check on every edit would otherwise
+/// parse the same file again each time), then cloned.
+fn file_document(original: &[u8]) -> Result<(bool, DocumentMut), Unreadable> {
     static LAST: Mutex<Option<(String, DocumentMut)>> = Mutex::new(None);
+    let text = std::str::from_utf8(original).map_err(|_| Unreadable::NotUtf8)?;
+    let (bom, text) = match text.strip_prefix('\u{FEFF}') {
+        Some(t) => (true, t),
+        None => (false, text),
+    };
     let v = version(original);
     let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((seen, doc)) = last.as_ref() {
         if *seen == v {
-            return Some(doc.clone());
+            return Ok((bom, doc.clone()));
         }
     }
-    let doc: DocumentMut = text.parse().ok()?;
+    let doc: DocumentMut = text.parse().map_err(|_| Unreadable::NotToml)?;
     *last = Some((v, doc.clone()));
-    Some(doc)
+    Ok((bom, doc))
 }
 
 /// The document the page's data would make of the file's text: the JSON
 /// put into the file's TOML (comments and formatting kept), as bytes.
 fn merged(original: &[u8], data: &Json) -> Result<Vec<u8>, Reply> {
-    let text = std::str::from_utf8(original)
-        .map_err(|_| error(409, "Файл не в кодировке UTF-8: исправьте его в редакторе"))?;
-    let (bom, text) = match text.strip_prefix('\u{FEFF}') {
-        Some(t) => (true, t),
-        None => (false, text),
-    };
-    let mut doc = parsed(original, text).ok_or_else(|| {
-        error(409, "Файл не читается как TOML; страница его не перезаписывает — исправьте ошибку в редакторе")
-    })?;
+    let (bom, mut doc) = file_document(original).map_err(|u| u.reply())?;
     let new = data::from_json(data).map_err(|m| error(400, m))?;
     data::merge(&mut doc, &new);
     let mut out = if bom { "\u{FEFF}".as_bytes().to_vec() } else { Vec::new() };
@@ -336,16 +352,12 @@ fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> 
 
 /// `GET /api/reports/NAME.docx|.pdf`: what `otchet render` writes for the
 /// saved file, byte for byte.
-pub fn document(state: &State, name: &str, format: Format) -> Reply {
-    let Some(path) = state.find(name) else {
-        return error(404, format!("Нет отчета «{name}» в папке"));
-    };
+pub fn document(path: &Path, name: &str, format: Format) -> Reply {
     let pdf = format == Format::Pdf;
-    let prepared = match crate::app::prepare(&path, None, pdf, false) {
+    let prepared = match crate::app::prepare(path, None, pdf, false) {
         Ok(p) => p,
         Err(f) => {
-            let paths = Paths::of(&f.source.text);
-            let diags: Vec<Json> = f.diagnostics.iter().map(|d| diagnostic_json(d, &f.source, &paths)).collect();
+            let diags = diagnostics_json(&f.diagnostics, &f.source);
             return Reply::Json(
                 422,
                 json!({ "error": "В сохраненном файле есть ошибки: исправьте их, сохраните и сформируйте снова", "diagnostics": diags }),
