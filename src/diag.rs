@@ -250,6 +250,38 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     format!("ошибок: {errors}, предупреждений: {warnings}")
 }
 
+/// Reads at most `limit` bytes of the file at `path` (`what` it is, its
+/// usual `extension`, and `help` when it is too large, for the messages).
+pub fn read_bounded(
+    path: &std::path::Path,
+    what: &str,
+    extension: &str,
+    limit: u64,
+    help: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(
+            Diagnostic::error(format!("это каталог, а не {what}")).help(format!("укажите путь к файлу {extension}"))
+        );
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_error("не удалось открыть файл", &e))?;
+    let too_big = |size: String| {
+        Diagnostic::error(format!("файл слишком велик: {size} МБ, допустимо не более {} МБ", limit / (1024 * 1024)))
+            .help(help)
+    };
+    // A regular file says its size: refused before reading.
+    if let Some(meta) = file.metadata().ok().filter(|m| m.is_file() && m.len() > limit) {
+        return Err(too_big((meta.len() / (1024 * 1024)).to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io_error("не удалось прочитать файл", &e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(format!("больше {}", limit / (1024 * 1024))));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

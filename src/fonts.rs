@@ -330,28 +330,18 @@ pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a template's font file: only a regular file (a device or a pipe
 /// is refused before it is opened, so `/dev/zero` cannot fill the memory
-/// and a FIFO cannot hang the run), at most [`MAX_FONT_BYTES`].
+/// and a FIFO cannot hang the run), read as every input is
+/// ([`crate::diag::read_bounded`]), at most [`MAX_FONT_BYTES`].
 fn read_font_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let why = |e: std::io::Error| match e.kind() {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "нет такого файла".to_string(),
         std::io::ErrorKind::PermissionDenied => "нет прав на чтение файла".to_string(),
         _ => format!("не удалось прочитать файл (код ошибки системы {})", e.raw_os_error().unwrap_or(0)),
-    };
-    let meta = std::fs::metadata(path).map_err(why)?;
+    })?;
     if !meta.is_file() {
         return Err("это не обычный файл (каталог, устройство или канал): укажите файл шрифта .ttf или .otf".into());
     }
-    let too_big = || format!("файл больше {} МБ — это не файл шрифта", MAX_FONT_BYTES / (1024 * 1024));
-    if meta.len() > MAX_FONT_BYTES {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).map_err(why)?.take(MAX_FONT_BYTES + 1).read_to_end(&mut bytes).map_err(why)?;
-    if bytes.len() as u64 > MAX_FONT_BYTES {
-        return Err(too_big());
-    }
-    Ok(bytes)
+    crate::diag::read_bounded(path, "файл шрифта", ".ttf", MAX_FONT_BYTES, "").map_err(|d| d.message)
 }
 
 /// The built-in PDF fonts, as messages name them.
