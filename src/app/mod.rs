@@ -178,18 +178,9 @@ fn load_template_carried(path: Option<&Path>, pdf: bool) -> Result<(Template, Op
 /// `header_size` line (or the page's margins).
 fn header_fits(template: &Template, source: &Source) -> Result<(), Failure> {
     let Err((needed, available)) = crate::render::pdf::engine::header_fits(template) else { return Ok(()) };
-    let span = ["header_size", "height", "margin_top"]
+    let span = [("font", "header_size"), ("page", "height"), ("page", "margin_top")]
         .iter()
-        .find_map(|key| {
-            let mut at = 0;
-            source.text.lines().find_map(|line| {
-                let start = at;
-                at += line.len() + 1;
-                let t = line.trim_start();
-                (t.starts_with(key) && t[key.len()..].trim_start().starts_with('='))
-                    .then(|| start + (line.len() - t.len())..start + line.len())
-            })
-        })
+        .find_map(|(section, key)| load::template_key_span(&source.text, section, key))
         .unwrap_or(0..0);
     let d = Diagnostic::error(format!(
         "шапка таблицы не помещается на странице: ей с одной строкой таблицы нужно {needed:.0} мм по высоте, \

@@ -11,6 +11,8 @@ mod syntax;
 mod template;
 pub(crate) mod walk;
 
+pub use template::key_span as template_key_span;
+
 pub use walk::Glyphs;
 
 use std::path::Path;

@@ -8,6 +8,7 @@ use toml::de::DeTable;
 use super::syntax::syntax_error;
 use super::walk::{Glyphs, Val, Walker};
 use crate::diag::{Diagnostic, Failure, Source};
+use crate::model::Span;
 use crate::template::{Align, Cell, Column, Font, Page, PageNumbers, Template, Title, COLUMNS, OFFICIAL};
 
 const TOP_KEYS: &[&str] = &["page", "font", "title", "cell", "column"];
@@ -310,17 +311,26 @@ fn columns(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Vec<Column>> {
     (out.len() == COLUMNS && items.len() == COLUMNS).then_some(out)
 }
 
+/// Where the value of `key` in `[section]` is.
+fn value_span(w: &Walker<'_>, root: &DeTable<'_>, section: &str, key: &str) -> Option<Span> {
+    w.get(root, section).and_then(|s| match s.get_ref() {
+        toml::de::DeValue::Table(tab) => w.get(tab, key).map(toml::Spanned::span),
+        _ => None,
+    })
+}
+
+/// Where the value of `key` in `[section]` of a template's `text` is, for a
+/// message about a template that loaded (one whose header does not fit the
+/// page is told at its `header_size`).
+pub fn key_span(text: &str, section: &str, key: &str) -> Option<Span> {
+    let (doc, _) = DeTable::parse_recoverable(text);
+    value_span(&Walker::new(text), doc.get_ref(), section, key)
+}
+
 /// Limits between values: the table fits the page, columns are wide
 /// enough for text, padding leaves room in the narrowest column.
 fn relations(w: &mut Walker<'_>, root: &DeTable<'_>, t: &Template) {
-    let span_of = |w: &Walker<'_>, section: &str, key: &str| {
-        w.get(root, section)
-            .and_then(|s| match s.get_ref() {
-                toml::de::DeValue::Table(tab) => w.get(tab, key).map(toml::Spanned::span),
-                _ => None,
-            })
-            .unwrap_or(0..0)
-    };
+    let span_of = |w: &Walker<'_>, section: &str, key: &str| value_span(w, root, section, key).unwrap_or(0..0);
     let p = &t.page;
     let text_height = p.height - p.margin_top - p.margin_bottom;
     if t.text_width() < COLUMNS as f32 * MIN_COLUMN_MM || text_height < 50.0 {
