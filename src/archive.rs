@@ -188,6 +188,12 @@ pub fn invisible(c: char) -> bool {
         )
 }
 
+/// A name as a message shows it: invisible characters made visible
+/// (`<U+202E>`), so what the user reads is what the PDF holds.
+pub fn shown(name: &str) -> String {
+    name.chars().map(|c| if invisible(c) { format!("<U+{:04X}>", c as u32) } else { c.to_string() }).collect()
+}
+
 /// Windows device names (with any extension they still name the device).
 fn device_name(stem: &str) -> bool {
     let s = stem.trim_end_matches([' ', '.']).to_ascii_uppercase();
@@ -238,7 +244,7 @@ fn read_spec(
     let name_of =
         |key: &[u8]| spec.get(key).ok().map(|o| resolve(doc, o)).and_then(|o| o.as_str().ok()).map(decode_text);
     let name = name_of(b"UF").or_else(|| name_of(b"F")).unwrap_or_default();
-    let shown = crate::text::excerpt(&name.chars().map(|c| if invisible(c) { '�' } else { c }).collect::<String>(), 80);
+    let shown = crate::text::excerpt(&shown(&name), 80);
     let ef = spec
         .get(b"EF")
         .map(|o| resolve(doc, o))

@@ -53,7 +53,7 @@ pub fn extract(args: &ExtractArgs) -> CliResult {
                     "{}: вложенное имя «{}» заменено на «{safe}» (имя должно быть обычным именем файла .toml, \
                      допустимым в Windows и Linux)\n",
                     args.input.display(),
-                    shown(&f.name)
+                    archive::shown(&f.name)
                 ));
                 safe
             }
@@ -141,9 +141,4 @@ fn targets<'a>(
 /// Does `-o` name a directory (an existing one, or a path ending in `/`)?
 fn is_dir_arg(o: &Path) -> bool {
     o.is_dir() || o.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR])
-}
-
-/// A name as a message shows it: invisible characters made visible.
-fn shown(name: &str) -> String {
-    name.chars().map(|c| if archive::invisible(c) { format!("<U+{:04X}>", c as u32) } else { c.to_string() }).collect()
 }
