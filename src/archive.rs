@@ -212,28 +212,35 @@ fn device_name(stem: &str) -> bool {
 /// stem shortened), ending in `.toml`. `None` when the name is already
 /// safe; else the new name.
 pub fn safe_name(name: &str) -> Option<String> {
-    let mut s: String = name
+    let trimmed = name.trim().trim_end_matches(['.', ' ']).trim();
+    let has_toml = trimmed.len() > 5
+        && trimmed.is_char_boundary(trimmed.len() - 5)
+        && trimmed[trimmed.len() - 5..].eq_ignore_ascii_case(".toml");
+    let (stem, ext) = if has_toml { trimmed.split_at(trimmed.len() - 5) } else { (trimmed, ".toml") };
+    let safe = format!("{}{ext}", safe_stem(stem, MAX_NAME_BYTES - ext.len()));
+    (safe != name).then_some(safe)
+}
+
+/// A file name's stem safe on Windows and Linux (see [`safe_name`]), at
+/// most `max` bytes; `data` when nothing is left.
+pub fn safe_stem(stem: &str, max: usize) -> String {
+    let mut s: String = stem
         .chars()
         .filter(|&c| !invisible(c))
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
         .collect();
     s = s.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).trim().to_string();
-    let has_toml = s.len() > 5 && s.is_char_boundary(s.len() - 5) && s[s.len() - 5..].eq_ignore_ascii_case(".toml");
-    let (mut stem, ext) =
-        if has_toml { (s[..s.len() - 5].to_string(), s[s.len() - 5..].to_string()) } else { (s, ".toml".to_string()) };
-    stem = stem.trim_end_matches(['.', ' ']).to_string();
-    if stem.is_empty() {
-        stem = "data".into();
+    if s.is_empty() {
+        s = "data".into();
     }
-    let first = stem.split('.').next().unwrap_or_default();
+    let first = s.split('.').next().unwrap_or_default();
     if device_name(first) {
-        stem.insert(0, '_');
+        s.insert(0, '_');
     }
-    while stem.len() + ext.len() > MAX_NAME_BYTES {
-        stem.pop();
+    while s.len() > max {
+        s.pop();
     }
-    let safe = format!("{}{ext}", stem.trim_end_matches(['.', ' ']));
-    (safe != name).then_some(safe)
+    s.trim_end_matches(['.', ' ']).to_string()
 }
 
 fn read_spec(

@@ -13,6 +13,7 @@ pub mod dates;
 pub mod diag;
 pub mod diff;
 pub mod fonts;
+pub mod forms;
 pub mod import;
 pub mod layout;
 pub mod load;

@@ -230,6 +230,27 @@ enum Command {
         #[arg(long, value_name = "ФАЙЛ.toml")]
         registry: Option<PathBuf>,
     },
+    /// Сделать формы Word для департаментов: шапка отчета, раздел департамента, его мероприятия и пустые строки со списком соглашений
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet forms КВАРТАЛ.toml [-o КАТАЛОГ] [--rows N] [--department НАЗВАНИЕ…]"
+    )]
+    Forms {
+        /// Файл данных квартала (.toml): реестр соглашений и департаменты
+        #[arg(value_name = "КВАРТАЛ.toml")]
+        input: PathBuf,
+        /// Каталог для форм (по умолчанию рядом с файлом данных: «ИМЯ формы»); существующие файлы не перезаписываются
+        #[arg(short = 'o', long = "out", value_name = "КАТАЛОГ")]
+        outdir: Option<PathBuf>,
+        /// Пустых строк для новых мероприятий в каждой форме (по умолчанию 10)
+        #[arg(long, value_name = "N", default_value_t = otchet::forms::DEFAULT_ROWS as u64, hide_default_value = true,
+              value_parser = clap::value_parser!(u64).range(0..=otchet::forms::MAX_ROWS as u64))]
+        rows: u64,
+        /// Только эти департаменты (название или его часть; можно несколько)
+        #[arg(long = "department", value_name = "НАЗВАНИЕ", num_args = 1..)]
+        departments: Vec<String>,
+    },
     /// Открыть отчеты папки в браузере: просмотр, правка, проверка, сохранение, DOCX и PDF
     #[command(
         help_template = SUB_HELP_TEMPLATE,
@@ -432,6 +453,9 @@ fn main() -> ExitCode {
             given: otchet::import::Given { year, quarter, ..Default::default() },
             registry,
         }),
+        Command::Forms { input, outdir, rows, departments } => {
+            app::forms(&app::FormsArgs { input, outdir, rows: rows as usize, departments })
+        }
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),

@@ -56,6 +56,8 @@ pub fn import(args: &ImportArgs) -> CliResult {
         let loaded = failed(load::load_file(path))?;
         given.registry = loaded.report.agreements.iter().map(|a| (a.key.clone(), a.title.value.clone())).collect();
         given.region.clone_from(&loaded.report.region);
+        given.departments = loaded.report.departments.iter().map(|d| d.name.value.clone()).collect();
+        given.registry_period = Some(loaded.report.period);
     }
     let imported =
         import::import(&inputs, &template, &given).map_err(|m| CliError::at(&names[m.file], m.diagnostic))?;

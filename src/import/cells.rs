@@ -18,6 +18,8 @@ pub(super) struct LCell {
     pub cols: usize,
     /// Footnotes, and pictures or objects, not read.
     pub unread: (usize, usize),
+    /// A drop-down list in it.
+    pub choice: Option<docx::Choice>,
 }
 
 /// A row's cells with horizontal merges joined and skipped grid columns
@@ -33,6 +35,7 @@ pub(super) fn logical(row: &docx::Row) -> Vec<LCell> {
                 v_merge: c.v_merge,
                 cols: c.span,
                 unread: c.unread(),
+                choice: c.choice.clone(),
             }),
         }
     }

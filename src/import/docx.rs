@@ -98,6 +98,21 @@ pub struct Cell {
     /// Footnote references, and pictures or objects, in its paragraphs
     /// (counted when the cell ends).
     pub unread: (usize, usize),
+    /// A drop-down list content control in it (the first).
+    pub choice: Option<Choice>,
+}
+
+/// A drop-down list (or combo box) content control.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choice {
+    /// Its items: the text shown and the value.
+    pub items: Vec<(String, String)>,
+    /// It shows its placeholder (nothing chosen).
+    pub placeholder: bool,
+    /// The text inside the control, as a paragraph's text is read.
+    pub text: String,
+    /// Its `w:tag`.
+    pub tag: Option<String>,
 }
 
 impl Cell {
@@ -150,6 +165,15 @@ pub struct Document {
     pub core_title: Option<String>,
     /// `docProps/core.xml`: subject.
     pub core_subject: Option<String>,
+    /// `docProps/custom.xml`: name and text of each property.
+    pub custom: Vec<(String, String)>,
+}
+
+impl Document {
+    /// The custom property `name`.
+    pub fn property(&self, name: &str) -> Option<&str> {
+        self.custom.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
 }
 
 /// Reads a DOCX file's body and document properties.
@@ -203,7 +227,8 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
         Some(core) => core_properties(&core),
         None => (None, None),
     };
-    Ok(Document { blocks, core_title, core_subject })
+    let custom = part(&mut zip, "docProps/custom.xml")?.map(|x| custom_properties(&x)).unwrap_or_default();
+    Ok(Document { blocks, core_title, core_subject, custom })
 }
 
 /// The main document part's name, from the package relationships
@@ -340,6 +365,35 @@ fn core_properties(xml: &str) -> (Option<String>, Option<String>) {
     (title, subject)
 }
 
+/// The custom properties with a text value (at most 64).
+fn custom_properties(xml: &str) -> Vec<(String, String)> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut name: Option<String> = None;
+    let mut text = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"property" => {
+                name = val_named(&e, b"name");
+                text.clear();
+            }
+            Ok(Event::Text(t)) if name.is_some() => text.push_str(&t.xml_content().unwrap_or_default()),
+            Ok(Event::GeneralRef(r)) if name.is_some() => push_reference(&mut text, &r),
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"property" => {
+                if let Some(n) = name.take() {
+                    out.push((n, std::mem::take(&mut text)));
+                }
+                if out.len() >= 64 {
+                    break;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Appends an entity or character reference's character.
 fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
     if let Ok(Some(c)) = r.resolve_char_ref() {
@@ -375,6 +429,23 @@ struct State {
     run_hidden: bool,
     /// Rows, cells and paragraphs read.
     items: usize,
+    /// Content controls open inside a cell, innermost last.
+    sdts: Vec<Sdt>,
+}
+
+/// A content control being read.
+#[derive(Default)]
+struct Sdt {
+    /// Inside its `w:sdtPr`.
+    in_pr: bool,
+    /// Its list, when it is a drop-down or combo box.
+    list: Option<Vec<(String, String)>>,
+    placeholder: bool,
+    tag: Option<String>,
+    /// Where its content starts: paragraphs of the cell finished, and the
+    /// open paragraph's text length (a control inside a paragraph).
+    paragraphs: usize,
+    in_para: Option<usize>,
 }
 
 impl State {
@@ -596,6 +667,41 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
                 r.cells.push(Cell { span: 1, ..Cell::default() });
             }
         }
+        b"sdt" if !empty && !s.tables.is_empty() => {
+            let paragraphs = s.cell().map_or(0, |c| c.paragraphs.len());
+            let in_para = s.para.as_ref().map(|p| p.text.len());
+            s.sdts.push(Sdt { paragraphs, in_para, ..Sdt::default() });
+        }
+        b"sdtPr" if !empty => {
+            if let Some(d) = s.sdts.last_mut() {
+                d.in_pr = true;
+            }
+        }
+        b"dropDownList" | b"comboBox" if s.sdts.last().is_some_and(|d| d.in_pr) => {
+            if let Some(d) = s.sdts.last_mut() {
+                d.list = Some(Vec::new());
+            }
+        }
+        b"listItem" if s.sdts.last().is_some_and(|d| d.in_pr) => {
+            let value = val_named(e, b"value");
+            let shown = val_named(e, b"displayText").or_else(|| value.clone()).unwrap_or_default();
+            if let Some(list) = s.sdts.last_mut().and_then(|d| d.list.as_mut()) {
+                if list.len() < 10_000 {
+                    list.push((shown, value.unwrap_or_default()));
+                }
+            }
+        }
+        b"showingPlcHdr" if s.sdts.last().is_some_and(|d| d.in_pr) => {
+            let on = val(e).is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"));
+            if let Some(d) = s.sdts.last_mut() {
+                d.placeholder = on;
+            }
+        }
+        b"tag" if s.sdts.last().is_some_and(|d| d.in_pr) => {
+            if let Some(d) = s.sdts.last_mut() {
+                d.tag = val(e);
+            }
+        }
         b"gridSpan" => {
             let n = val(e).and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, 64);
             if let Some(c) = s.cell() {
@@ -677,6 +783,16 @@ fn val_named(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 /// A WordprocessingML element ends.
 fn end(s: &mut State, local: &[u8]) {
     match local {
+        b"sdtPr" => {
+            if let Some(d) = s.sdts.last_mut() {
+                d.in_pr = false;
+            }
+        }
+        b"sdt" => {
+            if let Some(d) = s.sdts.pop() {
+                end_sdt(s, d);
+            }
+        }
         b"t" => s.in_text = false,
         b"pPr" => s.in_ppr = false,
         b"trPr" => s.in_trpr = false,
@@ -715,6 +831,32 @@ fn end(s: &mut State, local: &[u8]) {
             }
         }
         _ => {}
+    }
+}
+
+/// A content control in a cell ends: a drop-down list is kept on its cell
+/// with the text it holds.
+fn end_sdt(s: &mut State, d: Sdt) {
+    let Some(items) = d.list else { return };
+    let finished = s.cell().map_or(0, |c| c.paragraphs.len());
+    let text = match (d.in_para, s.para.as_ref()) {
+        // Inside a paragraph: what the paragraph gained since it started.
+        (Some(at), Some(p)) if finished == d.paragraphs => {
+            p.text.get(at..).unwrap_or_default().to_string()
+        }
+        // Around paragraphs: those finished since.
+        _ => s
+            .cell()
+            .map(|c| c.paragraphs.get(d.paragraphs..).unwrap_or_default().iter().map(|p| p.text.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .join("\n"),
+    };
+    let mut shown = Paragraph { text, ..Paragraph::default() };
+    trim(&mut shown);
+    if let Some(c) = s.cell() {
+        if c.choice.is_none() {
+            c.choice = Some(Choice { items, placeholder: d.placeholder, text: shown.text, tag: d.tag });
+        }
     }
 }
 

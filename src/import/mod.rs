@@ -13,6 +13,7 @@ mod title;
 mod write;
 
 use crate::diag::Diagnostic;
+use crate::render::docx::form;
 use crate::model::{Dates, Period};
 use crate::template::{Template, COLUMNS};
 use crate::text::{normalize_title, one_line};
@@ -70,6 +71,11 @@ pub struct Given {
     /// The region of the data file the registry came from, for documents
     /// that do not name one.
     pub region: Option<String>,
+    /// The departments of that data file, in order: forms are put in this
+    /// order.
+    pub departments: Vec<String>,
+    /// The period of that data file: forms of another period are told.
+    pub registry_period: Option<Period>,
 }
 
 /// The placeholder written for an empty required cell.
@@ -134,6 +140,54 @@ impl Registry {
     }
 }
 
+/// What a form of `otchet forms` says about itself (its custom
+/// properties).
+#[derive(Debug, Clone)]
+struct FormInfo {
+    department: String,
+    order: usize,
+    period: Option<(i32, u8)>,
+    region: Option<String>,
+}
+
+impl FormInfo {
+    fn of(doc: &docx::Document) -> Option<FormInfo> {
+        use crate::forms::{PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION};
+        doc.property(PROP_FORM)?;
+        let period = doc.property(PROP_PERIOD).and_then(|p| {
+            let (y, q) = p.split_once('-')?;
+            Some((y.trim().parse().ok()?, q.trim().parse().ok().filter(|q| (1..=4).contains(q))?))
+        });
+        Some(FormInfo {
+            department: doc.property(PROP_DEPARTMENT).unwrap_or_default().to_string(),
+            order: doc.property(PROP_ORDER).and_then(|o| o.trim().parse().ok()).unwrap_or(usize::MAX),
+            period,
+            region: doc.property(PROP_REGION).map(str::to_string).filter(|r| !r.is_empty()),
+        })
+    }
+}
+
+/// What the agreement lists of the forms say: key -> title, for items
+/// whose value differs from their text (an untouched list; LibreOffice 7.4
+/// saves its lists with values as texts).
+fn list_titles(docs: &[docx::Document]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for doc in docs.iter().filter(|d| FormInfo::of(d).is_some()) {
+        for b in &doc.blocks {
+            let Block::Table(t) = b else { continue };
+            for c in t.rows.iter().flat_map(|r| &r.cells) {
+                for (text, value) in c.choice.iter().flat_map(|c| &c.items) {
+                    if !value.is_empty() && value != text && seen.insert(value.clone()) {
+                        out.push((value.clone(), text.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// What one file gives.
 #[derive(Debug, Default)]
 struct Section {
@@ -146,19 +200,38 @@ struct Section {
     orphans: bool,
     /// The year of an annual report's title ("за 2020 год").
     annual: Option<i32>,
+    /// It is a form of `otchet forms`.
+    form: Option<FormInfo>,
+    /// Its file.
+    file: usize,
 }
 
 /// Imports the files, in order, into one data file.
 pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Imported, Message> {
     let mut warnings = Vec::new();
     let mut registry = Registry::default();
-    let mut sections = Vec::new();
+    let mut docs = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
-        let fail = |d: Diagnostic| Message { file: i, diagnostic: d };
-        let doc = docx::read(input.bytes).map_err(|e| fail(read_error(&e)))?;
-        let mut cx = FileCx { file: i, warnings: &mut warnings, registry: &mut registry, t };
-        sections.push(cx.section(&doc, input.name).map_err(fail)?);
+        docs.push(docx::read(input.bytes).map_err(|e| Message { file: i, diagnostic: read_error(&e) })?);
     }
+    // The registry forms choose from: the one given, then their lists.
+    let mut known = given.registry.clone();
+    for (key, title) in list_titles(&docs) {
+        if !known.iter().any(|(k, _)| *k == key) {
+            known.push((key, title));
+        }
+    }
+    let mut sections = Vec::new();
+    for (i, (input, doc)) in inputs.iter().zip(&docs).enumerate() {
+        let fail = |d: Diagnostic| Message { file: i, diagnostic: d };
+        let form = FormInfo::of(doc);
+        let mut cx = FileCx { file: i, warnings: &mut warnings, registry: &mut registry, t, form: form.as_ref(), known: &known };
+        let mut section = cx.section(doc, input.name).map_err(fail)?;
+        section.file = i;
+        section.form = form;
+        sections.push(section);
+    }
+    forms_in_order(&mut sections, given, &mut warnings)?;
     // The period: as given, else the first file's that says it.
     let found = sections.iter().enumerate().find_map(|(i, s)| s.period.map(|p| (i, p)));
     let (year, quarter) = match (given.year, given.quarter, found) {
@@ -222,7 +295,7 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
     }
     let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
     let own = keys::own_region(region.as_deref(), &names);
-    let (keys, titles) = registry_keys(&registry, &given.registry, own.as_deref(), &mut warnings);
+    let (keys, titles) = registry_keys(&registry, &known, own.as_deref(), &mut warnings);
     let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
     let names: Vec<&str> = inputs.iter().map(|i| file_name(i.name)).collect();
     let data = write::Data {
@@ -256,6 +329,66 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
         spans.into_iter().zip(&rows).map(|(span, e)| Origin { span, file: e.file, at: e.at.clone() }).collect();
     let events = rows.len();
     Ok(Imported { toml, warnings, period, counts: (departments.len(), events, keys.len()), origins })
+}
+
+/// Forms: each department once (else an error naming both files), put in
+/// the departments' order — the registry file's when given, else the
+/// order the forms were made in; other documents keep their place after
+/// them. A form of another period or region than the registry file's is
+/// told.
+fn forms_in_order(sections: &mut [Section], given: &Given, warnings: &mut Vec<Message>) -> Result<(), Message> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for s in sections.iter() {
+        let Some(f) = &s.form else { continue };
+        if let Some(&first) = seen.get(&normalize_title(&f.department)) {
+            return Err(Message {
+                file: s.file,
+                diagnostic: Diagnostic::error(format!(
+                    "форма департамента «{}» уже указана (документ {}): его мероприятия вошли бы дважды",
+                    one_line(&f.department),
+                    first + 1
+                ))
+                .help("укажите одну форму каждого департамента — последнюю исправленную"),
+            });
+        }
+        seen.insert(normalize_title(&f.department), s.file);
+        if let (Some(want), Some((y, q))) = (given.registry_period, f.period) {
+            let had = Period::Quarter { year: y, quarter: q };
+            if had != want {
+                warnings.push(Message {
+                    file: s.file,
+                    diagnostic: Diagnostic::warning(format!(
+                        "форма сделана для отчета {}, а файл реестра — отчет {}",
+                        had.label(),
+                        want.label()
+                    ))
+                    .help("проверьте, та ли форма прислана; ее мероприятия перенесены"),
+                });
+            }
+        }
+        if let (Some(want), Some(had)) = (&given.region, &f.region) {
+            if want != had {
+                warnings.push(Message {
+                    file: s.file,
+                    diagnostic: Diagnostic::warning(format!("форма сделана для региона «{had}», а файл реестра — «{want}»"))
+                        .help("проверьте, та ли форма прислана; ее мероприятия перенесены"),
+                });
+            }
+        }
+    }
+    if seen.is_empty() {
+        return Ok(());
+    }
+    let place = |s: &Section| -> usize {
+        let Some(f) = &s.form else { return usize::MAX };
+        let norm = normalize_title(&f.department);
+        match given.departments.iter().position(|d| normalize_title(d) == norm) {
+            Some(i) => i,
+            None => given.departments.len().saturating_add(f.order),
+        }
+    };
+    sections.sort_by_key(|s| place(s));
+    Ok(())
 }
 
 /// Keys and titles of the imported agreements: those of `known` (an
@@ -341,6 +474,10 @@ struct FileCx<'a> {
     warnings: &'a mut Vec<Message>,
     registry: &'a mut Registry,
     t: &'a Template,
+    /// The file is a form of `otchet forms`.
+    form: Option<&'a FormInfo>,
+    /// Keys and titles the forms' lists choose from.
+    known: &'a [(String, String)],
 }
 
 /// Where the rows being read are, for messages.
@@ -430,11 +567,21 @@ impl FileCx<'_> {
         }
         let used = self.title(&before, &mut section);
         for (k, text) in before.iter().enumerate() {
-            if !used.contains(&k) {
+            // A form's own instruction is not the department's text.
+            let instruction = self.form.is_some() && text.starts_with(crate::forms::INSTRUCTION_START);
+            if !used.contains(&k) && !instruction {
                 self.warn(
                     Diagnostic::warning(format!("текст перед таблицей не перенесен: «{}»", preview(text)))
                         .help(OUTSIDE_HELP),
                 );
+            }
+        }
+        if let Some(f) = self.form {
+            if section.period.is_none() {
+                section.period = f.period;
+            }
+            if section.region.is_none() {
+                section.region.clone_from(&f.region);
             }
         }
         if section.period.is_none() {
@@ -571,8 +718,77 @@ impl FileCx<'_> {
         (start..=p).collect()
     }
 
+    /// The agreement of a form's row: the item chosen in the list, by its
+    /// value (a registry key) — exactly; text typed over or beside the
+    /// list is matched by title as in any document, with a warning; no
+    /// agreement is a warning too (a form's rows never take the one above).
+    fn chosen(&mut self, agr: &LCell, place: &Place) -> usize {
+        if agr.text.is_empty() {
+            self.warn(
+                Diagnostic::warning(format!(
+                    "{}: строка заполнена, но соглашение не выбрано — записано «{NO_AGREEMENT}»",
+                    place.label()
+                ))
+                .help("выберите соглашение в форме и повторите импорт или впишите ключ соглашения в файл данных"),
+            );
+            return self.registry.add(NO_AGREEMENT, self.file).0;
+        }
+        let title_of = |key: &str| self.known.iter().find(|(k, _)| k == key).map(|(_, t)| t.clone());
+        if let Some(c) = agr.choice.as_ref().filter(|c| c.text == agr.text) {
+            // The item shown (its value is the key); LibreOffice 7.4 shows
+            // values, and keeps the item chosen before as a title.
+            let item = c.items.iter().find(|(shown, _)| *shown == agr.text);
+            let title = item
+                .and_then(|(_, v)| title_of(v))
+                .or_else(|| title_of(&agr.text))
+                .or_else(|| self.known.iter().find(|(_, t)| form::item_text(t) == agr.text).map(|(_, t)| t.clone()));
+            if let Some(title) = title {
+                return self.registry.add(&title, self.file).0;
+            }
+            if item.is_some() {
+                if !agr.text.contains(char::is_whitespace) {
+                    // A bare key: its title is in the registry file.
+                    self.warn(
+                        Diagnostic::warning(format!(
+                            "{}: выбрано соглашение «{}», но его названия нет ни в списке формы, ни в реестре — записано как есть",
+                            place.label(),
+                            preview(&agr.text)
+                        ))
+                        .help("укажите файл данных квартала, из которого сделаны формы: --registry КВАРТАЛ.toml"),
+                    );
+                }
+                return self.registry.add(&agr.text, self.file).0;
+            }
+        }
+        self.warn(
+            Diagnostic::warning(format!(
+                "{}: соглашение не выбрано из списка формы, а вписано — сопоставлено по названию: «{}»",
+                place.label(),
+                preview(&agr.text)
+            ))
+            .help("проверьте соглашение в файле данных; в форме выбирайте его из списка, а реестр укажите: --registry КВАРТАЛ.toml"),
+        );
+        self.registry.add(&agr.text, self.file).0
+    }
+
     /// Maps one table row.
     fn row(&mut self, cells: &[LCell], place: &Place, rows: &mut Rows, name: &str) {
+        // In a form, a list still showing its placeholder is empty.
+        let blanked: Vec<LCell>;
+        let cells = if self.form.is_some() {
+            blanked = cells
+                .iter()
+                .map(|c| match &c.choice {
+                    Some(ch) if c.text == ch.text && (ch.placeholder || ch.text == form::PLACEHOLDER) => {
+                        LCell { text: String::new(), ..c.clone() }
+                    }
+                    _ => c.clone(),
+                })
+                .collect();
+            &blanked[..]
+        } else {
+            cells
+        };
         let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).filter(|t| !t.is_empty()).collect();
         if texts.is_empty() && !cells.iter().any(|c| c.numbered) {
             return; // an empty row: nothing to carry
@@ -614,6 +830,14 @@ impl FileCx<'_> {
                     ))
                     .help("если это не департамент, исправьте раздел в файле данных"),
                 );
+            }
+            if let Some(f) = self.form.filter(|f| normalize_title(&f.department) != normalize_title(first)) {
+                self.warn(Diagnostic::warning(format!(
+                    "{}: название департамента в форме изменено: было «{}», записано «{}»",
+                    place.label(),
+                    preview(&f.department),
+                    preview(first)
+                )));
             }
             rows.departments.push(Department { name: first.to_string(), events: Vec::new() });
             return;
@@ -661,6 +885,8 @@ impl FileCx<'_> {
         let n = match number(&num.text) {
             Some(n) => Some(n),
             None if num.text.is_empty() && num.numbered => rows.number.map(|n| n + 1).or(Some(1)),
+            // A form's rows are numbered on import.
+            None if num.text.is_empty() && self.form.is_some() => None,
             None if num.text.is_empty() => {
                 self.warn(Diagnostic::warning(format!(
                     "{}: нет номера в графе «№ п/п» — строка принята как мероприятие",
@@ -696,7 +922,9 @@ impl FileCx<'_> {
         }
         // The agreement.
         let agr = &cells[1];
-        let agreement = if agr.v_merge == Some(VMerge::Continue) {
+        let agreement = if self.form.is_some() {
+            Some(self.chosen(agr, place))
+        } else if agr.v_merge == Some(VMerge::Continue) {
             rows.agreement
         } else if agr.text.is_empty() {
             if rows.agreement.is_some() {
@@ -734,6 +962,10 @@ impl FileCx<'_> {
             // Empty cells get their dash when the file's rows are read (a
             // continuation row may still fill them).
             *f = text;
+        }
+        if let (true, Some(f)) = (rows.departments.is_empty(), self.form) {
+            // A form whose department row was deleted: the form names it.
+            rows.departments.push(Department { name: f.department.clone(), events: Vec::new() });
         }
         if rows.departments.is_empty() {
             let placeholder = format!("Раздел без названия ({})", file_name(name));

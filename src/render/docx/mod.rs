@@ -4,10 +4,12 @@
 //! ([`package`]). The body rows are streamed into the archive; the bytes
 //! are reproducible (fixed timestamps, no random ids).
 
+pub mod form;
 pub mod package;
 mod revised;
 pub mod xml;
 
+pub use form::{render_form, Form};
 pub use revised::render_revised;
 
 use std::io::Write;
@@ -34,6 +36,7 @@ fn parts(table: &layout::Table, t: &Template) -> Parts {
         core: package::core(&table.meta.title, &table.meta.subject, &when, &t.font.language),
         app: package::app(),
         stories: stories(t),
+        custom: Vec::new(),
     }
 }
 
@@ -132,13 +135,31 @@ fn write_document(
     revised: Option<(&crate::diff::Revised, &revised::Marks)>,
 ) -> std::io::Result<()> {
     let widths = t.column_widths_twips();
-    let total: u32 = widths.iter().sum();
     let mut x = Xml::with_capacity(16 * 1024);
     x.0.push_str(xml::DECLARATION);
     x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)]);
     x.open("w:body", &[]);
 
-    // Title: centred bold lines kept with the table.
+    title(&mut x, table, t, revised);
+    open_table(&mut x, table, t, &widths);
+    out.write_all(x.0.as_bytes())?;
+
+    match revised {
+        Some((rev, marks)) => revised::write_rows(out, rev, t, &widths, marks)?,
+        None => write_rows(out, table, t, &widths)?,
+    }
+
+    x.clear();
+    x.close("w:tbl");
+    section(&mut x, t, stories);
+    x.close("w:body");
+    x.close("w:document");
+    out.write_all(x.0.as_bytes())
+}
+
+/// The title: centred bold lines kept with the table (with `revised`,
+/// those of the changes).
+fn title(x: &mut Xml, table: &layout::Table, t: &Template, revised: Option<(&crate::diff::Revised, &revised::Marks)>) {
     let title_size = Some(half_points(t.font.title_size));
     let last = table.title.len().saturating_sub(1);
     for (i, line) in table.title.iter().enumerate() {
@@ -154,38 +175,43 @@ fn write_document(
         match revised {
             Some((rev, marks)) => {
                 if let Some(pieces) = rev.title.get(i) {
-                    revised::paragraphs(&mut x, pieces, &ppr, &rpr, marks);
+                    revised::paragraphs(x, pieces, &ppr, &rpr, marks);
                 }
             }
-            None => paragraph(&mut x, line, &ppr, &rpr),
+            None => paragraph(x, line, &ppr, &rpr),
         }
     }
     // Title lines the new version no longer has.
     if let Some((rev, marks)) = revised {
         for pieces in rev.title.iter().skip(table.title.len()) {
-            revised::paragraphs(&mut x, pieces, &PPr { jc: Some("center"), ..PPr::default() }, &RPr::default(), marks);
+            revised::paragraphs(x, pieces, &PPr { jc: Some("center"), ..PPr::default() }, &RPr::default(), marks);
         }
     }
+}
 
+/// Opens the table: its properties, grid and the header row (repeated on
+/// every page).
+fn open_table(x: &mut Xml, table: &layout::Table, t: &Template, widths: &[u32]) {
+    let total: u32 = widths.iter().sum();
     x.open("w:tbl", &[]);
     let margins =
         [t.cell.padding_top, t.cell.padding_left, t.cell.padding_bottom, t.cell.padding_right].map(mm_to_twips);
     // Border widths are eighths of a point; Word's thinnest is 2.
     let border = (t.cell.border * 8.0).round().max(2.0) as u32;
-    TblPr { width: total, border, fixed: true, margins }.write(&mut x);
+    TblPr { width: total, border, fixed: true, margins }.write(x);
     x.open("w:tblGrid", &[]);
-    for w in &widths {
+    for w in widths {
         x.empty("w:gridCol", &[("w:w", &w.to_string())]);
     }
     x.close("w:tblGrid");
 
     // The header row, repeated on every page.
     x.open("w:tr", &[]);
-    TrPr { cant_split: true, header: true }.write(&mut x);
+    TrPr { cant_split: true, header: true }.write(x);
     let size = size_unless_default(t.font.header_size, t);
-    for (text, &w) in table.header.iter().zip(&widths) {
+    for (text, &w) in table.header.iter().zip(widths) {
         x.open("w:tc", &[]);
-        TcPr { width: w, grid_span: None, v_merge: None, v_center: true }.write(&mut x);
+        TcPr { width: w, grid_span: None, v_merge: None, v_center: true }.write(x);
         // Column titles break between words only, as the form has them.
         let ppr = PPr {
             suppress_auto_hyphens: true,
@@ -193,19 +219,14 @@ fn write_document(
             mark: RPr { size, ..RPr::default() },
             ..PPr::default()
         };
-        paragraphs(&mut x, text, &ppr, &RPr { bold: t.font.header_bold, size, ..RPr::default() });
+        paragraphs(x, text, &ppr, &RPr { bold: t.font.header_bold, size, ..RPr::default() });
         x.close("w:tc");
     }
     x.close("w:tr");
-    out.write_all(x.0.as_bytes())?;
+}
 
-    match revised {
-        Some((rev, marks)) => revised::write_rows(out, rev, t, &widths, marks)?,
-        None => write_rows(out, table, t, &widths)?,
-    }
-
-    x.clear();
-    x.close("w:tbl");
+/// The section properties: page size and margins, header and footer.
+fn section(x: &mut Xml, t: &Template, stories: &[Story]) {
     let pm = |mm: f32| mm_to_twips(mm);
     let p = &t.page;
     let refs = |kind: StoryKind| -> Vec<(&'static str, &'static str)> {
@@ -229,10 +250,7 @@ fn write_document(
         ],
         title_page: p.page_numbers == PageNumbers::FromSecond,
     }
-    .write(&mut x);
-    x.close("w:body");
-    x.close("w:document");
-    out.write_all(x.0.as_bytes())
+    .write(x);
 }
 
 /// One paragraph: its properties and one run of text.

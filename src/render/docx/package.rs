@@ -52,6 +52,9 @@ pub struct Parts {
     pub app: String,
     /// Headers and footers.
     pub stories: Vec<Story>,
+    /// Custom document properties (`docProps/custom.xml`, written when
+    /// there are any): name and text value.
+    pub custom: Vec<(String, String)>,
 }
 
 const CT_MAIN: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
@@ -79,6 +82,12 @@ fn content_types(p: &Parts) -> String {
         "/docProps/app.xml".into(),
         "application/vnd.openxmlformats-officedocument.extended-properties+xml".into(),
     ));
+    if !p.custom.is_empty() {
+        overrides.push((
+            "/docProps/custom.xml".into(),
+            "application/vnd.openxmlformats-officedocument.custom-properties+xml".into(),
+        ));
+    }
     for (part, ct) in &overrides {
         x.empty("Override", &[("PartName", part), ("ContentType", ct)]);
     }
@@ -96,8 +105,8 @@ fn relationships(rels: &[(&str, String, &str)]) -> String {
     with_declaration(x)
 }
 
-fn package_rels() -> String {
-    relationships(&[
+fn package_rels(p: &Parts) -> String {
+    let mut rels = vec![
         ("rId1", format!("{REL}/officeDocument"), "word/document.xml"),
         (
             "rId2",
@@ -105,7 +114,35 @@ fn package_rels() -> String {
             "docProps/core.xml",
         ),
         ("rId3", format!("{REL}/extended-properties"), "docProps/app.xml"),
-    ])
+    ];
+    if !p.custom.is_empty() {
+        rels.push(("rId4", format!("{REL}/custom-properties"), "docProps/custom.xml"));
+    }
+    relationships(&rels)
+}
+
+/// `docProps/custom.xml`: named text properties.
+fn custom(props: &[(String, String)]) -> String {
+    let mut x = Xml::with_capacity(512);
+    x.open(
+        "Properties",
+        &[
+            ("xmlns", "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+            ("xmlns:vt", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+        ],
+    );
+    for (i, (name, value)) in props.iter().enumerate() {
+        // Property ids start at 2; the format id is the one for
+        // user-defined properties.
+        let pid = (i + 2).to_string();
+        x.open("property", &[("fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"), ("pid", &pid), ("name", name)]);
+        x.open("vt:lpwstr", &[]);
+        x.text(value);
+        x.close("vt:lpwstr");
+        x.close("property");
+    }
+    x.close("Properties");
+    with_declaration(x)
 }
 
 fn document_rels(p: &Parts) -> String {
@@ -191,13 +228,16 @@ pub fn pack(
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
-    let fixed: Vec<(String, String)> = vec![
+    let mut fixed: Vec<(String, String)> = vec![
         ("[Content_Types].xml".into(), content_types(parts)),
-        ("_rels/.rels".into(), package_rels()),
+        ("_rels/.rels".into(), package_rels(parts)),
         ("docProps/app.xml".into(), parts.app.clone()),
         ("docProps/core.xml".into(), parts.core.clone()),
-        ("word/_rels/document.xml.rels".into(), document_rels(parts)),
     ];
+    if !parts.custom.is_empty() {
+        fixed.push(("docProps/custom.xml".into(), custom(&parts.custom)));
+    }
+    fixed.push(("word/_rels/document.xml.rels".into(), document_rels(parts)));
     for (name, text) in &fixed {
         zip.start_file(name.as_str(), opts)?;
         zip.write_all(text.as_bytes())?;
