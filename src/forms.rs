@@ -10,20 +10,9 @@ use crate::render::docx::{render_form, Form};
 use crate::template::Template;
 use crate::text::normalize_title;
 
-/// Custom property naming the form's format version (its presence marks a
-/// form).
-pub const PROP_FORM: &str = "otchet-form";
-/// Custom property: the department's name as the data file has it.
-pub const PROP_DEPARTMENT: &str = "otchet-department";
-/// Custom property: the department's place among the data's departments
-/// (1-based).
-pub const PROP_ORDER: &str = "otchet-order";
-/// Custom property: the period, `YYYY-Q`.
-pub const PROP_PERIOD: &str = "otchet-period";
-/// Custom property: the region (absent when the data names none).
-pub const PROP_REGION: &str = "otchet-region";
-/// The form format written.
-pub const FORM_VERSION: &str = "1";
+pub use crate::render::docx::form::{
+    FORM_VERSION, INSTRUCTION_START, PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION,
+};
 
 /// Spare rows by default.
 pub const DEFAULT_ROWS: usize = 10;
@@ -53,9 +42,6 @@ pub fn period_code(p: Period) -> String {
         Period::Year { year } => format!("{year}"),
     }
 }
-
-/// How a form's instruction paragraph starts (import skips it).
-pub const INSTRUCTION_START: &str = "Впишите мероприятия департамента";
 
 /// The instruction paragraph of a form.
 fn instruction(period: Period) -> String {
@@ -177,7 +163,11 @@ mod tests {
     #[test]
     fn names_sort_in_order_and_are_safe_and_short() {
         assert_eq!(file_name(1, 2, "Департамент Смоленской области\nпо культуре"), "01 Департамент Смоленской области по культуре.docx");
-        let long = file_name(12, 2, "Департамент Смоленской области по информационным технологиям, связи и защите информации: \"отдел\"");
+        let long = file_name(
+            12,
+            2,
+            "Департамент Смоленской области по информационным технологиям, связи, защите информации и цифровому развитию: \"отдел\"",
+        );
         assert!(long.starts_with("12 Департамент Смоленской области по информационным"), "{long}");
         assert!(long.ends_with("….docx") && long.chars().count() <= 100 + 5, "{long}");
         assert_eq!(file_name(3, 2, "Отдел A/B: «тест»?"), "03 Отдел A_B_ «тест»_.docx");

@@ -201,8 +201,8 @@ fn bad_forms_are_told_by_file_and_row() {
         let spare = xml.find("<w:showingPlcHdr/>").unwrap();
         let after = &xml[spare..];
         let cell = after.find("</w:sdt></w:tc><w:tc>").unwrap() + spare + "</w:sdt></w:tc>".len();
-        let p = xml[cell..].find("<w:p/>").unwrap() + cell;
-        format!("{}<w:p><w:r><w:t>Встреча без соглашения</w:t></w:r></w:p>{}", &xml[..p], &xml[p + "<w:p/>".len()..])
+        let p = xml[cell..].find("</w:pPr></w:p>").unwrap() + cell + "</w:pPr>".len();
+        format!("{}<w:r><w:t>Встреча без соглашения</w:t></w:r>{}", &xml[..p], &xml[p..])
     });
     std::fs::write(d.join("filled.docx"), filled).unwrap();
     let o = run(&["import", "filled.docx", "--registry", "q4.toml", "-o", "z.toml"], d);

@@ -152,7 +152,7 @@ struct FormInfo {
 
 impl FormInfo {
     fn of(doc: &docx::Document) -> Option<FormInfo> {
-        use crate::forms::{PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION};
+        use form::{PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION};
         doc.property(PROP_FORM)?;
         let period = doc.property(PROP_PERIOD).and_then(|p| {
             let (y, q) = p.split_once('-')?;
@@ -568,7 +568,7 @@ impl FileCx<'_> {
         let used = self.title(&before, &mut section);
         for (k, text) in before.iter().enumerate() {
             // A form's own instruction is not the department's text.
-            let instruction = self.form.is_some() && text.starts_with(crate::forms::INSTRUCTION_START);
+            let instruction = self.form.is_some() && text.starts_with(form::INSTRUCTION_START);
             if !used.contains(&k) && !instruction {
                 self.warn(
                     Diagnostic::warning(format!("текст перед таблицей не перенесен: «{}»", preview(text)))

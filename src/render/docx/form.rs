@@ -14,6 +14,24 @@ use super::{jc, open_table, paragraph, paragraphs, section, title};
 use crate::layout::{self, Row};
 use crate::template::Template;
 
+/// Custom property naming the form's format version (its presence marks a
+/// form).
+pub const PROP_FORM: &str = "otchet-form";
+/// Custom property: the department's name as the data file has it.
+pub const PROP_DEPARTMENT: &str = "otchet-department";
+/// Custom property: the department's place among the data's departments
+/// (1-based).
+pub const PROP_ORDER: &str = "otchet-order";
+/// Custom property: the period, `YYYY-Q`.
+pub const PROP_PERIOD: &str = "otchet-period";
+/// Custom property: the region (absent when the data names none).
+pub const PROP_REGION: &str = "otchet-region";
+/// The form format written.
+pub const FORM_VERSION: &str = "1";
+
+/// How a form's instruction paragraph starts (import skips it).
+pub const INSTRUCTION_START: &str = "Впишите мероприятия департамента";
+
 /// The `w:tag` of the agreement control.
 pub const AGREEMENT_TAG: &str = "otchet-agreement";
 /// The text an agreement control shows before a choice.
@@ -87,7 +105,12 @@ fn write_form(out: &mut dyn Write, form: &Form<'_>, t: &Template, parts: &Parts)
                 // The number is given on import: its cell stays empty.
                 match cells {
                     Some(c) if i > 0 => paragraphs(x, &c[i].text, &ppr, &RPr::default()),
-                    _ => x.empty("w:p", &[]),
+                    // An empty paragraph aligned as the column is.
+                    _ => {
+                        x.open("w:p", &[]);
+                        ppr.write(x);
+                        x.close("w:p");
+                    }
                 }
             }
             x.close("w:tc");
@@ -143,7 +166,7 @@ fn agreement_control(x: &mut Xml, id: usize, items: &[(String, &str)], key: Opti
     x.open("w:sdtContent", &[]);
     match chosen {
         Some((text, _)) => paragraph(x, text, ppr, &RPr::default()),
-        None => paragraph(x, PLACEHOLDER, ppr, &RPr::default()),
+        None => paragraph(x, PLACEHOLDER, ppr, &RPr { color: Some("808080"), ..RPr::default() }),
     }
     x.close("w:sdtContent");
     x.close("w:sdt");

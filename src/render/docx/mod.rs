@@ -67,7 +67,7 @@ fn styles(t: &Template) -> String {
     x.open("w:docDefaults", &[]);
     x.open("w:rPrDefault", &[]);
     let f = &t.font;
-    RPr { fonts: Some(&f.family), bold: false, size: Some(half_points(f.body_size)), lang: Some(&f.language) }
+    RPr { fonts: Some(&f.family), size: Some(half_points(f.body_size)), lang: Some(&f.language), ..RPr::default() }
         .write(&mut x);
     x.close("w:rPrDefault");
     x.open("w:pPrDefault", &[]);

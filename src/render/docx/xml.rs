@@ -60,7 +60,7 @@ impl Xml {
     }
 }
 
-/// Run properties (`w:rPr`, CT_RPr): rFonts, b, bCs, sz, szCs, lang.
+/// Run properties (`w:rPr`, CT_RPr): rFonts, b, bCs, color, sz, szCs, lang.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RPr<'a> {
     /// Font family for all scripts.
@@ -69,6 +69,8 @@ pub struct RPr<'a> {
     pub bold: bool,
     /// Size in half-points.
     pub size: Option<u32>,
+    /// Text colour, hex RGB (`808080`).
+    pub color: Option<&'a str>,
     /// Language of the text.
     pub lang: Option<&'a str>,
 }
@@ -96,6 +98,9 @@ impl RPr<'_> {
         if self.bold {
             x.empty("w:b", &[]);
             x.empty("w:bCs", &[]);
+        }
+        if let Some(c) = self.color {
+            x.empty("w:color", &[("w:val", c)]);
         }
         if let Some(sz) = self.size {
             let sz = sz.to_string();
@@ -728,7 +733,7 @@ mod tests {
     ];
 
     fn full_rpr() -> RPr<'static> {
-        RPr { fonts: Some("Times New Roman"), bold: true, size: Some(28), lang: Some("ru-RU") }
+        RPr { fonts: Some("Times New Roman"), bold: true, size: Some(28), lang: Some("ru-RU"), color: None }
     }
 
     #[test]
