@@ -20,12 +20,34 @@ pub struct Cell {
     /// Where the text came from in the data file (none for generated text
     /// such as numbers).
     pub origin: Option<Span>,
+    /// The data itself has a fixed (no-break) space in this text: then not
+    /// every no-break space of `text` is typography's ([`typeset_spaces`]
+    /// tells them apart). Without one, every no-break space is.
+    pub typed_space: bool,
 }
 
 impl Cell {
     fn new(raw: &str, origin: Option<Span>) -> Cell {
-        Cell { text: typo::apply(&paragraphs(raw)), origin }
+        let typed_space = raw.chars().any(crate::text::is_fixed_space);
+        Cell { text: typo::apply(&paragraphs(raw)), origin, typed_space }
     }
+}
+
+/// Which characters of `text` (typeset) are no-break spaces the typography
+/// pass put in place of a plain space, rather than typed ones: by the pass
+/// itself, applied again to the text with its fixed spaces made plain (a
+/// typed one where the pass would put one anyway counts as the pass's).
+/// Indexed by char.
+pub fn typeset_spaces(text: &str) -> Vec<bool> {
+    if !text.contains(typo::NBSP) {
+        return vec![false; text.chars().count()];
+    }
+    let plain: String = text.chars().map(|c| if c == typo::NBSP { ' ' } else { c }).collect();
+    let again = typo::apply(&plain);
+    if again.chars().count() != plain.chars().count() {
+        return text.chars().map(|c| c == typo::NBSP).collect();
+    }
+    text.chars().zip(again.chars()).map(|(c, a)| c == typo::NBSP && a == typo::NBSP).collect()
 }
 
 /// A cell's text as paragraphs the way a cell shows them: a line or
@@ -170,7 +192,7 @@ pub fn build(report: &Report, template: &Template) -> Table {
             };
             let dates_text = dates::format(&ev.dates, year);
             let cells = vec![
-                Cell { text: format!("{number}."), origin: None },
+                Cell { text: format!("{number}."), origin: None, typed_space: false },
                 Cell::new(agr_text, agr_span),
                 Cell::new(&ev.title.value, Some(ev.title.span.clone())),
                 Cell::new(&dates_text, Some(ev.dates_span.clone())),

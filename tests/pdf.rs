@@ -162,3 +162,22 @@ fn long_reports_on_the_parallel_paths_are_reproducible_and_complete() {
         assert!(all.contains(&common::squash(text)), "{what} missing from the PDF");
     }
 }
+
+#[test]
+fn typography_no_break_spaces_extract_as_plain_spaces_and_typed_ones_stay() {
+    // The reference: typography binds «и» to the next word; a search for
+    // the phrase typed with a plain space finds it in the PDF's text (read
+    // through the ToUnicode maps, as extractors that ignore ActualText do).
+    let text: String = common::pdf_pages(&common::pdf(&common::reference())).concat();
+    assert!(!text.contains('\u{a0}'), "no no-break space reaches the text: the data typed none");
+    assert!(text.contains("и Администрацией"), "the phrase with a plain space is found");
+    // A no-break space the user typed stays one (where typography would
+    // put none); the ones typography puts beside it read as spaces.
+    let data = std::fs::read_to_string(common::REFERENCE)
+        .unwrap()
+        .replacen("title = \"", "title = \"Встреча Иван\u{a0}Петров и Администрацией: ", 1);
+    let text: String = common::pdf_pages(&common::pdf(&common::load_str(&data))).concat();
+    assert!(common::squash(&text).contains("ВстречаИванПетров"), "{text}");
+    assert!(text.contains("Иван\u{a0}Петров"), "the typed no-break space is kept");
+    assert_eq!(text.matches('\u{a0}').count(), 1, "only the typed one");
+}

@@ -5,7 +5,25 @@
 //! split over lines carries its whole text (ActualText) where it starts.
 
 use super::{Face, Usage};
+use crate::layout::{Row, Table};
 use crate::render::pdf::engine::{Owner, Page, Sheet};
+
+/// The no-break spaces of a line the typography pass put in (drawn with
+/// the space glyph, so text extraction gives a plain space and a phrase
+/// typed with spaces is found), by char; `None` when every no-break space
+/// of the line is the pass's (its text had none of its own).
+fn own_spaces(run_text: &str, owner: Owner, table: &Table) -> Option<Vec<bool>> {
+    let typed = match owner {
+        Owner::Cell { row, col } => match table.rows.get(row) {
+            Some(Row::Department(c)) => c.typed_space,
+            Some(Row::Event(e)) => e.cells.get(col).is_some_and(|c| c.typed_space),
+            None => true,
+        },
+        // Title, header and repeats: told by the pass itself.
+        _ => true,
+    };
+    typed.then(|| crate::layout::typeset_spaces(run_text))
+}
 
 /// One zlib compressor for all pages (a new one per page spent more time
 /// allocating and clearing its window than compressing).
@@ -164,6 +182,7 @@ pub(super) fn page_content(
     sheet: Sheet,
     faces: &[Face<'_>],
     usage: &[Usage],
+    table: &Table,
 ) -> Vec<Owner> {
     let h = sheet.height;
     if !page.rules.is_empty() {
@@ -204,7 +223,8 @@ pub(super) fn page_content(
         // (where it goes on), so extracted text has each word once, whole.
         let tail_at = run.tail.as_ref().map(|(at, _)| *at);
         let mut span_open = false;
-        for (i, c) in run.text.char_indices() {
+        let typeset = if run.text.contains(crate::typo::NBSP) { own_spaces(&run.text, run.owner, table) } else { None };
+        for (n, (i, c)) in run.text.char_indices().enumerate() {
             let span_end = span_open && i == run.head;
             let span_start = (i == 0 && run.head > 0) || tail_at == Some(i);
             if span_end || span_start {
@@ -222,7 +242,22 @@ pub(super) fn page_content(
                         Some((at, word)) if *at == i => word,
                         _ => "",
                     };
-                    literal_text(out, word);
+                    // A word bound to the one before by typography's
+                    // no-break space reads with a plain space there too.
+                    if word.contains(crate::typo::NBSP) {
+                        let typeset = own_spaces(word, run.owner, table);
+                        let plain: String = word
+                            .chars()
+                            .enumerate()
+                            .map(|(n, c)| {
+                                let own = typeset.as_ref().is_none_or(|t| t.get(n).copied().unwrap_or(false));
+                                if c == crate::typo::NBSP && own { ' ' } else { c }
+                            })
+                            .collect();
+                        literal_text(out, &plain);
+                    } else {
+                        literal_text(out, word);
+                    }
                     out.extend_from_slice(b">>BDC\n");
                     span_open = true;
                 }
@@ -238,6 +273,15 @@ pub(super) fn page_content(
             if glyph == 0 && super::super::face_index(faces[k].metrics, run.bold, c) != k {
                 k += 2;
                 glyph = faces[k].metrics.glyph(c);
+            }
+            // Typography's no-break space: the space glyph where it is as
+            // wide (it reads as the plain space the user typed).
+            if c == crate::typo::NBSP && typeset.as_ref().is_none_or(|t| t.get(n).copied().unwrap_or(false)) {
+                let m = faces[k].metrics;
+                let space = m.glyph(' ');
+                if space != 0 && m.char_width(' ') == m.char_width(c) {
+                    glyph = space;
+                }
             }
             if current != Some((k, run.size)) {
                 if in_string {

@@ -159,7 +159,7 @@ pub fn write(
                         let mut packed = Vec::with_capacity(batch.len());
                         for page in batch {
                             content.clear();
-                            let owners = page_content(&mut content, &page, sheet, faces, usage);
+                            let owners = page_content(&mut content, &page, sheet, faces, usage, table);
                             packed.push((packer.pack(&content)?, owners));
                         }
                         out.push((seq, packed));
