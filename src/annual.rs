@@ -15,6 +15,32 @@ use crate::load::Loaded;
 use crate::model::{Agreement, Department, Period, Report};
 use crate::text::normalize_title;
 
+/// Where each quarter's events start in the merged report: (department
+/// index, event index within it, quarter), in the order `merge` puts them.
+pub fn quarter_starts(files: &[Loaded], merged: &Report) -> Vec<(usize, usize, u8)> {
+    let mut quarters: Vec<(u8, usize)> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f.report.period {
+            Period::Quarter { quarter, .. } => Some((quarter, i)),
+            Period::Year { .. } => None,
+        })
+        .collect();
+    quarters.sort_unstable();
+    let mut counts = vec![0usize; merged.departments.len()];
+    let mut out = Vec::new();
+    for (q, i) in quarters {
+        for d in &files[i].report.departments {
+            let Some(x) = merged.departments.iter().position(|m| m.name.value == d.name.value) else { continue };
+            if !d.events.is_empty() {
+                out.push((x, counts[x], q));
+            }
+            counts[x] += d.events.len();
+        }
+    }
+    out
+}
+
 /// A diagnostic with the index of the file it belongs to.
 pub type FileDiagnostic = (usize, Diagnostic);
 

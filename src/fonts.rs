@@ -42,6 +42,11 @@ pub struct Metrics {
     pub descender: i16,
     /// Height of capital letters, font units.
     pub cap_height: i16,
+    /// A serif face, as the font classifies itself (OS/2 PANOSE serif
+    /// style, else its family class).
+    pub serif: bool,
+    /// All glyphs of one width (post table).
+    pub fixed_pitch: bool,
     /// Distance from the top of the glyphs to the baseline (em).
     pub ascent: f32,
     /// Line gap (em), put above a line's glyphs.
@@ -111,6 +116,8 @@ impl Metrics {
             ascender: face.ascender(),
             descender: face.descender(),
             cap_height: face.capital_height().unwrap_or(face.ascender()),
+            serif: is_serif(&face),
+            fixed_pitch: face.is_monospaced(),
             ascent: asc / upem,
             line_gap: gap / upem,
             line_height: (asc + desc + gap) / upem,
@@ -393,6 +400,20 @@ pub fn sans() -> &'static Metrics {
 pub fn sans_bold() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
     M.get_or_init(|| Metrics::parse(SANS_BOLD_TTF))
+}
+
+/// Does the font classify itself as a serif face? PANOSE (OS/2 bytes
+/// 32–33): Latin text with a serif style 2–10 is serif, 11–13 sans; when
+/// PANOSE says nothing, the IBM family class (OS/2 byte 30): classes 1–5
+/// and 7 are serif families, 8 sans serif.
+fn is_serif(face: &ttf_parser::Face<'_>) -> bool {
+    let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) else { return false };
+    let (Some(&family), Some(&style)) = (os2.get(32), os2.get(33)) else { return false };
+    match (family, style) {
+        (2, 2..=10) => true,
+        (2, 11..=13) => false,
+        _ => matches!(os2.get(30), Some(1..=5 | 7)),
+    }
 }
 
 #[cfg(test)]

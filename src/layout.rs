@@ -117,6 +117,18 @@ pub struct Meta {
     pub period: Period,
 }
 
+/// A place in the table a reader may jump to (a PDF bookmark): a
+/// department, or the first event of a quarter in an annual report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mark {
+    /// Index of the row in the table's rows.
+    pub row: usize,
+    /// 1: a department; 2: a part of one (a quarter).
+    pub level: u8,
+    /// What the bookmark says.
+    pub title: String,
+}
+
 /// The whole report as one logical table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table {
@@ -128,9 +140,38 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Document metadata.
     pub meta: Meta,
+    /// Bookmarks, in row order: each department, and whatever a report
+    /// adds ([`Table::mark_events`]).
+    pub outline: Vec<Mark>,
 }
 
 impl Table {
+    /// Adds level-2 bookmarks at events: `(department index, event index
+    /// within it, title)`; marks at events that do not exist are ignored.
+    pub fn mark_events(&mut self, at: &[(usize, usize, String)]) {
+        let mut department = usize::MAX;
+        let mut event = 0;
+        let mut starts: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            match row {
+                Row::Department(_) => {
+                    department = department.wrapping_add(1);
+                    event = 0;
+                }
+                Row::Event(_) => {
+                    starts.push((department, event, i));
+                    event += 1;
+                }
+            }
+        }
+        for (d, e, title) in at {
+            if let Some(&(_, _, row)) = starts.iter().find(|(sd, se, _)| sd == d && se == e) {
+                self.outline.push(Mark { row, level: 2, title: title.clone() });
+            }
+        }
+        self.outline.sort_by_key(|m| (m.row, m.level));
+    }
+
     /// The event rows, in order.
     pub fn events(&self) -> impl Iterator<Item = &EventRow> {
         self.rows.iter().filter_map(|r| match r {
@@ -209,7 +250,17 @@ pub fn build(report: &Report, template: &Template) -> Table {
         Some(region) => format!("{region}, {period}"),
         None => period.clone(),
     };
-    Table { title, header, rows, meta: Meta { title: one_line, subject, period: report.period } }
+    let outline = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Row::Department(c) => {
+                Some(Mark { row: i, level: 1, title: crate::text::one_line(&c.text.replace(typo::NBSP, " ")) })
+            }
+            Row::Event(_) => None,
+        })
+        .collect();
+    Table { title, header, rows, meta: Meta { title: one_line, subject, period: report.period }, outline }
 }
 
 #[cfg(test)]

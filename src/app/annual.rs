@@ -66,7 +66,12 @@ pub fn annual(args: &AnnualArgs) -> CliResult {
     for (i, d) in &warnings {
         report(std::slice::from_ref(d), &loaded[*i].source);
     }
-    let table = layout::build(&merged, &template);
+    let mut table = layout::build(&merged, &template);
+    let quarters: Vec<(usize, usize, String)> = crate::annual::quarter_starts(&loaded, &merged)
+        .into_iter()
+        .map(|(d, e, q)| (d, e, format!("{} квартал", crate::dates::roman(u32::from(q)))))
+        .collect();
+    table.mark_events(&quarters);
     let stem = args.name.clone().unwrap_or_else(|| format!("{}-annual", merged.period.year()));
     if let Err(d) = check_file_name(&stem) {
         return Err(write_failed(&args.inputs[0], d));

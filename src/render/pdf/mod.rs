@@ -47,7 +47,6 @@ pub fn render(table: &Table, t: &Template, files: &[Attachment<'_>]) -> Result<V
             metrics: face.metrics,
             bytes,
             stem_v: face.stem_v,
-            sans: k >= 2 && !std::ptr::eq(face, set.regular) && !std::ptr::eq(face, set.bold),
         });
     }
     let meta = write::Meta {

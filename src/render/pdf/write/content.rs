@@ -173,9 +173,15 @@ impl Marks {
     }
 }
 
+/// Where a bookmark may point on a page: the title's or a row's first
+/// line (the owner of its first cell), with the top of that line in PDF
+/// coordinates.
+pub(super) type Anchor = (Owner, f32);
+
 /// One page's content: the rules, then the text (y measured from the top
 /// in the layout, from the bottom in PDF). Returns the owner of each MCID
-/// used on the page.
+/// used on the page, and where the title and each row's first cell start
+/// on it.
 pub(super) fn page_content(
     out: &mut Vec<u8>,
     page: &Page,
@@ -183,7 +189,7 @@ pub(super) fn page_content(
     faces: &[Face<'_>],
     usage: &[Usage],
     table: &Table,
-) -> Vec<Owner> {
+) -> (Vec<Owner>, Vec<Anchor>) {
     let h = sheet.height;
     if !page.rules.is_empty() {
         out.extend_from_slice(b"/Artifact<</Type/Layout>>BDC\nq ");
@@ -202,13 +208,18 @@ pub(super) fn page_content(
         out.extend_from_slice(b"S Q\nEMC\n");
     }
     let mut marks = Marks { open: None, mcids: Vec::new() };
+    let mut anchors: Vec<Anchor> = Vec::new();
     if page.texts.is_empty() {
-        return marks.mcids;
+        return (marks.mcids, anchors);
     }
     out.extend_from_slice(b"BT\n");
     let mut current: Option<(usize, f32)> = None;
     let mut last = (0.0f32, 0.0f32);
     for run in &page.texts {
+        if matches!(run.owner, Owner::Title | Owner::Cell { col: 0, .. }) && anchors.last().is_none_or(|a| a.0 != run.owner)
+        {
+            anchors.push((run.owner, h - run.y + run.size));
+        }
         marks.switch(out, run.owner);
         // An array (TJ) only where a combining mark needs moving.
         let marks_in_run = run.text.chars().any(crate::text::is_combining);
@@ -352,7 +363,7 @@ pub(super) fn page_content(
         }
     }
     out.extend_from_slice(b"EMC\nET\n");
-    marks.mcids
+    (marks.mcids, anchors)
 }
 
 #[cfg(test)]

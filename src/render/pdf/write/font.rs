@@ -5,6 +5,33 @@ use lopdf::{dictionary, Dictionary, Document as Pdf, Object, ObjectId, Stream};
 
 use super::{Face, Usage};
 
+/// The descriptor's flags (ISO 32000-1, table 123) as they are true of
+/// this font and the glyphs the document uses: FixedPitch (bit 1) and
+/// Serif (bit 2) as the font classifies itself; Symbolic (bit 3) when a
+/// glyph is outside the Adobe standard Latin character set (Cyrillic is),
+/// else Nonsymbolic (bit 6) — exactly one of the two.
+pub(super) fn flags(m: &crate::fonts::Metrics, chars: impl IntoIterator<Item = char>) -> i64 {
+    let mut f = 0;
+    if m.fixed_pitch {
+        f |= 1;
+    }
+    if m.serif {
+        f |= 2;
+    }
+    if chars.into_iter().all(standard_latin) {
+        f | 32
+    } else {
+        f | 4
+    }
+}
+
+/// Is `c` in the Adobe standard Latin character set (ISO 32000-1, annex
+/// D.2: ASCII, Latin-1 and the typographic characters below)?
+fn standard_latin(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{FF}')
+        || "ŒœŠšŸŽžƒˆ˜ˇ˘˙˚˛˝ıŁł–—‘’‚“”„†‡•…‰‹›€™ﬁﬂ−".contains(c)
+}
+
 /// The Type 0 font, its CID font, descriptor, font file and ToUnicode map.
 pub(super) fn font_objects(pdf: &mut Pdf, face: &Face<'_>, u: &Usage, subset: &[u8], cff: bool) -> ObjectId {
     let m = face.metrics;
@@ -26,9 +53,7 @@ pub(super) fn font_objects(pdf: &mut Pdf, face: &Face<'_>, u: &Usage, subset: &[
     let descriptor = pdf.add_object(dictionary! {
         "Type" => "FontDescriptor",
         "FontName" => Object::Name(base.clone().into_bytes()),
-        // Nonsymbolic (bit 6), and serif (bit 2) unless it is the sans
-        // fallback.
-        "Flags" => if face.sans { 32 } else { 34 },
+        "Flags" => flags(m, u.used.values().flat_map(|t| t.chars())),
         "FontBBox" => m.bbox.iter().map(|&v| Object::Integer(scale(i64::from(v)))).collect::<Vec<_>>(),
         "ItalicAngle" => 0,
         "Ascent" => scale(i64::from(m.ascender)),
@@ -118,6 +143,22 @@ fn to_unicode_cmap(glyphs: &[(u16, u16, &str)]) -> String {
     }
     s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     s
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::flags;
+
+    #[test]
+    fn flags_say_what_the_font_and_its_glyphs_are() {
+        let serif = crate::fonts::FontSet::of(&crate::template::Template::official()).regular.metrics;
+        let sans = crate::fonts::FontSet::fallback().regular.metrics;
+        assert!(serif.serif && !sans.serif, "Liberation Serif is serif, DejaVu Sans is not");
+        assert_eq!(flags(serif, "Отчет".chars()), 2 | 4, "Cyrillic is outside the standard Latin set");
+        assert_eq!(flags(serif, "Report – 2020 “ok”".chars()), 2 | 32);
+        assert_eq!(flags(sans, "ا".chars()), 4);
+        assert_eq!(flags(sans, "abc".chars()), 32);
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use super::{Attachment, Meta};
 /// see `color/COPYRIGHT`).
 pub(super) const SRGB_ICC: &[u8] = include_bytes!("../../../../color/sRGB.icc");
 
-/// The XMP packet: PDF/A-3a identification and the Info entries again.
+/// The XMP packet: PDF/A-3a and PDF/UA-1 identification (the PDF/UA
+/// schema described by a PDF/A extension schema, as PDF/A requires of any
+/// schema it does not predefine) and the Info entries again.
 pub(super) fn xmp_packet(meta: &Meta<'_>) -> String {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let date = meta.date.format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -19,8 +21,9 @@ pub(super) fn xmp_packet(meta: &Meta<'_>) -> String {
          <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
          <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
-         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
          <pdfaid:part>3</pdfaid:part>\n<pdfaid:conformance>A</pdfaid:conformance>\n\
+         <pdfuaid:part>1</pdfuaid:part>\n\
          <dc:format>application/pdf</dc:format>\n\
          <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
          <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>\n\
@@ -30,6 +33,20 @@ pub(super) fn xmp_packet(meta: &Meta<'_>) -> String {
          <xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
          <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
          <pdf:Producer>{producer}</pdf:Producer>\n\
+         </rdf:Description>\n\
+         <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+         xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+         <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
+         <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n\
+         <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n\
+         <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n\
+         <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n\
+         <pdfaProperty:name>part</pdfaProperty:name>\n\
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n\
+         <pdfaProperty:category>internal</pdfaProperty:category>\n\
+         <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n\
+         </rdf:li></rdf:Seq></pdfaSchema:property>\n\
+         </rdf:li></rdf:Bag></pdfaExtension:schemas>\n\
          </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
         title = esc(meta.title),
         subject = esc(meta.subject),

@@ -18,6 +18,7 @@ mod content;
 mod file;
 mod font;
 mod meta;
+mod outline;
 mod tags;
 
 use lopdf::{dictionary, Dictionary, Document as Pdf, Object, Stream, StringFormat};
@@ -69,8 +70,6 @@ pub struct Face<'a> {
     /// The font file; None for a fallback face no text uses (it is not
     /// embedded).
     pub bytes: Option<&'a [u8]>,
-    /// A sans-serif face (the fallback), for the descriptor's flags.
-    pub sans: bool,
     /// Weight class for the descriptor's StemV.
     pub stem_v: i64,
 }
@@ -100,7 +99,7 @@ pub(crate) fn subset_font(bytes: &[u8], u: &mut Usage) -> Result<(Vec<u8>, bool)
 
 /// A worker's output: (batch sequence number, pages: compressed content
 /// stream and the owner of each MCID).
-type Packed = Vec<(usize, Vec<(Vec<u8>, Vec<Owner>)>)>;
+type Packed = Vec<(usize, Vec<(Vec<u8>, Vec<Owner>, Vec<content::Anchor>)>)>;
 
 /// Pages handed from the layout to the compressing workers in batches of
 /// this many.
@@ -159,8 +158,8 @@ pub fn write(
                         let mut packed = Vec::with_capacity(batch.len());
                         for page in batch {
                             content.clear();
-                            let owners = page_content(&mut content, &page, sheet, faces, usage, table);
-                            packed.push((packer.pack(&content)?, owners));
+                            let (owners, anchors) = page_content(&mut content, &page, sheet, faces, usage, table);
+                            packed.push((packer.pack(&content)?, owners, anchors));
                         }
                         out.push((seq, packed));
                     }
@@ -208,7 +207,9 @@ pub fn write(
     let resources = pdf.add_object(dictionary! { "Font" => fonts });
     let mut kids = Vec::with_capacity(streams.len());
     let mut marked = Vec::with_capacity(streams.len());
-    for (n, (packed, owners)) in streams.into_iter().enumerate() {
+    // Where each bookmark points: the first page and line of its row.
+    let mut first_at: std::collections::HashMap<Owner, (lopdf::ObjectId, f32)> = std::collections::HashMap::new();
+    for (n, (packed, owners, anchors)) in streams.into_iter().enumerate() {
         let stream = Stream::new(dictionary! { "Filter" => "FlateDecode" }, packed);
         let contents = pdf.add_object(stream);
         let id = pdf.add_object(dictionary! {
@@ -223,7 +224,11 @@ pub fn write(
         });
         kids.push(Object::Reference(id));
         marked.push((id.0, owners));
+        for (owner, top) in anchors {
+            first_at.entry(owner).or_insert((id, top));
+        }
     }
+    let outlines = outline::build(&mut pdf, table, meta.title, &first_at);
     let struct_tree = (pdf.max_id + 1, 0);
     let structure = tags::build(table, &marked, struct_tree.0);
     pdf.max_id = structure.max_id();
@@ -264,6 +269,12 @@ pub fn write(
         "StructTreeRoot" => struct_tree,
         "ViewerPreferences" => dictionary! { "DisplayDocTitle" => true },
     };
+    if let Some(outlines) = outlines {
+        // The bookmarks panel open: a reader of an archived report sees
+        // its departments at once.
+        catalog.set("Outlines", outlines);
+        catalog.set("PageMode", "UseOutlines");
+    }
     if let Some((af, names)) = embedded {
         catalog.set("AF", af);
         catalog.set("Names", names);
