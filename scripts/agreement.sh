@@ -11,6 +11,11 @@ cp data/2020-q4.toml "$out/reference.toml"
 target/release/examples/synth 60 > "$out/long60.toml"
 # Characters Liberation Serif lacks (₽ ‑ ✓): DejaVu Sans in both documents.
 cp tests/fixtures/fallback.toml "$out/fallback.toml"
+# A row taller than a page after three short ones: it starts where they end.
+cp tests/fixtures/tall-row.toml "$out/tall-row.toml"
+# The reference with every event under one agreement whose title is
+# repeated twelve times: merged agreement cells taller than a page.
+cp tests/fixtures/tall-group.toml "$out/tall-group.toml"
 
 # First event number on each page of a PDF ("-" when a page has none).
 starts() {
@@ -34,7 +39,7 @@ status=0
 for mode in hyphenated unhyphenated; do
   tpl=()
   [ "$mode" = unhyphenated ] && tpl=(--template "$out/nohyph-template.toml")
-  for case in reference long60 fallback; do
+  for case in reference long60 fallback tall-row tall-group; do
     dir="$out/$mode"
     mkdir -p "$dir/lo"
     target/release/otchet render "$out/$case.toml" -o "$dir" "${tpl[@]}" >/dev/null
@@ -49,8 +54,15 @@ for mode in hyphenated unhyphenated; do
     echo "  first event per page, libreoffice: $b"
     echo "  lines: $(python3 scripts/lines.py "$dir/$case.pdf" "$dir/lo/$case.pdf")"
     if [ "$ours" != "$theirs" ] || [ "$a" != "$b" ]; then
-      echo "  DISAGREEMENT: otchet and LibreOffice break pages differently"
-      status=1
+      if [ "$case" = tall-group ]; then
+        # Known: LibreOffice moves a row of a merged group whose agreement
+        # text overflows the group to the next page where otchet keeps it
+        # (see the archive issue's note); reported, not yet enforced.
+        echo "  known difference: merged agreement taller than a page"
+      else
+        echo "  DISAGREEMENT: otchet and LibreOffice break pages differently"
+        status=1
+      fi
     fi
   done
 done

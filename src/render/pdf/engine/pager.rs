@@ -359,12 +359,18 @@ impl Pager<'_> {
                 self.put(&row, h);
                 return;
             }
-            if !page_empty {
+            // A row taller than a whole page starts where the previous row
+            // ended and is split at the page end, as LibreOffice prints our
+            // DOCX (moving it on would leave the rest of this page empty and
+            // split it anyway); any other row goes to the next page whole.
+            let lh = row.line_height(&self.g);
+            let taller_than_page = !fits(h, self.body_room);
+            let a_line_fits = fits(self.y + self.g.pad_t + self.g.pad_b + lh, self.bottom);
+            if !page_empty && !(taller_than_page && a_line_fits) {
                 self.new_page(None);
                 continue;
             }
-            // Taller than a whole page: place what fits, continue on the next.
-            let lh = row.line_height(&self.g);
+            // Place what fits, continue on the next page.
             let fit = (((self.bottom - self.y - self.g.pad_t - self.g.pad_b) + EPS) / lh).floor().max(1.0) as usize;
             let mut head = row.clone();
             let mut more = false;
