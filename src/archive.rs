@@ -42,6 +42,12 @@ const MAX_TOTAL_BYTES: usize = 4 * MAX_EMBEDDED_BYTES;
 /// node, at most [`MAX_FILES`] files are taken, and each stream is
 /// decompressed only up to [`MAX_EMBEDDED_BYTES`].
 pub fn embedded_files(pdf: &[u8]) -> Result<Vec<EmbeddedFile>, ReadError> {
+    described(pdf).map(|(_, files)| files)
+}
+
+/// The number of pages of a PDF and its embedded files (as
+/// [`embedded_files`] reads them).
+pub fn described(pdf: &[u8]) -> Result<(usize, Vec<EmbeddedFile>), ReadError> {
     let broken = || ReadError::NotPdf("структура файла повреждена или это не PDF".into());
     if !pdf.starts_with(b"%PDF-") && !pdf[..pdf.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(ReadError::NotPdf("файл не начинается с заголовка %PDF".into()));
@@ -86,7 +92,7 @@ pub fn embedded_files(pdf: &[u8]) -> Result<Vec<EmbeddedFile>, ReadError> {
         }
         files.push(file);
     }
-    Ok(files)
+    Ok((doc.get_pages().len(), files))
 }
 
 /// Follows a reference (one level; the PDF's own objects).

@@ -66,12 +66,7 @@ pub fn annual(args: &AnnualArgs) -> CliResult {
     for (i, d) in &warnings {
         report(std::slice::from_ref(d), &loaded[*i].source);
     }
-    let mut table = layout::build(&merged, &template);
-    let quarters: Vec<(usize, usize, String)> = crate::annual::quarter_starts(&loaded, &merged)
-        .into_iter()
-        .map(|(d, e, q)| (d, e, format!("{} квартал", crate::dates::roman(u32::from(q)))))
-        .collect();
-    table.mark_events(&quarters);
+    let table = annual_table(&loaded, &merged, &template);
     let stem = args.name.clone().unwrap_or_else(|| format!("{}-annual", merged.period.year()));
     if let Err(d) = check_file_name(&stem) {
         return Err(write_failed(&args.inputs[0], d));
@@ -86,6 +81,22 @@ pub fn annual(args: &AnnualArgs) -> CliResult {
         unique_names(&mut files);
     }
     emit(&table, &template, &args.outdir, &stem, &args.formats, &inputs, &files)
+}
+
+/// The annual report's table of the merged quarters: as any report's, with
+/// a bookmark at each quarter's first event in a department.
+pub fn annual_table(
+    quarters: &[crate::load::Loaded],
+    merged: &crate::model::Report,
+    template: &crate::template::Template,
+) -> layout::Table {
+    let mut table = layout::build(merged, template);
+    let marks: Vec<(usize, usize, String)> = crate::annual::quarter_starts(quarters, merged)
+        .into_iter()
+        .map(|(d, e, q)| (d, e, format!("{} квартал", crate::dates::roman(u32::from(q)))))
+        .collect();
+    table.mark_events(&marks);
+    table
 }
 
 /// A name given for output files is a plain file name: not empty, no

@@ -57,12 +57,8 @@ pub fn diff(args: &DiffArgs) -> CliResult {
     };
     report(&old.warnings, &old.source);
     report(&new.warnings, &new.source);
-    let (a, b) = (layout::build(&old.report, &template), layout::build(&new.report, &template));
-    let revised = crate::diff::compare(&a, &b);
-    let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let author = args.author.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or("otchet");
-    let bytes = match crate::render::docx::render_revised(&revised, &b, &template, author, &date) {
-        Ok(b) => b,
+    let (bytes, revised) = match changes(&old.report, &new.report, &template, args.author.as_deref()) {
+        Ok(x) => x,
         Err(e) => return Err(CliError::text(format!("otchet: не удалось сформировать DOCX: {e}\n"))),
     };
     if let Err(d) = output::write_new(&args.output, &bytes) {
@@ -76,6 +72,24 @@ pub fn diff(args: &DiffArgs) -> CliResult {
         revised.summary.iter().map(|l| format!("{l}\n")).collect()
     };
     print_out(&text)
+}
+
+/// The changes DOCX of `new` against `old` (tracked changes by `author`,
+/// `otchet` when none, dated at the end of the new report's period) and the
+/// changes themselves (their Russian summary in `summary`). The operation
+/// behind `otchet diff` and the server's corrections.
+pub fn changes(
+    old: &crate::model::Report,
+    new: &crate::model::Report,
+    template: &crate::template::Template,
+    author: Option<&str>,
+) -> Result<(Vec<u8>, crate::diff::Revised), crate::render::Error> {
+    let (a, b) = (layout::build(old, template), layout::build(new, template));
+    let revised = crate::diff::compare(&a, &b);
+    let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let author = author.filter(|s| !s.trim().is_empty()).unwrap_or("otchet");
+    let bytes = crate::render::docx::render_revised(&revised, &b, template, author, &date)?;
+    Ok((bytes, revised))
 }
 
 /// Can XML 1.0 carry `c` at all?

@@ -22,9 +22,9 @@ mod import;
 mod new;
 mod render;
 
-pub use annual::{annual, AnnualArgs};
+pub use annual::{annual, annual_table, AnnualArgs};
 pub use check::check;
-pub use diff::{diff, DiffArgs};
+pub use diff::{changes, diff, DiffArgs};
 pub use extract::{extract, ExtractArgs};
 pub use forms::{forms, FormsArgs};
 pub use import::{import, ImportArgs};
@@ -145,7 +145,8 @@ pub struct Carried {
 }
 
 impl Carried {
-    fn data(path: &Path, bytes: Vec<u8>) -> Carried {
+    /// A data file carried under its own file name.
+    pub fn data(path: &Path, bytes: Vec<u8>) -> Carried {
         Carried { name: carried_name(path), bytes, description: "Исходные данные отчета (TOML)" }
     }
 }
@@ -195,7 +196,7 @@ fn header_fits(template: &Template, source: &Source) -> Result<(), Failure> {
 
 /// Gives repeated names a number (`q4.toml`, `q4-2.toml`), so that every
 /// carried file can be extracted.
-fn unique_names(files: &mut [Carried]) {
+pub fn unique_names(files: &mut [Carried]) {
     let mut names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
     number_duplicates(&mut names);
     for (f, n) in files.iter_mut().zip(names) {
@@ -223,7 +224,9 @@ fn number_duplicates(names: &mut [String]) {
 /// Loads the data, asking the template's PDF fonts about every character
 /// (an error when a PDF is wanted, a warning for a DOCX alone), with all
 /// other problems of the file at once.
-fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, Failure> {
+/// Loads a data file with the template's fonts as the glyph check (`pdf`: a
+/// character they cannot show is an error).
+pub fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, Failure> {
     with_glyphs(template, pdf, |g| load::load_file_with(input, Some(g)))
 }
 

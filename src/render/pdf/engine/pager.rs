@@ -365,13 +365,16 @@ impl Pager<'_> {
             // split it anyway); any other row goes to the next page whole.
             let lh = row.line_height(&self.g);
             let taller_than_page = !fits(h, self.body_room);
-            let a_line_fits = fits(self.y + self.g.pad_t + self.g.pad_b + lh, self.bottom);
+            // A row's lines sit between its padding and one border width
+            // (as `cell_height` counts them).
+            let frame = self.g.pad_t + self.g.pad_b + self.g.border;
+            let a_line_fits = fits(self.y + frame + lh, self.bottom);
             if !page_empty && !(taller_than_page && a_line_fits) {
                 self.new_page(None);
                 continue;
             }
             // Place what fits, continue on the next page.
-            let fit = (((self.bottom - self.y - self.g.pad_t - self.g.pad_b) + EPS) / lh).floor().max(1.0) as usize;
+            let fit = (((self.bottom - self.y - frame) + EPS) / lh).floor().max(1.0) as usize;
             let mut head = row.clone();
             let mut more = false;
             for (hc, rc) in head.cells.iter_mut().zip(row.cells.iter_mut()) {
