@@ -28,6 +28,14 @@ pub enum ReadError {
     BadFile(String),
 }
 
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotPdf(why) | ReadError::BadFile(why) => f.write_str(why),
+        }
+    }
+}
+
 /// Most files taken from one PDF (otchet embeds one or two).
 pub const MAX_FILES: usize = 64;
 /// Most name-tree nodes visited (a tree that lists itself ends here).

@@ -378,3 +378,171 @@ fn user_text_is_data_never_markup() {
     let back = s.req("GET", "/api/reports/q", None).json();
     assert_eq!(back["data"]["department"][0]["event"][0]["title"], "<script>alert(1)</script>");
 }
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The names of the folder's files (not hidden), sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn import_previews_then_writes_what_the_cli_writes() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    assert!(run(&["render", "2020-q4.toml", "--format", "docx", "-o", "w"], d).status.success());
+    let docx = std::fs::read(d.join("w/2020-q4.docx")).unwrap();
+    std::fs::copy(d.join("w/2020-q4.docx"), d.join("w/отчет.docx")).unwrap();
+    let o = run(&["import", "w/отчет.docx", "-o", "w/cli.toml"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = listing(d);
+    let files = json!([{ "name": "отчет.docx", "content": b64(&docx) }]);
+    // The preview: events and period; nothing written.
+    let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": files })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let p = r.json();
+    assert_eq!(p["period"], "за IV квартал 2020 года");
+    assert_eq!(p["events"].as_array().unwrap().len(), 17);
+    assert_eq!(p["suggested"], "2020-q4");
+    assert_eq!(listing(d), before, "a preview writes nothing");
+    // A new report: the very bytes `otchet import` writes.
+    let r = s.req("POST", "/api/import", Some(&json!({ "files": files, "new": "imported" })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(std::fs::read(d.join("imported.toml")).unwrap() == std::fs::read(d.join("w/cli.toml")).unwrap());
+    // Never over an existing report.
+    let r = s.req("POST", "/api/import", Some(&json!({ "files": files, "new": "imported" })));
+    assert_eq!(r.status, 409);
+    // Added to a report of the quarter without events: its departments
+    // get the events, its registry keys are reused; the old file is kept.
+    assert!(run(&["new", "--from", "2020-q4.toml", "--year", "2020", "--quarter", "4", "-o", "empty.toml"], d).status.success());
+    let v = s.req("GET", "/api/reports/empty", None).json();
+    let r = s.req(
+        "POST",
+        "/api/import",
+        Some(&json!({ "files": files, "registry": "empty", "add": "empty", "version": v["version"] })),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let v = s.req("GET", "/api/reports/empty", None).json();
+    assert_eq!(v["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").count(), 0, "{v}");
+    let o = run(&["render", "empty.toml", "--format", "docx", "-o", "e"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(d.join("e/empty.docx")).unwrap() == docx, "the same report as the reference");
+    assert_eq!(std::fs::read_dir(d.join(".otchet/versions/empty")).unwrap().count(), 1);
+    // Bad uploads: the CLI's messages; nothing written.
+    let before = listing(d);
+    let old_word = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
+    let r = s.req("POST", "/api/import", Some(&json!({ "files": [{ "name": "a.doc", "content": b64(&old_word) }], "new": "x" })));
+    assert_eq!(r.status, 422);
+    assert!(r.json()["error"].as_str().unwrap().contains("старого формата Word"), "{}", r.json());
+    let bomb = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/bomb.docx")).unwrap();
+    let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": [{ "name": "b.docx", "content": b64(&bomb) }] })));
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
+    let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": [{ "name": "c.docx", "content": "%%%" }] })));
+    assert_eq!(r.status, 400);
+    let r = s.req("POST", "/api/import", Some(&json!({ "files": files, "new": "../escape" })));
+    assert_eq!(r.status, 400);
+    assert_eq!(listing(d), before);
+}
+
+#[test]
+fn next_quarter_is_what_new_writes() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    assert!(run(&["new", "--from", "2020-q4.toml", "-o", "cli.toml"], d).status.success());
+    let r = s.req("POST", "/api/reports/2020-q4/next", Some(&json!({})));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["name"], "2021-q1");
+    assert!(std::fs::read(d.join("2021-q1.toml")).unwrap() == std::fs::read(d.join("cli.toml")).unwrap());
+    let r = s.req("POST", "/api/reports/2020-q4/next", Some(&json!({})));
+    assert_eq!(r.status, 409, "never over an existing file");
+}
+
+#[test]
+fn versions_show_the_changes_diff_shows_and_restore_keeps_everything() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    let r = s.save_edit("2020-q4", |data| {
+        data["department"][0]["event"][1]["title"] = json!("Исправленное название мероприятия");
+    });
+    assert_eq!(r.status, 200);
+    let list = s.req("GET", "/api/reports/2020-q4/versions", None).json();
+    let versions = list["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1);
+    let id = versions[0]["id"].as_str().unwrap().to_string();
+    assert!(versions[0]["summary"].as_str().unwrap().contains("изменено"), "{list}");
+    // The changes: what `otchet diff VERSION CURRENT` prints and writes.
+    let kept = d.join(format!(".otchet/versions/2020-q4/{id}.toml"));
+    let o = run(&["diff", kept.to_str().unwrap(), "2020-q4.toml", "-o", "cli.docx"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect();
+    let v = s.req("GET", &format!("/api/reports/2020-q4/versions/{id}"), None).json();
+    let summary: Vec<String> = v["summary"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    assert_eq!(summary, printed);
+    let docx = s.req("GET", &format!("/api/reports/2020-q4/versions/{id}.docx"), None);
+    assert_eq!(docx.status, 200);
+    assert!(docx.body == std::fs::read(d.join("cli.docx")).unwrap(), "byte-identical to otchet diff");
+    // Restore: the version again, what it replaced kept as a version.
+    let current = s.req("GET", "/api/reports/2020-q4", None).json();
+    let r = s.req(
+        "POST",
+        &format!("/api/reports/2020-q4/versions/{id}/restore"),
+        Some(&json!({ "version": current["version"] })),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(std::fs::read(d.join("2020-q4.toml")).unwrap() == reference());
+    assert_eq!(s.req("GET", "/api/reports/2020-q4/versions", None).json()["versions"].as_array().unwrap().len(), 2);
+    // A stale page cannot restore over newer content.
+    let r = s.req("POST", &format!("/api/reports/2020-q4/versions/{id}/restore"), Some(&json!({ "version": "stale" })));
+    assert_eq!(r.status, 409);
+    assert_eq!(s.req("GET", "/api/reports/2020-q4/versions/..%2F..%2Fx", None).status, 404);
+}
+
+#[test]
+fn annual_documents_are_what_annual_writes() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    let o = run(&["annual", "2020-q4.toml", "--allow-partial", "-o", "cli"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for ext in ["docx", "pdf"] {
+        let r = s.req("GET", &format!("/api/annual.{ext}?names=2020-q4&partial=1"), None);
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        assert!(r.body == std::fs::read(d.join(format!("cli/2020-annual.{ext}"))).unwrap(), "{ext}");
+    }
+    let r = s.req("GET", "/api/annual.docx?names=2020-q4", None);
+    assert_eq!(r.status, 422);
+    assert!(r.json().to_string().contains("нет данных за I, II, III квартал"), "{}", r.json());
+}
+
+#[test]
+fn the_archive_lists_pdfs_and_restores_their_data_into_a_new_file() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    assert!(run(&["render", "2020-q4.toml", "-o", "out"], d).status.success());
+    assert!(run(&["render", "2020-q4.toml", "-o", ".", "--format", "pdf", "--no-source"], d).status.success());
+    let a = s.req("GET", "/api/archive", None).json();
+    let pdfs = a["pdfs"].as_array().unwrap();
+    assert_eq!(pdfs.len(), 2, "{a}");
+    let inside = pdfs.iter().find(|p| p["file"] == "out/2020-q4.pdf").unwrap();
+    assert_eq!(inside["pages"], 11);
+    assert_eq!(inside["data"][0]["period"], "за IV квартал 2020 года");
+    let bare = pdfs.iter().find(|p| p["file"] == "2020-q4.pdf").unwrap();
+    assert_eq!(bare["data"].as_array().unwrap().len(), 0);
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": "out/2020-q4.pdf" })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["name"], "2020-q4-2", "never over the existing report");
+    assert!(std::fs::read(d.join("2020-q4-2.toml")).unwrap() == reference());
+    assert!(std::fs::read(d.join("2020-q4.toml")).unwrap() == reference());
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": "2020-q4.pdf" })));
+    assert_eq!(r.status, 422);
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": "../2020-q4.pdf" })));
+    assert_eq!(r.status, 404);
+}

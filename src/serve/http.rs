@@ -6,6 +6,7 @@ use std::io::Read;
 use serde_json::{json, Value as Json};
 use tiny_http::{Header, Method, Request, Response};
 
+use super::quarter;
 use super::reports::{self, Reply, State};
 
 /// Largest request body: a data file (16 MB) as JSON, with room.
@@ -189,7 +190,7 @@ pub fn handle(state: &State, mut request: Request) {
     } else {
         None
     };
-    let reply = route(state, &method, &path, body.as_ref());
+    let reply = route(state, &method, &path, &query, body.as_ref());
     match reply {
         Reply::Json(status, v) => send(request, json_response(status, &v)),
         Reply::Page(html) => send(request, html_response(html)),
@@ -236,15 +237,27 @@ fn read_body(request: &mut Request) -> Result<Json, Response<std::io::Cursor<Vec
         .map_err(|e| error(400, &format!("Тело запроса — не JSON (строка {}, позиция {})", e.line(), e.column())))
 }
 
-fn route(state: &State, method: &Method, path: &str, body: Option<&Json>) -> Reply {
+fn route(state: &State, method: &Method, path: &str, query: &[(String, String)], body: Option<&Json>) -> Reply {
     let not_found = || Reply::Json(404, json!({ "error": "Нет такой страницы" }));
     let get = *method == Method::Get || *method == Method::Head;
+    let post = *method == Method::Post;
+    let body = body.unwrap_or(&Json::Null);
+    let param = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
     match path {
         "/" if get => Reply::Page(INDEX_HTML.to_string()),
         "/static/app.js" if get => Reply::Static(APP_JS, "text/javascript; charset=utf-8"),
         "/static/style.css" if get => Reply::Static(STYLE_CSS, "text/css; charset=utf-8"),
         "/api/reports" if get => reports::list(state),
-        "/api/check" if *method == Method::Post => reports::check(state, body.unwrap_or(&Json::Null)),
+        "/api/check" if post => reports::check(state, body),
+        "/api/import/preview" if post => quarter::preview(state, body),
+        "/api/import" if post => quarter::create(state, body),
+        "/api/archive" if get => quarter::archive(state),
+        "/api/archive/restore" if post => quarter::restore_data(state, body),
+        "/api/annual.docx" | "/api/annual.pdf" if get => {
+            let format =
+                if path.ends_with(".pdf") { crate::render::Format::Pdf } else { crate::render::Format::Docx };
+            quarter::annual(state, param("names").unwrap_or(""), param("partial") == Some("1"), format)
+        }
         _ => {
             if let Some(name) = path.strip_prefix("/reports/") {
                 if !get {
@@ -256,6 +269,22 @@ fn route(state: &State, method: &Method, path: &str, body: Option<&Json>) -> Rep
                 };
             }
             let Some(rest) = path.strip_prefix("/api/reports/") else { return not_found() };
+            // NAME/next, NAME/versions, NAME/versions/ID[.docx], NAME/versions/ID/restore
+            // (a report's name is a file name: it has no "/").
+            let parts: Vec<&str> = rest.split('/').collect();
+            match (parts.as_slice(), get, post) {
+                ([name, "next"], _, true) => return quarter::next(state, name),
+                ([name, "versions"], true, _) => return quarter::versions(state, name),
+                ([name, "versions", id], true, _) => {
+                    return match id.strip_suffix(".docx") {
+                        Some(id) => quarter::version_changes(state, name, id, true),
+                        None => quarter::version_changes(state, name, id, false),
+                    }
+                }
+                ([name, "versions", id, "restore"], _, true) => return quarter::restore(state, name, id, body),
+                ([_], _, _) => {}
+                _ => return not_found(),
+            }
             if get {
                 // NAME.docx / NAME.pdf when NAME is a report (a report may
                 // itself be called "x.pdf").
@@ -267,7 +296,7 @@ fn route(state: &State, method: &Method, path: &str, body: Option<&Json>) -> Rep
                 return reports::load(state, rest);
             }
             if *method == Method::Put {
-                return reports::save(state, rest, body.unwrap_or(&Json::Null));
+                return reports::save(state, rest, body);
             }
             not_found()
         }

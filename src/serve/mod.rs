@@ -12,6 +12,7 @@
 
 pub mod data;
 mod http;
+mod quarter;
 mod reports;
 
 use std::io::Write;

@@ -71,6 +71,12 @@ impl State {
         out
     }
 
+    /// Holds the folder's write lock: checking a version (or a free name)
+    /// and writing are one step.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The file of the report called `name`, if the folder has it.
     pub fn find(&self, name: &str) -> Option<PathBuf> {
         self.files().into_iter().find(|(n, _)| n == name).map(|(_, p)| p)
@@ -85,11 +91,11 @@ pub fn version(bytes: &[u8]) -> String {
     format!("{:016x}-{}", h.finish(), bytes.len())
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Reply> {
+pub(super) fn read(path: &Path) -> Result<Vec<u8>, Reply> {
     crate::load::read_file(path, "файл данных").map_err(|d| Reply::Json(500, json!({ "error": d.message })))
 }
 
-fn error(status: u16, message: impl Into<String>) -> Reply {
+pub(super) fn error(status: u16, message: impl Into<String>) -> Reply {
     Reply::Json(status, json!({ "error": message.into() }))
 }
 
@@ -308,7 +314,7 @@ pub fn save(state: &State, name: &str, body: &Json) -> Reply {
     let Some(seen) = body["version"].as_str() else {
         return error(400, "Не указана версия (version), с которой начата правка");
     };
-    let _guard = state.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _guard = state.lock();
     let current = match read(&path) {
         Ok(b) => b,
         Err(r) => return r,
@@ -344,7 +350,7 @@ pub fn save(state: &State, name: &str, body: &Json) -> Reply {
 
 /// Keeps `bytes` (the content a save replaces) as a version of the report:
 /// `DIR/.otchet/versions/NAME/<time>-<version>.toml`, never overwriting.
-fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+pub(super) fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S%.6fZ");
     let file = dir.join(".otchet").join("versions").join(name).join(format!("{now}-{}.toml", version(bytes)));
     crate::output::write_new(&file, bytes)

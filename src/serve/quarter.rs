@@ -1,0 +1,525 @@
+//! The quarter's workflow in the browser, on the command line's own
+//! operations: import of Word documents (preview, then a new report or an
+//! addition to one), the next quarter (`new`), versions with their changes
+//! (`diff`) and restore, the annual report (`annual`), the archive of PDFs
+//! (`extract`).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::{json, Value as Json};
+
+use super::reports::{error, keep_version, read, version, Reply, State};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Period;
+use crate::render::Format;
+
+/// Largest single uploaded document (decoded); the JSON body limit bounds
+/// the whole upload.
+const MAX_UPLOAD_BYTES: usize = 24 * 1024 * 1024;
+/// Most documents in one import.
+const MAX_UPLOADS: usize = 64;
+/// Largest PDF the archive opens.
+const MAX_PDF_BYTES: u64 = 64 * 1024 * 1024;
+
+fn diag_json(file: Option<&str>, d: &Diagnostic) -> Json {
+    json!({
+        "file": file,
+        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+        "message": d.message,
+        "hint": d.help,
+    })
+}
+
+/// The report names of the folder (for new files' names).
+fn taken(state: &State, name: &str) -> bool {
+    state.find(name).is_some() || crate::output::name_taken(&state.dir.join(format!("{name}.toml")))
+}
+
+/// A name the page proposes for a new report: a plain file name.
+fn plain_name(name: &str) -> Result<String, Reply> {
+    let name = name.trim();
+    let name = name.strip_suffix(".toml").unwrap_or(name);
+    if name.is_empty() || crate::archive::safe_stem(name, 200) != name || name.starts_with('.') {
+        return Err(error(
+            400,
+            format!("Недопустимое имя отчета «{name}»: только имя файла, без каталогов и знаков \\ / : * ? \" < > |"),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// The uploaded documents of a body: `files: [{ name, content (base64) }]`.
+fn uploads(body: &Json) -> Result<Vec<(String, Vec<u8>)>, Reply> {
+    let Some(files) = body["files"].as_array().filter(|f| !f.is_empty()) else {
+        return Err(error(400, "Не выбраны документы (.docx) для переноса"));
+    };
+    if files.len() > MAX_UPLOADS {
+        return Err(error(413, format!("За один раз переносится не больше {MAX_UPLOADS} документов")));
+    }
+    let mut out: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
+    for f in files {
+        let name = f["name"].as_str().unwrap_or("документ.docx");
+        let name = name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
+        let Some(content) = f["content"].as_str() else {
+            return Err(error(400, format!("{name}: нет содержимого файла")));
+        };
+        if content.len() / 4 * 3 > MAX_UPLOAD_BYTES + 3 {
+            return Err(error(
+                413,
+                format!("{name}: документ больше {} МБ — разделите его на части", MAX_UPLOAD_BYTES / (1024 * 1024)),
+            ));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(content)
+            .map_err(|_| error(400, format!("{name}: содержимое файла повреждено при передаче")))?;
+        if let Some((first, _)) = out.iter().find(|(_, b)| *b == bytes) {
+            return Err(error(
+                400,
+                format!("{name}: это тот же документ, что и «{first}»: его мероприятия вошли бы дважды"),
+            ));
+        }
+        out.push((name, bytes));
+    }
+    Ok(out)
+}
+
+/// The registry (and departments, region, period) of report `name`, as
+/// `import --registry` takes them.
+fn given(state: &State, registry: Option<&str>) -> Result<crate::import::Given, Reply> {
+    let mut given = crate::import::Given::default();
+    let Some(name) = registry.filter(|n| !n.is_empty()) else { return Ok(given) };
+    let Some(path) = state.find(name) else { return Err(error(404, format!("Нет отчета «{name}» в папке"))) };
+    let loaded = crate::load::load_file(&path)
+        .map_err(|_| error(422, format!("В отчете «{name}» есть ошибки: исправьте их, чтобы взять его реестр")))?;
+    given.registry = loaded.report.agreements.iter().map(|a| (a.key.clone(), a.title.value.clone())).collect();
+    given.region.clone_from(&loaded.report.region);
+    given.departments = loaded.report.departments.iter().map(|d| d.name.value.clone()).collect();
+    given.registry_period = Some(loaded.report.period);
+    Ok(given)
+}
+
+/// An import of uploaded documents, checked as `otchet import` checks it:
+/// the data file's text, its report, every warning (by file).
+struct Imported {
+    toml: String,
+    report: crate::model::Report,
+    warnings: Vec<Json>,
+    period: Period,
+}
+
+fn import(state: &State, body: &Json) -> Result<Imported, Reply> {
+    let files = uploads(body)?;
+    let given = given(state, body["registry"].as_str())?;
+    let template = crate::template::Template::official();
+    let inputs: Vec<crate::import::Input<'_>> =
+        files.iter().map(|(name, bytes)| crate::import::Input { name, bytes }).collect();
+    let imported = crate::import::import(&inputs, &template, &given).map_err(|m| {
+        Reply::Json(
+            422,
+            json!({
+                "error": format!("{}: {}", files[m.file].0, m.diagnostic.message),
+                "diagnostics": [diag_json(Some(&files[m.file].0), &m.diagnostic)],
+            }),
+        )
+    })?;
+    let mut warnings: Vec<Json> =
+        imported.warnings.iter().map(|w| diag_json(Some(&files[w.file].0), &w.diagnostic)).collect();
+    let (_, report, diags) = crate::app::check_bytes("import.toml", imported.toml.as_bytes());
+    let Some(report) = report else {
+        // Data the loader refuses (as import says it): each at its row.
+        let list: Vec<Json> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| {
+                let origin =
+                    d.span.as_ref().and_then(|s| imported.origins.iter().find(|o| o.span.contains(&s.start)));
+                let file = origin.map(|o| files[o.file].0.as_str());
+                let mut j = diag_json(file, d);
+                if let Some(o) = origin {
+                    j["message"] = json!(format!("{}: {}", o.at, d.message));
+                }
+                j
+            })
+            .collect();
+        return Err(Reply::Json(
+            422,
+            json!({ "error": "Эти данные otchet не принимает: исправьте строки в документе и повторите", "diagnostics": list }),
+        ));
+    };
+    warnings.extend(diags.iter().map(|d| diag_json(None, d)));
+    Ok(Imported { toml: imported.toml, report, warnings, period: imported.period })
+}
+
+/// The events an import found, for the preview.
+fn events_json(report: &crate::model::Report) -> Vec<Json> {
+    let table = crate::layout::build(report, &crate::template::Template::official());
+    let mut department = String::new();
+    let mut out = Vec::new();
+    for row in &table.rows {
+        match row {
+            crate::layout::Row::Department(c) => department.clone_from(&c.text),
+            crate::layout::Row::Event(e) => out.push(json!({
+                "department": department,
+                "number": e.number,
+                "agreement": e.cells[1].text,
+                "title": e.cells[2].text,
+                "dates": e.cells[3].text,
+            })),
+        }
+    }
+    out
+}
+
+/// `POST /api/import/preview`: what the documents give; nothing written.
+pub fn preview(state: &State, body: &Json) -> Reply {
+    let imported = match import(state, body) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = &imported.report;
+    let suggested = match imported.period {
+        Period::Quarter { year, quarter } => format!("{year}-q{quarter}"),
+        Period::Year { year } => format!("{year}"),
+    };
+    Reply::Json(
+        200,
+        json!({
+            "period": imported.period.label(),
+            "suggested": suggested,
+            "departments": r.departments.len(),
+            "events": events_json(r),
+            "agreements": r.agreements.len(),
+            "warnings": imported.warnings,
+            "toml": imported.toml,
+        }),
+    )
+}
+
+/// `POST /api/import`: `{ files, registry?, new: NAME }` writes a new report
+/// (never over an existing file); `{ files, registry?, add: NAME, version }`
+/// adds the departments and events to report NAME (its previous content
+/// kept as a version).
+pub fn create(state: &State, body: &Json) -> Reply {
+    let imported = match import(state, body) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Some(name) = body["new"].as_str() {
+        let name = match plain_name(name) {
+            Ok(n) => n,
+            Err(r) => return r,
+        };
+        let _guard = state.lock();
+        if taken(state, &name) {
+            return error(409, format!("Отчет «{name}» уже есть в папке: выберите другое имя"));
+        }
+        let path = state.dir.join(format!("{name}.toml"));
+        if let Err(d) = crate::output::write_new(&path, imported.toml.as_bytes()) {
+            return error(500, format!("Не удалось записать файл: {}", d.message));
+        }
+        return Reply::Json(200, json!({ "name": name, "warnings": imported.warnings }));
+    }
+    let Some(name) = body["add"].as_str() else {
+        return error(400, "Укажите, куда перенести данные: новый отчет (new) или существующий (add)");
+    };
+    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let _guard = state.lock();
+    let current = match read(&path) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if body["version"].as_str() != Some(version(&current).as_str()) {
+        return Reply::Json(
+            409,
+            json!({ "error": "Отчет изменился после того, как страница его загрузила: откройте его заново", "version": version(&current) }),
+        );
+    }
+    let bytes = match super::data::append_import(&current, &imported.toml) {
+        Ok(b) => b,
+        Err(m) => return error(409, m),
+    };
+    if let Err(d) = keep_version(&state.dir, name, &current) {
+        return error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message));
+    }
+    if let Err(d) = crate::output::write_all(&[(path, bytes.clone())]) {
+        return error(500, format!("Не удалось сохранить файл: {}", d.message));
+    }
+    Reply::Json(200, json!({ "name": name, "version": version(&bytes), "warnings": imported.warnings }))
+}
+
+/// `POST /api/reports/NAME/next`: the next quarter's file, as `otchet new
+/// --from NAME.toml` writes it (`YYYY-qQ.toml` beside it; never over an
+/// existing file).
+pub fn next(state: &State, name: &str) -> Reply {
+    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let loaded = match crate::load::load_file(&path) {
+        Ok(l) => l,
+        Err(_) => return error(422, "В отчете есть ошибки: исправьте их, чтобы начать следующий квартал"),
+    };
+    let (year, quarter) = match loaded.report.period {
+        Period::Quarter { year, quarter } => crate::new::next_quarter(year, quarter),
+        Period::Year { year } => (year + 1, 1),
+    };
+    let text = crate::new::next_file(&loaded.report, year, quarter);
+    let new = format!("{year}-q{quarter}");
+    let _guard = state.lock();
+    if taken(state, &new) {
+        return error(409, format!("Отчет «{new}» уже есть в папке: откройте его"));
+    }
+    if let Err(d) = crate::output::write_new(&state.dir.join(format!("{new}.toml")), text.as_bytes()) {
+        return error(500, format!("Не удалось записать файл: {}", d.message));
+    }
+    Reply::Json(200, json!({ "name": new, "period": Period::Quarter { year, quarter }.label() }))
+}
+
+/// The kept versions of report `name`: (id, path), newest first. Ids come
+/// from the folder's listing only.
+fn versions_of(state: &State, name: &str) -> Vec<(String, PathBuf)> {
+    let dir = state.dir.join(".otchet").join("versions").join(name);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let file = e.file_name().into_string().ok()?;
+            Some((file.strip_suffix(".toml")?.to_string(), e.path()))
+        })
+        .collect();
+    out.sort();
+    out.reverse();
+    out
+}
+
+/// When a version was kept: its id starts `YYYYMMDDTHHMMSS` (UTC).
+fn when(id: &str) -> Option<String> {
+    let t = chrono::NaiveDateTime::parse_from_str(id.get(..15)?, "%Y%m%dT%H%M%S").ok()?;
+    Some(t.and_utc().format("%Y-%m-%d %H:%M:%S UTC").to_string())
+}
+
+/// The changes from version `old` to the report's current file: the
+/// tracked-changes DOCX and the summary, as `otchet diff OLD NEW` makes
+/// them.
+fn changes(old: &Path, current: &Path) -> Result<(Vec<u8>, Vec<String>), Reply> {
+    let template = crate::template::Template::official();
+    let load = |p: &Path| {
+        crate::app::load_checked(p, &template, false)
+            .map_err(|f| error(422, format!("Файл с ошибками не сравнивается: {}", f.diagnostics[0].message)))
+    };
+    let (a, b) = (load(old)?, load(current)?);
+    let (bytes, revised) = crate::app::changes(&a.report, &b.report, &template, None)
+        .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")))?;
+    let summary = if revised.is_empty() { vec!["изменений нет".to_string()] } else { revised.summary };
+    Ok((bytes, summary))
+}
+
+/// `GET /api/reports/NAME/versions`: the kept versions, newest first, each
+/// with its time and a one-line summary of what changed since it.
+pub fn versions(state: &State, name: &str) -> Reply {
+    let Some(current) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let list: Vec<Json> = versions_of(state, name)
+        .iter()
+        .map(|(id, path)| {
+            let summary = match changes(path, &current) {
+                Ok((_, lines)) if lines.len() > 1 => format!("{} (изменений: {})", lines[0], lines.len()),
+                Ok((_, lines)) => lines.join(""),
+                Err(_) => "версия с ошибками — сравнение недоступно".into(),
+            };
+            json!({ "id": id, "time": when(id), "summary": summary })
+        })
+        .collect();
+    Reply::Json(200, json!({ "versions": list }))
+}
+
+/// `GET /api/reports/NAME/versions/ID`: the changes since version ID as
+/// `otchet diff` prints them; `…/ID.docx`: its DOCX.
+pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply {
+    let Some(current) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some((_, old)) = versions_of(state, name).into_iter().find(|(v, _)| v == id) else {
+        return error(404, "Нет такой версии");
+    };
+    match changes(&old, &current) {
+        Ok((bytes, _)) if docx => Reply::File {
+            bytes,
+            content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            name: format!("{name}-исправления.docx"),
+            inline: false,
+        },
+        Ok((_, summary)) => Reply::Json(200, json!({ "id": id, "time": when(id), "summary": summary })),
+        Err(r) => r,
+    }
+}
+
+/// `POST /api/reports/NAME/versions/ID/restore` with `{ version }`: the
+/// version becomes the file again; what it replaces is kept as a version.
+pub fn restore(state: &State, name: &str, id: &str, body: &Json) -> Reply {
+    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some((_, old)) = versions_of(state, name).into_iter().find(|(v, _)| v == id) else {
+        return error(404, "Нет такой версии");
+    };
+    let _guard = state.lock();
+    let (current, bytes) = match (read(&path), read(&old)) {
+        (Ok(c), Ok(b)) => (c, b),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    if body["version"].as_str() != Some(version(&current).as_str()) {
+        return Reply::Json(
+            409,
+            json!({ "error": "Отчет изменился после того, как страница его загрузила: откройте его заново", "version": version(&current) }),
+        );
+    }
+    if bytes != current {
+        if let Err(d) = keep_version(&state.dir, name, &current) {
+            return error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message));
+        }
+        if let Err(d) = crate::output::write_all(&[(path, bytes.clone())]) {
+            return error(500, format!("Не удалось сохранить файл: {}", d.message));
+        }
+    }
+    Reply::Json(200, json!({ "version": version(&bytes), "restored": bytes != current }))
+}
+
+/// `GET /api/annual.docx|.pdf?names=A,B,C,D[&partial=1]`: the annual report
+/// of those quarters, byte-identical to `otchet annual A.toml B.toml …`
+/// (the PDF carries the quarters' files); errors as `annual` reports them
+/// (422 with the diagnostics, by file).
+pub fn annual(state: &State, names: &str, partial: bool, format: Format) -> Reply {
+    let mut paths = Vec::new();
+    for n in names.split(',').filter(|n| !n.is_empty()) {
+        match state.find(n) {
+            Some(p) => paths.push((n.to_string(), p)),
+            None => return error(404, format!("Нет отчета «{n}» в папке")),
+        }
+    }
+    if paths.is_empty() {
+        return error(400, "Выберите кварталы годового отчета");
+    }
+    let template = crate::template::Template::official();
+    let pdf = format == Format::Pdf;
+    let mut loaded = Vec::new();
+    let mut problems = Vec::new();
+    for (n, p) in &paths {
+        match crate::app::load_checked(p, &template, pdf) {
+            Ok(l) => loaded.push(l),
+            Err(f) => problems.extend(f.diagnostics.iter().filter(|d| d.is_error()).map(|d| diag_json(Some(n), d))),
+        }
+    }
+    if !problems.is_empty() {
+        return Reply::Json(422, json!({ "error": "В файлах кварталов есть ошибки", "diagnostics": problems }));
+    }
+    let (merged, _warnings) = match crate::annual::merge(&loaded, partial) {
+        Ok(x) => x,
+        Err(errors) => {
+            let list: Vec<Json> = errors.iter().map(|(i, d)| diag_json(Some(&paths[*i].0), d)).collect();
+            return Reply::Json(422, json!({ "error": "Годовой отчет не собирается", "diagnostics": list }));
+        }
+    };
+    let table = crate::app::annual_table(&loaded, &merged, &template);
+    let mut files: Vec<crate::app::Carried> =
+        paths.iter().zip(&loaded).map(|((_, p), l)| crate::app::Carried::data(p, l.raw_bytes())).collect();
+    crate::app::unique_names(&mut files);
+    match crate::app::render_bytes(&table, &template, format, &files) {
+        Ok(bytes) => Reply::File {
+            bytes,
+            content_type: if pdf {
+                "application/pdf"
+            } else {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            },
+            name: format!("{}-annual.{}", merged.period.year(), format.extension()),
+            inline: pdf,
+        },
+        Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
+    }
+}
+
+/// The archive's PDFs: `DIR/*.pdf` and `DIR/out/*.pdf` (regular files),
+/// as (shown name, path); names come from the listings only.
+fn pdfs(state: &State) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for (prefix, dir) in [("", state.dir.clone()), ("out/", state.dir.join("out"))] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_file())) {
+            let Ok(file) = e.file_name().into_string() else { continue };
+            if file.to_lowercase().ends_with(".pdf") && !file.starts_with('.') {
+                out.push((format!("{prefix}{file}"), e.path()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `GET /api/archive`: each PDF with its pages, the period and region of
+/// the data inside (when it carries its data file) or why it cannot be
+/// read.
+pub fn archive(state: &State) -> Reply {
+    let list: Vec<Json> = pdfs(state)
+        .iter()
+        .map(|(file, path)| {
+            let bytes = match crate::load::read_bounded(path, "PDF", ".pdf", MAX_PDF_BYTES, "") {
+                Ok(b) => b,
+                Err(d) => return json!({ "file": file, "error": d.message }),
+            };
+            match crate::archive::described(&bytes) {
+                Ok((pages, files)) => {
+                    let data: Vec<Json> = files
+                        .iter()
+                        .filter(|f| f.name.to_lowercase().ends_with(".toml"))
+                        .map(|f| {
+                            let (_, report, _) = crate::app::check_bytes(&f.name, &f.bytes);
+                            json!({
+                                "name": f.name,
+                                "period": report.as_ref().map(|r| r.period.label()),
+                                "region": report.as_ref().and_then(|r| r.region.clone()),
+                                "intact": f.checksum_ok != Some(false),
+                            })
+                        })
+                        .collect();
+                    json!({ "file": file, "pages": pages, "data": data })
+                }
+                Err(e) => json!({ "file": file, "error": e.to_string() }),
+            }
+        })
+        .collect();
+    Reply::Json(200, json!({ "pdfs": list }))
+}
+
+/// `POST /api/archive/restore` with `{ file, data? }`: the PDF's data file
+/// (`data`: which, when it carries several) extracted byte for byte into a
+/// new report file of the folder — named as embedded, made safe, never over
+/// an existing file (a free name is chosen).
+pub fn restore_data(state: &State, body: &Json) -> Reply {
+    let Some(file) = body["file"].as_str() else { return error(400, "Не указан PDF") };
+    let Some((_, path)) = pdfs(state).into_iter().find(|(f, _)| f == file) else {
+        return error(404, format!("Нет PDF «{file}» в папке"));
+    };
+    let bytes = match crate::load::read_bounded(&path, "PDF", ".pdf", MAX_PDF_BYTES, "") {
+        Ok(b) => b,
+        Err(d) => return error(422, d.message),
+    };
+    let files = match crate::archive::embedded_files(&bytes) {
+        Ok(f) => f,
+        Err(e) => return error(422, format!("{file}: {e}")),
+    };
+    let want = body["data"].as_str();
+    let Some(data) = files
+        .iter()
+        .filter(|f| f.name.to_lowercase().ends_with(".toml"))
+        .find(|f| want.is_none_or(|w| w == f.name))
+    else {
+        return error(422, format!("{file}: в PDF нет файла данных (он сформирован с --no-source)"));
+    };
+    let safe = crate::archive::safe_name(&data.name).unwrap_or_else(|| data.name.clone());
+    let stem = safe.strip_suffix(".toml").unwrap_or(&safe).to_string();
+    let _guard = state.lock();
+    let name = (1..1000)
+        .map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") })
+        .find(|n| !taken(state, n) && !crate::output::name_taken(&state.dir.join(format!("{n}.toml"))));
+    let Some(name) = name else { return error(409, "Нет свободного имени для файла") };
+    if let Err(d) = crate::output::write_new(&state.dir.join(format!("{name}.toml")), &data.bytes) {
+        return error(500, format!("Не удалось записать файл: {}", d.message));
+    }
+    let warning = (data.checksum_ok == Some(false)).then_some("файл данных изменен внутри PDF после его создания");
+    Reply::Json(200, json!({ "name": name, "warning": warning }))
+}
