@@ -291,10 +291,11 @@ fn versions_of(state: &State, name: &str) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// When a version was kept: its id starts `YYYYMMDDTHHMMSS` (UTC).
+/// When a version was kept (RFC 3339, UTC): its id starts
+/// `YYYYMMDDTHHMMSS`.
 fn when(id: &str) -> Option<String> {
     let t = chrono::NaiveDateTime::parse_from_str(id.get(..15)?, "%Y%m%dT%H%M%S").ok()?;
-    Some(t.and_utc().format("%Y-%m-%d %H:%M:%S UTC").to_string())
+    Some(t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 /// The changes from version `old` to the report's current file: the

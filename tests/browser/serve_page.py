@@ -5,11 +5,17 @@ chromium-driver, driven over WebDriver by selenium).
 Opens the reference report, adds an event through the form, sees the
 Russian error at the field for an empty title, fixes it, saves, downloads
 the PDF and finds the event in it (pdftotext); a title written as markup is
-shown as text. Usage: serve_page.py OTCHET_BINARY REFERENCE.toml OUTDIR
+shown as text. Then the quarter's workflow: imports the reference DOCX
+(preview, then a new report), starts the next quarter, adds an event,
+saves, changes it, saves, downloads the corrections DOCX of the previous
+version and resolves it: accepting every change gives the new report's
+text, rejecting every change the old one's. Usage: serve_page.py OTCHET_BINARY REFERENCE.toml OUTDIR
 (OUTDIR gets the screenshots and the PDF)."""
 
 import base64
 import os
+import re
+import zipfile
 import shutil
 import subprocess
 import sys
@@ -41,6 +47,38 @@ driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts
 wait = WebDriverWait(driver, 20)
 NEW_TITLE = "Тестовое мероприятие из браузера"
 MARKUP = "<script>window.pwned=1</script>"
+
+
+def fetch_bytes(url):
+    b64 = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {
+          let s = ''; const a = new Uint8Array(b);
+          for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
+          done(btoa(s));
+        });""", url)
+    return base64.b64decode(b64)
+
+
+def docx_words(docx_bytes, accept=None):
+    """The words of a DOCX's body as a reader sees them; with tracked
+    changes, after accepting (True) or rejecting (False) every one."""
+    xml = zipfile.ZipFile(__import__("io").BytesIO(docx_bytes)).read("word/document.xml").decode()
+    out = []
+    for row in re.findall(r"<w:tr>.*?</w:tr>|<w:p>.*?</w:p>|<w:p .*?</w:p>", xml, re.S):
+        if accept is not None:
+            trpr = re.search(r"<w:trPr>.*?</w:trPr>", row, re.S)
+            if trpr and ("<w:del " in trpr.group(0)) and accept:
+                continue
+            if trpr and ("<w:ins " in trpr.group(0)) and not accept:
+                continue
+            if accept:
+                row = re.sub(r"<w:del .*?</w:del>", "", row, flags=re.S)
+            else:
+                row = re.sub(r"<w:ins (?:(?!/>).)*?>.*?</w:ins>", "", row, flags=re.S)
+                row = row.replace("w:delText", "w:t")
+        out.extend(" ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", row)).split())
+    return " ".join(out).replace("\u00a0", " ").split()
 
 
 def field(path):
@@ -114,6 +152,72 @@ try:
     assert MARKUP in flat, "the markup title is not in the PDF as text"
     print("browser: 17 events numbered 1-17; event added, empty-title error at the field, fixed, saved; "
           "the PDF has it; markup shown as text")
+
+    # The quarter's workflow. Import the reference report's DOCX.
+    docs = tempfile.mkdtemp()
+    subprocess.run([binary, "render", reference, "--format", "docx", "-o", docs], check=True, capture_output=True)
+    ref_docx = os.path.join(docs, os.path.basename(reference).replace(".toml", ".docx"))
+    driver.get(base + "/")
+    wait.until(EC.presence_of_element_located((By.ID, "import-files"))).send_keys(ref_docx)
+    driver.find_element(By.ID, "import-preview").click()
+    box = wait.until(EC.presence_of_element_located((By.ID, "import-preview-box")))
+    assert "мероприятий 17" in box.text, box.text
+    assert not os.path.exists(os.path.join(work, "imported.toml")), "a preview writes nothing"
+    name = driver.find_element(By.ID, "import-name")
+    name.clear()
+    name.send_keys("imported")
+    driver.save_screenshot(os.path.join(outdir, "serve-import.png"))
+    driver.find_element(By.ID, "import-create").click()
+    wait.until(lambda d: d.current_url.endswith("/reports/imported"))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
+    # The next quarter, as otchet new makes it.
+    driver.find_element(By.ID, "next-quarter").click()
+    wait.until(lambda d: d.current_url.endswith("/reports/2021-q1"))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.department")) == 5)
+    assert not driver.find_elements(By.CSS_SELECTOR, "#table tr.event")
+    # An event, saved; then changed and saved again.
+    driver.find_elements(By.CSS_SELECTOR, "#table tr.department")[0].click()
+    wait.until(EC.element_to_be_clickable((By.XPATH, "//aside//button[text()='+ Мероприятие']"))).click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 1)
+    title_path = driver.find_element(By.CSS_SELECTOR, "aside [data-path$='/title']").get_attribute("data-path")
+    prefix = title_path.rsplit("/", 1)[0]
+    field(title_path).send_keys("Совещание по обмену опытом")
+    for key, text in [("place", "г. Смоленск"), ("participants", "Представители двух областей"), ("result", "Подписан протокол")]:
+        field(f"{prefix}/{key}").send_keys(text)
+    field(f"{prefix}/dates").send_keys("январь")
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".problem.error"))
+    driver.find_element(By.ID, "save").click()
+    wait.until(lambda d: d.find_element(By.ID, "status").text == "Сохранено")
+    old_text = open(os.path.join(work, "2021-q1.toml"), encoding="utf-8").read()
+    t = field(title_path)
+    t.clear()
+    t.send_keys("Совещание по обмену опытом работы служб занятости")
+    wait.until(lambda d: not d.find_element(By.ID, "save").get_attribute("disabled"))
+    driver.find_element(By.ID, "save").click()
+    wait.until(lambda d: d.find_element(By.ID, "status").text == "Сохранено")
+    # The versions: the newest is the first save; its corrections DOCX.
+    driver.find_element(By.ID, "versions").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".version")) == 2)
+    newest = driver.find_elements(By.CSS_SELECTOR, ".version")[0]
+    newest.find_element(By.CSS_SELECTOR, ".show-changes").click()
+    wait.until(lambda d: "изменено" in newest.text)
+    driver.save_screenshot(os.path.join(outdir, "serve-versions.png"))
+    changes = fetch_bytes(newest.find_element(By.CSS_SELECTOR, ".changes-docx").get_attribute("href"))
+    kept = os.path.join(work, ".otchet", "versions", "2021-q1", newest.get_attribute("data-version") + ".toml")
+    assert open(kept, encoding="utf-8").read() == old_text, "the version is the first save"
+    cli = os.path.join(docs, "cli-changes.docx")
+    subprocess.run([binary, "diff", kept, os.path.join(work, "2021-q1.toml"), "-o", cli], check=True, capture_output=True)
+    assert changes == open(cli, "rb").read(), "the corrections DOCX is not otchet diff's"
+    plain = {}
+    for label, src in [("new", os.path.join(work, "2021-q1.toml")), ("old", kept)]:
+        d = tempfile.mkdtemp()
+        subprocess.run([binary, "render", src, "--format", "docx", "-o", d], check=True, capture_output=True)
+        plain[label] = docx_words(open(os.path.join(d, os.listdir(d)[0]), "rb").read())
+    assert plain["new"] != plain["old"], "the two versions differ"
+    assert docx_words(changes, accept=True) == plain["new"], "accepting every change is not the new report"
+    assert docx_words(changes, accept=False) == plain["old"], "rejecting every change is not the old report"
+    print("browser workflow: reference DOCX imported (preview, then a new report), next quarter started, "
+          "event added and changed; the corrections DOCX = otchet diff's; accept all = new, reject all = old")
 finally:
     driver.quit()
     server.kill()

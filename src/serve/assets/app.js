@@ -71,6 +71,134 @@ async function indexPage() {
       el("td", {}, check)));
   }
   status(json.reports.length ? "" : "В папке нет файлов отчетов (.toml).");
+  workflow(json.reports);
+}
+
+// ------------------------------------------------------ quarter's work
+
+/// A long request: a progress bar and a note while it runs; the rest of
+/// the page stays usable.
+async function busy(box, text, work) {
+  const note = el("div", { className: "busy", role: "status" }, el("progress"), text);
+  box.replaceChildren(note);
+  try { return await work(); } finally { note.remove(); }
+}
+
+function messages(list) {
+  if (!list || !list.length) return null;
+  return el("ul", { className: "messages" }, list.map(m => el("li", { className: m.severity },
+    (m.file ? m.file + ": " : "") + m.message + (m.hint ? " — " + m.hint : ""))));
+}
+
+function fileBase64(file) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ""));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
+
+/// Downloads the answer of a GET as a file, or shows its error.
+async function download(url, box, fallbackName) {
+  const r = await fetch(url);
+  if (!r.ok) {
+    let j = {}; try { j = await r.json(); } catch (_) { }
+    box.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка"), messages(j.diagnostics));
+    return false;
+  }
+  const blob = await r.blob();
+  const cd = r.headers.get("Content-Disposition") || "";
+  const m = /filename\*=UTF-8''([^;]+)/.exec(cd);
+  const a = el("a", { href: URL.createObjectURL(blob), download: m ? decodeURIComponent(m[1]) : fallbackName });
+  document.body.append(a); a.click(); a.remove();
+  return true;
+}
+
+function workflow(reports) {
+  const registry = document.getElementById("import-registry");
+  registry.replaceChildren(el("option", { value: "" }, "— не брать —"));
+  for (const r of reports) registry.append(el("option", { value: r.name }, r.file));
+  const quarters = document.getElementById("annual-quarters");
+  quarters.replaceChildren();
+  const roman = ["", "I", "II", "III", "IV"];
+  for (const r of reports.filter(r => r.quarter)) {
+    quarters.append(el("label", {}, el("input", { type: "checkbox", value: r.name }), ` ${r.file} (${roman[r.quarter]} квартал ${r.year})`));
+  }
+  const importBox = document.getElementById("import-result");
+  let files = null;
+  document.getElementById("import-preview").onclick = async () => {
+    const chosen = Array.from(document.getElementById("import-files").files);
+    if (!chosen.length) { importBox.replaceChildren(el("p", { className: "bad" }, "Выберите документы .docx")); return; }
+    files = await Promise.all(chosen.map(async f => ({ name: f.name, content: await fileBase64(f) })));
+    const body = { files, registry: registry.value || undefined };
+    const { status: code, json } = await busy(importBox, "Идет чтение документов…", () => api("POST", "/api/import/preview", body));
+    if (code !== 200) { importBox.replaceChildren(el("p", { className: "bad" }, json.error || "Ошибка"), messages(json.diagnostics)); return; }
+    const name = el("input", { type: "text", id: "import-name", value: json.suggested });
+    const target = el("select", { id: "import-target" }, reports.map(r => el("option", { value: r.name }, r.file)));
+    const result = el("div");
+    const create = el("button", { type: "button", id: "import-create", onclick: async () => {
+      const { status: c, json: j } = await busy(result, "Запись…", () => api("POST", "/api/import", { ...body, new: name.value }));
+      if (c !== 200) { result.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
+      location.href = "/reports/" + encodeURIComponent(j.name);
+    } }, "Создать новый отчет");
+    const add = el("button", { type: "button", id: "import-add", onclick: async () => {
+      if (!target.value) return;
+      const v = await api("GET", "/api/reports/" + encodeURIComponent(target.value));
+      const { status: c, json: j } = await busy(result, "Запись…", () => api("POST", "/api/import", { ...body, add: target.value, version: v.json.version }));
+      if (c !== 200) { result.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
+      location.href = "/reports/" + encodeURIComponent(j.name);
+    } }, "Добавить в отчет");
+    const rows = [];
+    let dept = null;
+    for (const e of json.events) {
+      if (e.department !== dept) { dept = e.department; rows.push(el("tr", { className: "dep" }, el("td", { colspan: 4 }, dept))); }
+      rows.push(el("tr", {}, el("td", {}, e.number + "."), el("td", {}, e.agreement), el("td", {}, e.title), el("td", {}, e.dates)));
+    }
+    importBox.replaceChildren(el("div", { className: "preview", id: "import-preview-box" },
+      el("p", {}, `Найдено: отчет ${json.period}; разделов ${json.departments}, мероприятий ${json.events.length}, соглашений ${json.agreements}; предупреждений ${json.warnings.length}.`),
+      messages(json.warnings),
+      el("table", { className: "reports" }, el("thead", {}, el("tr", {}, ["№", "Соглашение", "Мероприятие", "Сроки"].map(h => el("th", {}, h)))), el("tbody", {}, rows)),
+      el("div", { className: "row" }, el("label", { className: "inline" }, "Имя нового файла: ", name), create),
+      reports.length ? el("div", { className: "row" }, el("label", { className: "inline" }, "или в отчет: ", target), add) : null,
+      result));
+  };
+  const annualBox = document.getElementById("annual-result");
+  const annual = ext => async () => {
+    const names = Array.from(quarters.querySelectorAll("input:checked")).map(i => i.value);
+    if (!names.length) { annualBox.replaceChildren(el("p", { className: "bad" }, "Отметьте файлы кварталов")); return; }
+    const partial = document.getElementById("annual-partial").checked ? "&partial=1" : "";
+    const url = `/api/annual.${ext}?names=${names.map(encodeURIComponent).join(",")}${partial}`;
+    const ok = await busy(annualBox, "Идет сборка годового отчета…", () => download(url, annualBox, "annual." + ext));
+    if (ok) annualBox.replaceChildren(el("p", { className: "good" }, "Годовой отчет сформирован"));
+  };
+  document.getElementById("annual-docx").onclick = annual("docx");
+  document.getElementById("annual-pdf").onclick = annual("pdf");
+  archive();
+}
+
+async function archive() {
+  const body = document.querySelector("#archive tbody");
+  const box = document.getElementById("archive-result");
+  const { status: code, json } = await api("GET", "/api/archive");
+  if (code !== 200) { box.replaceChildren(el("p", { className: "bad" }, json.error || "Ошибка")); return; }
+  body.replaceChildren();
+  for (const p of json.pdfs) {
+    const data = p.data || [];
+    const restore = data.length ? el("button", { type: "button", onclick: async () => {
+      const { status: c, json: j } = await api("POST", "/api/archive/restore", { file: p.file });
+      if (c !== 200) { box.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
+      box.replaceChildren(el("p", { className: "good" }, "Данные восстановлены в файл ",
+        el("a", { href: "/reports/" + encodeURIComponent(j.name) }, j.name + ".toml"), j.warning ? " (" + j.warning + ")" : ""));
+    } }, "Восстановить данные") : null;
+    body.append(el("tr", {},
+      el("td", {}, p.file),
+      el("td", {}, p.error ? el("span", { className: "bad" }, p.error) : (data.map(d => d.period).filter(Boolean).join(", ") || "—")),
+      el("td", {}, p.pages === undefined ? "—" : p.pages),
+      el("td", {}, p.error ? "—" : data.length ? data.map(d => d.name + (d.intact ? "" : " (изменен)")).join(", ") : "нет"),
+      el("td", {}, restore)));
+  }
+  if (!json.pdfs.length) box.replaceChildren(el("p", { className: "hint" }, "PDF пока нет."));
 }
 
 // -------------------------------------------------------------- report
@@ -111,6 +239,8 @@ async function reportPage() {
   document.getElementById("add-department").addEventListener("click", addDepartment);
   document.getElementById("edit-registry").addEventListener("click", () => select({ kind: "registry" }));
   document.getElementById("edit-report").addEventListener("click", () => select({ kind: "report" }));
+  document.getElementById("versions").addEventListener("click", () => select({ kind: "versions" }));
+  document.getElementById("next-quarter").addEventListener("click", nextQuarter);
   window.addEventListener("beforeunload", ev => { if (S.dirty) { ev.preventDefault(); ev.returnValue = ""; } });
   await reload();
 }
@@ -306,6 +436,7 @@ function renderEditor() {
   else if (sel.kind === "department") departmentEditor(box, sel.d);
   else if (sel.kind === "registry") registryEditor(box);
   else if (sel.kind === "report") reportEditor(box);
+  else if (sel.kind === "versions") versionsEditor(box);
   box.append(el("div", { className: "actions" }, close));
   markFields();
 }
@@ -479,6 +610,44 @@ function reportEditor(box) {
   box.append(num("year", "Год"), num("quarter", "Квартал (1–4)"));
   const opt = (key, label) => field(label, "/report/" + key, textInput(r[key], v => { if (v === "") delete r[key]; else r[key] = v; }, key === "title"));
   box.append(opt("region", "Регион"), opt("title", "Заголовок (пусто — заголовок формы)"));
+}
+
+async function nextQuarter() {
+  if (S.dirty) { banner("Сначала сохраните правки."); return; }
+  const { status: code, json } = await api("POST", "/api/reports/" + encodeURIComponent(S.name) + "/next", {});
+  if (code !== 200) { banner(json.error || "Ошибка"); return; }
+  location.href = "/reports/" + encodeURIComponent(json.name);
+}
+
+async function versionsEditor(box) {
+  box.append(el("h2", {}, "Версии и исправления"),
+    el("p", { className: "note" }, "Каждое сохранение оставляет прежнюю версию. Для версии — перечень изменений с тех пор и DOCX с исправлениями в режиме рецензирования (для проверяющего)."));
+  const list = el("div", { id: "versions-list" });
+  box.append(list);
+  const base = "/api/reports/" + encodeURIComponent(S.name) + "/versions";
+  const { status: code, json } = await busy(list, "Загрузка версий…", () => api("GET", base));
+  if (code !== 200) { list.replaceChildren(el("p", { className: "bad" }, json.error || "Ошибка")); return; }
+  if (!json.versions.length) { list.replaceChildren(el("p", { className: "note" }, "Прежних версий пока нет: они появятся после сохранения.")); return; }
+  list.replaceChildren(...json.versions.map(v => {
+    const details = el("div");
+    const url = base + "/" + encodeURIComponent(v.id);
+    return el("div", { className: "version", "data-version": v.id },
+      el("div", { className: "when" }, v.time ? new Date(v.time).toLocaleString("ru-RU") : v.id), el("div", {}, v.summary), details,
+      el("div", { className: "actions" },
+        el("button", { type: "button", className: "show-changes", onclick: async () => {
+          const { status: c, json: j } = await api("GET", url);
+          details.replaceChildren(c === 200 ? el("ul", {}, j.summary.map(l => el("li", {}, l))) : el("p", { className: "bad" }, j.error));
+        } }, "Изменения"),
+        el("a", { className: "button changes-docx", href: url + ".docx" }, "DOCX с исправлениями"),
+        el("button", { type: "button", className: "restore", onclick: async () => {
+          if (S.dirty) { banner("Сначала сохраните или отмените правки."); return; }
+          if (!confirm("Вернуть эту версию? Текущее содержимое останется среди версий.")) return;
+          const { status: c, json: j } = await api("POST", url + "/restore", { version: S.version });
+          if (c !== 200) { banner(j.error || "Ошибка"); return; }
+          await reload();
+          banner("Версия восстановлена; прежнее содержимое сохранено как версия.", true);
+        } }, "Восстановить")));
+  }));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
