@@ -420,16 +420,7 @@ pub fn annual(state: &State, names: &str, partial: bool, format: Format) -> Repl
         paths.iter().zip(&loaded).map(|((_, p), l)| crate::app::Carried::data(p, l.raw_bytes())).collect();
     crate::app::unique_names(&mut files);
     match crate::app::render_bytes(&table, &template, format, &files) {
-        Ok(bytes) => Reply::File {
-            bytes,
-            content_type: if pdf {
-                "application/pdf"
-            } else {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            },
-            name: format!("{}-annual.{}", merged.period.year(), format.extension()),
-            inline: pdf,
-        },
+        Ok(bytes) => super::reports::document_reply(bytes, &format!("{}-annual", merged.period.year()), format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
     }
 }

@@ -371,16 +371,23 @@ pub fn document(path: &Path, name: &str, format: Format) -> Reply {
         }
     };
     match crate::app::render_bytes(&prepared.table, &prepared.template, format, &prepared.files) {
-        Ok(bytes) => Reply::File {
-            bytes,
-            content_type: if pdf {
-                "application/pdf"
-            } else {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            },
-            name: format!("{name}.{}", format.extension()),
-            inline: pdf,
-        },
+        Ok(bytes) => document_reply(bytes, name, format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
+    }
+}
+
+/// A rendered document as a reply: the PDF shown in the browser, the DOCX
+/// downloaded, named `STEM.pdf` / `STEM.docx`.
+pub(super) fn document_reply(bytes: Vec<u8>, stem: &str, format: Format) -> Reply {
+    let pdf = format == Format::Pdf;
+    Reply::File {
+        bytes,
+        content_type: if pdf {
+            "application/pdf"
+        } else {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        },
+        name: format!("{stem}.{}", format.extension()),
+        inline: pdf,
     }
 }
