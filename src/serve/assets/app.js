@@ -126,6 +126,12 @@ function workflow(reports) {
     quarters.append(el("label", {}, el("input", { type: "checkbox", value: r.name }), ` ${r.file} (${roman[r.quarter]} квартал ${r.year})`));
   }
   const importBox = document.getElementById("import-result");
+  const picker = document.getElementById("import-files");
+  picker.onchange = () => {
+    const n = picker.files.length;
+    document.getElementById("import-chosen").textContent =
+      n ? Array.from(picker.files).map(f => f.name).join(", ") : "документы не выбраны";
+  };
   let files = null;
   document.getElementById("import-preview").onclick = async () => {
     const chosen = Array.from(document.getElementById("import-files").files);
@@ -188,6 +194,7 @@ async function archive() {
     const restore = data.length ? el("button", { type: "button", onclick: async () => {
       const { status: c, json: j } = await api("POST", "/api/archive/restore", { file: p.file });
       if (c !== 200) { box.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
+      await indexPage();
       box.replaceChildren(el("p", { className: "good" }, "Данные восстановлены в файл ",
         el("a", { href: "/reports/" + encodeURIComponent(j.name) }, j.name + ".toml"), j.warning ? " (" + j.warning + ")" : ""));
     } }, "Восстановить данные") : null;
