@@ -450,6 +450,13 @@ fn import_previews_then_writes_what_the_cli_writes() {
     assert_eq!(r.status, 400);
     let r = s.req("POST", "/api/import", Some(&json!({ "files": files, "new": "../escape" })));
     assert_eq!(r.status, 400);
+    let many: Vec<Value> = (0..65).map(|i| json!({ "name": format!("{i}.docx"), "content": b64(&[i as u8]) })).collect();
+    let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": many })));
+    assert_eq!(r.status, 413, "more documents than one import takes");
+    let twice = json!([{ "name": "a.docx", "content": b64(&docx) }, { "name": "b.docx", "content": b64(&docx) }]);
+    let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": twice })));
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("тот же документ"), "{}", r.json());
     assert_eq!(listing(d), before);
 }
 
