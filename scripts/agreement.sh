@@ -13,6 +13,10 @@ target/release/examples/synth 60 > "$out/long60.toml"
 cp tests/fixtures/fallback.toml "$out/fallback.toml"
 # A row taller than a page after three short ones: it starts where they end.
 cp tests/fixtures/tall-row.toml "$out/tall-row.toml"
+# A page whose last row fits with less than a border width to spare
+# (40 rows of 1-5 lines, a bottom margin of 23.35 mm): LibreOffice moves
+# that row to the next page.
+cp tests/fixtures/tight-bottom.toml "$out/tight-bottom.toml"
 # The reference with every event under one agreement whose title is
 # repeated twelve times: merged agreement cells taller than a page.
 cp tests/fixtures/tall-group.toml "$out/tall-group.toml"
@@ -39,10 +43,16 @@ status=0
 for mode in hyphenated unhyphenated; do
   tpl=()
   [ "$mode" = unhyphenated ] && tpl=(--template "$out/nohyph-template.toml")
-  for case in reference long60 fallback tall-row tall-group; do
+  for case in reference long60 fallback tall-row tall-group tight-bottom; do
     dir="$out/$mode"
     mkdir -p "$dir/lo"
-    target/release/otchet render "$out/$case.toml" -o "$dir" "${tpl[@]}" >/dev/null
+    ctpl=("${tpl[@]}")
+    if [ "$case" = tight-bottom ]; then
+      sed "s/^hyphenate = true/hyphenate = $([ "$mode" = hyphenated ] && echo true || echo false)/" \
+        tests/fixtures/tight-bottom-template.toml > "$out/tight-$mode.toml"
+      ctpl=(--template "$out/tight-$mode.toml")
+    fi
+    target/release/otchet render "$out/$case.toml" -o "$dir" "${ctpl[@]}" >/dev/null
     soffice --headless --convert-to pdf --outdir "$dir/lo" "$dir/$case.docx" >/dev/null 2>&1
     [ -s "$dir/lo/$case.pdf" ] || { echo "$case: LibreOffice failed to convert the DOCX"; exit 1; }
     ours=$(pdfinfo "$dir/$case.pdf" | awk '/^Pages:/ {print $2}')
@@ -55,10 +65,14 @@ for mode in hyphenated unhyphenated; do
     echo "  lines: $(python3 scripts/lines.py "$dir/$case.pdf" "$dir/lo/$case.pdf")"
     if [ "$ours" != "$theirs" ] || [ "$a" != "$b" ]; then
       if [ "$case" = tall-group ]; then
-        # Known: LibreOffice moves a row of a merged group whose agreement
-        # text overflows the group to the next page where otchet keeps it
-        # (see the archive issue's note); reported, not yet enforced.
-        echo "  known difference: merged agreement taller than a page"
+        # LibreOffice's print loses part of a merged agreement taller than
+        # the space its rows get, so it ends such a group early; otchet
+        # prints every word (5 groups x 12 copies of the title), so from
+        # there on the pages differ. Reported; otchet's text is checked.
+        ours_n=$(python3 scripts/merged_text.py "$dir/$case.pdf" "культурном сотрудничестве")
+        lo_n=$(python3 scripts/merged_text.py "$dir/lo/$case.pdf" "культурном сотрудничестве")
+        echo "  known difference: copies of the merged agreement's title printed: otchet $ours_n of 60, libreoffice $lo_n"
+        [ "$ours_n" = 60 ] || { echo "  otchet lost text of a merged agreement"; status=1; }
       else
         echo "  DISAGREEMENT: otchet and LibreOffice break pages differently"
         status=1

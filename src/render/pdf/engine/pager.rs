@@ -353,7 +353,11 @@ impl Pager<'_> {
                 let group = self.group.as_ref().expect("group open");
                 h = h.max(group.rest_height(&self.g) - group.seg_height);
             }
-            let need = h + keep_with;
+            // A row stays on the page only when its bottom border fits below
+            // it too, as LibreOffice decides for tables with collapsing
+            // borders (Word's): a row that would end less than a border
+            // width above the text area's bottom goes to the next page.
+            let need = h + keep_with + self.g.border;
             let page_empty = fits(self.y, self.body_top);
             if fits(self.y + need, self.bottom) || (page_empty && fits(self.y + h, self.bottom)) {
                 self.put(&row, h);
