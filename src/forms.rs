@@ -11,7 +11,7 @@ use crate::template::Template;
 use crate::text::normalize_title;
 
 pub use crate::render::docx::form::{
-    FORM_VERSION, INSTRUCTION_START, PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION,
+    period_code, FORM_VERSION, INSTRUCTION_START, PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION,
 };
 
 /// Spare rows by default.
@@ -35,14 +35,6 @@ pub struct FormFile {
     pub bytes: Vec<u8>,
 }
 
-/// The `otchet-period` value of a period.
-pub fn period_code(p: Period) -> String {
-    match p {
-        Period::Quarter { year, quarter } => format!("{year}-{quarter}"),
-        Period::Year { year } => format!("{year}"),
-    }
-}
-
 /// The instruction paragraph of a form.
 fn instruction(period: Period) -> String {
     format!(
@@ -60,6 +52,13 @@ fn instruction(period: Period) -> String {
 /// and `spare` empty rows. An unknown name in `only` is an error naming the
 /// departments there are.
 pub fn forms(report: &Report, t: &Template, spare: usize, only: &[String]) -> Result<Vec<FormFile>, Diagnostic> {
+    // Departments by index, as messages name them.
+    let listed = |at: &[usize]| -> String {
+        at.iter()
+            .map(|&i| format!("«{}»", crate::text::one_line(&report.departments[i].name.value)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let wanted: Vec<usize> = if only.is_empty() {
         (0..report.departments.len()).collect()
     } else {
@@ -79,23 +78,14 @@ pub fn forms(report: &Report, t: &Template, spare: usize, only: &[String]) -> Re
                     }
                 }
                 [] => {
-                    return Err(Diagnostic::error(format!("в данных нет департамента «{name}»")).help(format!(
-                        "департаменты в файле: {}",
-                        report
-                            .departments
-                            .iter()
-                            .map(|d| format!("«{}»", crate::text::one_line(&d.name.value)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
+                    let all: Vec<usize> = (0..report.departments.len()).collect();
+                    return Err(Diagnostic::error(format!("в данных нет департамента «{name}»"))
+                        .help(format!("департаменты в файле: {}", listed(&all))));
                 }
                 many => {
                     return Err(Diagnostic::error(format!(
                         "«{name}» подходит к нескольким департаментам: {}",
-                        many.iter()
-                            .map(|&i| format!("«{}»", crate::text::one_line(&report.departments[i].name.value)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        listed(many)
                     ))
                     .help("укажите название точнее"));
                 }

@@ -33,21 +33,25 @@ impl Cell {
     }
 }
 
-/// Which characters of `text` (typeset) are no-break spaces the typography
-/// pass put in place of a plain space, rather than typed ones: by the pass
-/// itself, applied again to the text with its fixed spaces made plain (a
-/// typed one where the pass would put one anyway counts as the pass's).
-/// Indexed by char.
+/// Which characters of `text` (typeset) are fixed (no-break) spaces the
+/// typography pass puts there itself, rather than ones the user typed: by
+/// the pass, applied again to the text with its fixed spaces made plain (a
+/// typed one where the pass would put the same one anyway counts as the
+/// pass's; when the pass changes the letters, every fixed space does).
+/// Indexed by char. The PDF draws these as plain spaces; import reads them
+/// back as plain spaces.
 pub fn typeset_spaces(text: &str) -> Vec<bool> {
-    if !text.contains(typo::NBSP) {
+    use crate::text::is_fixed_space;
+    if !text.chars().any(is_fixed_space) {
         return vec![false; text.chars().count()];
     }
-    let plain: String = text.chars().map(|c| if c == typo::NBSP { ' ' } else { c }).collect();
+    let plain: String = text.chars().map(|c| if is_fixed_space(c) { ' ' } else { c }).collect();
     let again = typo::apply(&plain);
     if again.chars().count() != plain.chars().count() {
-        return text.chars().map(|c| c == typo::NBSP).collect();
+        // Composition changed the letters: positions no longer match.
+        return text.chars().map(is_fixed_space).collect();
     }
-    text.chars().zip(again.chars()).map(|(c, a)| c == typo::NBSP && a == typo::NBSP).collect()
+    text.chars().zip(again.chars()).map(|(c, a)| is_fixed_space(c) && a == c).collect()
 }
 
 /// A cell's text as paragraphs the way a cell shows them: a line or
@@ -255,7 +259,8 @@ pub fn build(report: &Report, template: &Template) -> Table {
         .enumerate()
         .filter_map(|(i, r)| match r {
             Row::Department(c) => {
-                Some(Mark { row: i, level: 1, title: crate::text::one_line(&c.text.replace(typo::NBSP, " ")) })
+                // (one_line makes no-break spaces plain too.)
+                Some(Mark { row: i, level: 1, title: crate::text::one_line(&c.text) })
             }
             Row::Event(_) => None,
         })

@@ -54,10 +54,7 @@ pub fn import(args: &ImportArgs) -> CliResult {
     let mut given = args.given.clone();
     if let Some(path) = &args.registry {
         let loaded = failed(load::load_file(path))?;
-        given.registry = loaded.report.agreements.iter().map(|a| (a.key.clone(), a.title.value.clone())).collect();
-        given.region.clone_from(&loaded.report.region);
-        given.departments = loaded.report.departments.iter().map(|d| d.name.value.clone()).collect();
-        given.registry_period = Some(loaded.report.period);
+        given.take_registry(&loaded.report);
     }
     let imported =
         import::import(&inputs, &template, &given).map_err(|m| CliError::at(&names[m.file], m.diagnostic))?;
@@ -110,7 +107,7 @@ fn unusable(f: &load::Failure, imported: &import::Imported, names: &[String]) ->
     let mut count = 0;
     for d in f.diagnostics.iter().filter(|d| d.is_error()) {
         count += 1;
-        let origin = d.span.as_ref().and_then(|s| imported.origins.iter().find(|o| o.span.contains(&s.start)));
+        let origin = d.span.as_ref().and_then(|s| imported.origin_at(s.start));
         let (file, at) = match origin {
             Some(o) => (names[o.file].as_str(), format!("{}: ", o.at)),
             None => (names[0].as_str(), String::new()),

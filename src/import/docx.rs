@@ -111,8 +111,6 @@ pub struct Choice {
     pub placeholder: bool,
     /// The text inside the control, as a paragraph's text is read.
     pub text: String,
-    /// Its `w:tag`.
-    pub tag: Option<String>,
 }
 
 impl Cell {
@@ -441,7 +439,6 @@ struct Sdt {
     /// Its list, when it is a drop-down or combo box.
     list: Option<Vec<(String, String)>>,
     placeholder: bool,
-    tag: Option<String>,
     /// Where its content starts: paragraphs of the cell finished, and the
     /// open paragraph's text length (a control inside a paragraph).
     paragraphs: usize,
@@ -486,17 +483,7 @@ fn untypeset(text: &str) -> String {
     if !text.chars().any(is_fixed_space) {
         return text.to_string();
     }
-    let plain: String = text.chars().map(|c| if is_fixed_space(c) { ' ' } else { c }).collect();
-    let set = crate::typo::apply(&plain);
-    if set.chars().count() != plain.chars().count() {
-        // Composition changed the letters: positions no longer match.
-        return plain;
-    }
-    text.chars()
-        .zip(set.chars())
-        // A fixed space typography would put there too goes back to plain.
-        .map(|(typed, would)| if is_fixed_space(typed) && would == typed { ' ' } else { typed })
-        .collect()
+    text.chars().zip(crate::layout::typeset_spaces(text)).map(|(c, set)| if set { ' ' } else { c }).collect()
 }
 
 /// Elements whose whole content is not text of the paragraph they are in.
@@ -697,11 +684,6 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
                 d.placeholder = on;
             }
         }
-        b"tag" if s.sdts.last().is_some_and(|d| d.in_pr) => {
-            if let Some(d) = s.sdts.last_mut() {
-                d.tag = val(e);
-            }
-        }
         b"gridSpan" => {
             let n = val(e).and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, 64);
             if let Some(c) = s.cell() {
@@ -855,7 +837,7 @@ fn end_sdt(s: &mut State, d: Sdt) {
     trim(&mut shown);
     if let Some(c) = s.cell() {
         if c.choice.is_none() {
-            c.choice = Some(Choice { items, placeholder: d.placeholder, text: shown.text, tag: d.tag });
+            c.choice = Some(Choice { items, placeholder: d.placeholder, text: shown.text });
         }
     }
 }

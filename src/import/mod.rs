@@ -78,6 +78,26 @@ pub struct Given {
     pub registry_period: Option<Period>,
 }
 
+impl Given {
+    /// Takes what `--registry FILE` gives from that file's report: its
+    /// agreements' keys and titles, its region, its departments' order and
+    /// its period.
+    pub fn take_registry(&mut self, report: &crate::model::Report) {
+        self.registry = report.agreements.iter().map(|a| (a.key.clone(), a.title.value.clone())).collect();
+        self.region.clone_from(&report.region);
+        self.departments = report.departments.iter().map(|d| d.name.value.clone()).collect();
+        self.registry_period = Some(report.period);
+    }
+}
+
+impl Imported {
+    /// Where the event whose text holds byte `at` of [`Imported::toml`]
+    /// came from.
+    pub fn origin_at(&self, at: usize) -> Option<&Origin> {
+        self.origins.iter().find(|o| o.span.contains(&at))
+    }
+}
+
 /// The placeholder written for an empty required cell.
 pub const EMPTY_CELL: &str = "—";
 /// The agreement written when a row names none.
@@ -154,10 +174,7 @@ impl FormInfo {
     fn of(doc: &docx::Document) -> Option<FormInfo> {
         use form::{PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION};
         doc.property(PROP_FORM)?;
-        let period = doc.property(PROP_PERIOD).and_then(|p| {
-            let (y, q) = p.split_once('-')?;
-            Some((y.trim().parse().ok()?, q.trim().parse().ok().filter(|q| (1..=4).contains(q))?))
-        });
+        let period = doc.property(PROP_PERIOD).and_then(form::quarter_of_code);
         Some(FormInfo {
             department: doc.property(PROP_DEPARTMENT).unwrap_or_default().to_string(),
             order: doc.property(PROP_ORDER).and_then(|o| o.trim().parse().ok()).unwrap_or(usize::MAX),

@@ -261,6 +261,66 @@ fn escape(k: &str) -> String {
     k.replace('~', "~0").replace('/', "~1")
 }
 
+/// A table of another document, without its place there (a parsed table
+/// keeps its position, which would print it among this file's tables).
+fn unplaced(t: &Table) -> Table {
+    let mut t = t.clone();
+    t.set_position(None);
+    for (_, item) in t.iter_mut() {
+        if let Item::ArrayOfTables(a) = item {
+            for nested in a.iter_mut() {
+                nested.set_position(None);
+            }
+        }
+    }
+    t
+}
+
+/// Adds an imported data file's agreements, departments and events to a
+/// data file's document (its comments and formatting kept): agreements the
+/// file lacks are added; a department of the same name (up to case,
+/// spaces, look-alike letters) gets the events after its own, others are
+/// added at the end.
+pub fn append_import(doc: &mut DocumentMut, new: &DocumentMut) -> Result<(), String> {
+    if let Some(agreements) = new.get("agreements").and_then(Item::as_table) {
+        let target = doc.entry("agreements").or_insert_with(toml_edit::table);
+        let Some(target) = target.as_table_mut() else { return Err("[agreements] в файле — не таблица".into()) };
+        for (k, v) in agreements {
+            if !target.contains_key(k) {
+                target.insert(k, v.clone());
+            }
+        }
+    }
+    let norm = |t: &Table| t.get("name").and_then(Item::as_str).map(crate::text::normalize_title);
+    if let Some(departments) = new.get("department").and_then(Item::as_array_of_tables) {
+        if !doc.contains_key("department") {
+            doc.insert("department", Item::ArrayOfTables(ArrayOfTables::new()));
+        }
+        let Some(target) = doc.get_mut("department").and_then(Item::as_array_of_tables_mut) else {
+            return Err("[[department]] в файле — не список разделов".into());
+        };
+        for d in departments {
+            let name = norm(d);
+            let at = target.iter().position(|t| name.is_some() && norm(t) == name);
+            match at.and_then(|i| target.get_mut(i)) {
+                Some(existing) => {
+                    let events = d.get("event").and_then(Item::as_array_of_tables).cloned().unwrap_or_default();
+                    if !existing.contains_key("event") {
+                        existing.insert("event", Item::ArrayOfTables(ArrayOfTables::new()));
+                    }
+                    if let Some(list) = existing.get_mut("event").and_then(Item::as_array_of_tables_mut) {
+                        for e in &events {
+                            list.push(unplaced(e));
+                        }
+                    }
+                }
+                None => target.push(unplaced(d)),
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,73 +362,4 @@ mod tests {
         assert_eq!(at("2020-10-20").as_deref(), Some("/department/0/event/0/dates"));
         assert_eq!(at("quarter").as_deref(), Some("/report/quarter"));
     }
-}
-
-/// A table of another document, without its place there (a parsed table
-/// keeps its position, which would print it among this file's tables).
-fn unplaced(t: &Table) -> Table {
-    let mut t = t.clone();
-    t.set_position(None);
-    for (_, item) in t.iter_mut() {
-        if let Item::ArrayOfTables(a) = item {
-            for nested in a.iter_mut() {
-                nested.set_position(None);
-            }
-        }
-    }
-    t
-}
-
-/// Adds an imported data file's agreements, departments and events to a
-/// data file's text (its comments and formatting kept): agreements the
-/// file lacks are added; a department of the same name (up to case,
-/// spaces, look-alike letters) gets the events after its own, others are
-/// added at the end.
-pub fn append_import(current: &[u8], imported: &str) -> Result<Vec<u8>, String> {
-    let text = std::str::from_utf8(current).map_err(|_| "Файл не в кодировке UTF-8".to_string())?;
-    let (bom, text) = match text.strip_prefix('\u{FEFF}') {
-        Some(t) => (true, t),
-        None => (false, text),
-    };
-    let mut doc: DocumentMut = text.parse().map_err(|_| "Файл отчета не читается как TOML".to_string())?;
-    let new: DocumentMut = imported.parse().map_err(|_| "Перенесенные данные не читаются".to_string())?;
-    if let Some(agreements) = new.get("agreements").and_then(Item::as_table) {
-        let target = doc.entry("agreements").or_insert_with(toml_edit::table);
-        let Some(target) = target.as_table_mut() else { return Err("[agreements] в файле — не таблица".into()) };
-        for (k, v) in agreements.iter() {
-            if !target.contains_key(k) {
-                target.insert(k, v.clone());
-            }
-        }
-    }
-    let norm = |t: &Table| t.get("name").and_then(Item::as_str).map(crate::text::normalize_title);
-    if let Some(departments) = new.get("department").and_then(Item::as_array_of_tables) {
-        if !doc.contains_key("department") {
-            doc.insert("department", Item::ArrayOfTables(ArrayOfTables::new()));
-        }
-        let Some(target) = doc.get_mut("department").and_then(Item::as_array_of_tables_mut) else {
-            return Err("[[department]] в файле — не список разделов".into());
-        };
-        for d in departments.iter() {
-            let name = norm(d);
-            let at = target.iter().position(|t| name.is_some() && norm(t) == name);
-            match at.and_then(|i| target.get_mut(i)) {
-                Some(existing) => {
-                    let events = d.get("event").and_then(Item::as_array_of_tables).cloned().unwrap_or_default();
-                    if !existing.contains_key("event") {
-                        existing.insert("event", Item::ArrayOfTables(ArrayOfTables::new()));
-                    }
-                    if let Some(list) = existing.get_mut("event").and_then(Item::as_array_of_tables_mut) {
-                        for e in events.iter() {
-                            list.push(unplaced(e));
-                        }
-                    }
-                }
-                None => target.push(unplaced(d)),
-            }
-        }
-    }
-    let mut out = if bom { "\u{FEFF}".as_bytes().to_vec() } else { Vec::new() };
-    out.extend_from_slice(doc.to_string().as_bytes());
-    Ok(out)
 }

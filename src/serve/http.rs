@@ -276,10 +276,8 @@ fn route(state: &State, method: &Method, path: &str, query: &[(String, String)],
                 ([name, "next"], _, true) => return quarter::next(state, name),
                 ([name, "versions"], true, _) => return quarter::versions(state, name),
                 ([name, "versions", id], true, _) => {
-                    return match id.strip_suffix(".docx") {
-                        Some(id) => quarter::version_changes(state, name, id, true),
-                        None => quarter::version_changes(state, name, id, false),
-                    }
+                    let docx = id.strip_suffix(".docx");
+                    return quarter::version_changes(state, name, docx.unwrap_or(id), docx.is_some());
                 }
                 ([name, "versions", id, "restore"], _, true) => return quarter::restore(state, name, id, body),
                 ([_], _, _) => {}

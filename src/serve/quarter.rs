@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{json, Value as Json};
 
-use super::reports::{error, keep_version, read, version, Reply, State};
+use super::reports::{document_reply, edited, error, read, replace, version, Reply, State};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Period;
 use crate::render::Format;
@@ -29,6 +29,14 @@ fn diag_json(file: Option<&str>, d: &Diagnostic) -> Json {
         "message": d.message,
         "hint": d.help,
     })
+}
+
+/// The answer to a page whose version of the report is not the file's.
+fn stale(current: &[u8]) -> Reply {
+    Reply::Json(
+        409,
+        json!({ "error": "Отчет изменился после того, как страница его загрузила: откройте его заново", "version": version(current) }),
+    )
 }
 
 /// The report names of the folder (for new files' names).
@@ -92,10 +100,7 @@ fn given(state: &State, registry: Option<&str>) -> Result<crate::import::Given, 
     let Some(path) = state.find(name) else { return Err(error(404, format!("Нет отчета «{name}» в папке"))) };
     let loaded = crate::load::load_file(&path)
         .map_err(|_| error(422, format!("В отчете «{name}» есть ошибки: исправьте их, чтобы взять его реестр")))?;
-    given.registry = loaded.report.agreements.iter().map(|a| (a.key.clone(), a.title.value.clone())).collect();
-    given.region.clone_from(&loaded.report.region);
-    given.departments = loaded.report.departments.iter().map(|d| d.name.value.clone()).collect();
-    given.registry_period = Some(loaded.report.period);
+    given.take_registry(&loaded.report);
     Ok(given)
 }
 
@@ -132,8 +137,7 @@ fn import(state: &State, body: &Json) -> Result<Imported, Reply> {
             .iter()
             .filter(|d| d.is_error())
             .map(|d| {
-                let origin =
-                    d.span.as_ref().and_then(|s| imported.origins.iter().find(|o| o.span.contains(&s.start)));
+                let origin = d.span.as_ref().and_then(|s| imported.origin_at(s.start));
                 let file = origin.map(|o| files[o.file].0.as_str());
                 let mut j = diag_json(file, d);
                 if let Some(o) = origin {
@@ -230,20 +234,18 @@ pub fn create(state: &State, body: &Json) -> Reply {
         Err(r) => return r,
     };
     if body["version"].as_str() != Some(version(&current).as_str()) {
-        return Reply::Json(
-            409,
-            json!({ "error": "Отчет изменился после того, как страница его загрузила: откройте его заново", "version": version(&current) }),
-        );
+        return stale(&current);
     }
-    let bytes = match super::data::append_import(&current, &imported.toml) {
-        Ok(b) => b,
-        Err(m) => return error(409, m),
+    let new: toml_edit::DocumentMut = match imported.toml.parse() {
+        Ok(d) => d,
+        Err(_) => return error(500, "Перенесенные данные не читаются"),
     };
-    if let Err(d) = keep_version(&state.dir, name, &current) {
-        return error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message));
-    }
-    if let Err(d) = crate::output::write_all(&[(path, bytes.clone())]) {
-        return error(500, format!("Не удалось сохранить файл: {}", d.message));
+    let bytes = match edited(&current, |doc| super::data::append_import(doc, &new).map_err(|m| error(409, m))) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if let Err(r) = replace(state, name, path, &current, &bytes) {
+        return r;
     }
     Reply::Json(200, json!({ "name": name, "version": version(&bytes), "warnings": imported.warnings }))
 }
@@ -253,9 +255,8 @@ pub fn create(state: &State, body: &Json) -> Reply {
 /// existing file).
 pub fn next(state: &State, name: &str) -> Reply {
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let loaded = match crate::load::load_file(&path) {
-        Ok(l) => l,
-        Err(_) => return error(422, "В отчете есть ошибки: исправьте их, чтобы начать следующий квартал"),
+    let Ok(loaded) = crate::load::load_file(&path) else {
+        return error(422, "В отчете есть ошибки: исправьте их, чтобы начать следующий квартал");
     };
     let (year, quarter) = match loaded.report.period {
         Period::Quarter { year, quarter } => crate::new::next_quarter(year, quarter),
@@ -298,17 +299,23 @@ fn when(id: &str) -> Option<String> {
     Some(t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
+/// A report file loaded for comparing versions (a file with errors cannot
+/// be compared).
+fn comparable(path: &Path, template: &crate::template::Template) -> Result<crate::load::Loaded, Reply> {
+    crate::app::load_checked(path, template, false)
+        .map_err(|f| error(422, format!("Файл с ошибками не сравнивается: {}", f.diagnostics[0].message)))
+}
+
 /// The changes from version `old` to the report's current file: the
 /// tracked-changes DOCX and the summary, as `otchet diff OLD NEW` makes
 /// them.
-fn changes(old: &Path, current: &Path) -> Result<(Vec<u8>, Vec<String>), Reply> {
-    let template = crate::template::Template::official();
-    let load = |p: &Path| {
-        crate::app::load_checked(p, &template, false)
-            .map_err(|f| error(422, format!("Файл с ошибками не сравнивается: {}", f.diagnostics[0].message)))
-    };
-    let (a, b) = (load(old)?, load(current)?);
-    let (bytes, revised) = crate::app::changes(&a.report, &b.report, &template, None)
+fn changes(
+    old: &Path,
+    current: &crate::load::Loaded,
+    template: &crate::template::Template,
+) -> Result<(Vec<u8>, Vec<String>), Reply> {
+    let old = comparable(old, template)?;
+    let (bytes, revised) = crate::app::changes(&old.report, &current.report, template, None)
         .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")))?;
     let summary = if revised.is_empty() { vec!["изменений нет".to_string()] } else { revised.summary };
     Ok((bytes, summary))
@@ -317,14 +324,17 @@ fn changes(old: &Path, current: &Path) -> Result<(Vec<u8>, Vec<String>), Reply> 
 /// `GET /api/reports/NAME/versions`: the kept versions, newest first, each
 /// with its time and a one-line summary of what changed since it.
 pub fn versions(state: &State, name: &str) -> Reply {
-    let Some(current) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let template = crate::template::Template::official();
+    // The current file, loaded once for every comparison.
+    let current = comparable(&path, &template);
     let list: Vec<Json> = versions_of(state, name)
         .iter()
-        .map(|(id, path)| {
-            let summary = match changes(path, &current) {
-                Ok((_, lines)) if lines.len() > 1 => format!("{} (изменений: {})", lines[0], lines.len()),
-                Ok((_, lines)) => lines.join(""),
-                Err(_) => "версия с ошибками — сравнение недоступно".into(),
+        .map(|(id, old)| {
+            let summary = match current.as_ref().map(|c| changes(old, c, &template)) {
+                Ok(Ok((_, lines))) if lines.len() > 1 => format!("{} (изменений: {})", lines[0], lines.len()),
+                Ok(Ok((_, lines))) => lines.join(""),
+                _ => "версия с ошибками — сравнение недоступно".into(),
             };
             json!({ "id": id, "time": when(id), "summary": summary })
         })
@@ -335,17 +345,13 @@ pub fn versions(state: &State, name: &str) -> Reply {
 /// `GET /api/reports/NAME/versions/ID`: the changes since version ID as
 /// `otchet diff` prints them; `…/ID.docx`: its DOCX.
 pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply {
-    let Some(current) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
     let Some((_, old)) = versions_of(state, name).into_iter().find(|(v, _)| v == id) else {
         return error(404, "Нет такой версии");
     };
-    match changes(&old, &current) {
-        Ok((bytes, _)) if docx => Reply::File {
-            bytes,
-            content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            name: format!("{name}-исправления.docx"),
-            inline: false,
-        },
+    let template = crate::template::Template::official();
+    match comparable(&path, &template).and_then(|current| changes(&old, &current, &template)) {
+        Ok((bytes, _)) if docx => document_reply(bytes, &format!("{name}-исправления"), Format::Docx),
         Ok((_, summary)) => Reply::Json(200, json!({ "id": id, "time": when(id), "summary": summary })),
         Err(r) => r,
     }
@@ -364,17 +370,11 @@ pub fn restore(state: &State, name: &str, id: &str, body: &Json) -> Reply {
         (Err(r), _) | (_, Err(r)) => return r,
     };
     if body["version"].as_str() != Some(version(&current).as_str()) {
-        return Reply::Json(
-            409,
-            json!({ "error": "Отчет изменился после того, как страница его загрузила: откройте его заново", "version": version(&current) }),
-        );
+        return stale(&current);
     }
     if bytes != current {
-        if let Err(d) = keep_version(&state.dir, name, &current) {
-            return error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message));
-        }
-        if let Err(d) = crate::output::write_all(&[(path, bytes.clone())]) {
-            return error(500, format!("Не удалось сохранить файл: {}", d.message));
+        if let Err(r) = replace(state, name, path, &current, &bytes) {
+            return r;
         }
     }
     Reply::Json(200, json!({ "version": version(&bytes), "restored": bytes != current }))
@@ -420,7 +420,7 @@ pub fn annual(state: &State, names: &str, partial: bool, format: Format) -> Repl
         paths.iter().zip(&loaded).map(|((_, p), l)| crate::app::Carried::data(p, l.raw_bytes())).collect();
     crate::app::unique_names(&mut files);
     match crate::app::render_bytes(&table, &template, format, &files) {
-        Ok(bytes) => super::reports::document_reply(bytes, &format!("{}-annual", merged.period.year()), format),
+        Ok(bytes) => document_reply(bytes, &format!("{}-annual", merged.period.year()), format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
     }
 }
@@ -507,7 +507,7 @@ pub fn restore_data(state: &State, body: &Json) -> Reply {
     let _guard = state.lock();
     let name = (1..1000)
         .map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") })
-        .find(|n| !taken(state, n) && !crate::output::name_taken(&state.dir.join(format!("{n}.toml"))));
+        .find(|n| !taken(state, n));
     let Some(name) = name else { return error(409, "Нет свободного имени для файла") };
     if let Err(d) = crate::output::write_new(&state.dir.join(format!("{name}.toml")), &data.bytes) {
         return error(500, format!("Не удалось записать файл: {}", d.message));

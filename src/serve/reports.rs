@@ -272,15 +272,27 @@ fn file_document(original: &[u8]) -> Result<(bool, DocumentMut), Unreadable> {
     Ok((bom, doc))
 }
 
-/// The document the page's data would make of the file's text: the JSON
-/// put into the file's TOML (comments and formatting kept), as bytes.
-fn merged(original: &[u8], data: &Json) -> Result<Vec<u8>, Reply> {
+/// The file's text with `edit` applied to its TOML document (comments and
+/// formatting kept, a byte order mark kept), as bytes.
+pub(super) fn edited(
+    original: &[u8],
+    edit: impl FnOnce(&mut DocumentMut) -> Result<(), Reply>,
+) -> Result<Vec<u8>, Reply> {
     let (bom, mut doc) = file_document(original).map_err(|u| u.reply())?;
-    let new = data::from_json(data).map_err(|m| error(400, m))?;
-    data::merge(&mut doc, &new);
+    edit(&mut doc)?;
     let mut out = if bom { "\u{FEFF}".as_bytes().to_vec() } else { Vec::new() };
     out.extend_from_slice(doc.to_string().as_bytes());
     Ok(out)
+}
+
+/// The document the page's data would make of the file's text: the JSON
+/// put into the file's TOML (comments and formatting kept), as bytes.
+fn merged(original: &[u8], data: &Json) -> Result<Vec<u8>, Reply> {
+    let new = data::from_json(data).map_err(|m| error(400, m))?;
+    edited(original, |doc| {
+        data::merge(doc, &new);
+        Ok(())
+    })
 }
 
 /// `POST /api/check` with `{ "data": …, "name"?: … }`: the diagnostics
@@ -334,11 +346,8 @@ pub fn save(state: &State, name: &str, body: &Json) -> Reply {
         Err(r) => return r,
     };
     if bytes != current {
-        if let Err(d) = keep_version(&state.dir, name, &current) {
-            return error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message));
-        }
-        if let Err(d) = crate::output::write_all(&[(path, bytes.clone())]) {
-            return error(500, format!("Не удалось сохранить файл: {}", d.message));
+        if let Err(r) = replace(state, name, path, &current, &bytes) {
+            return r;
         }
     }
     let (diags, table, _) = checked(&format!("{name}.toml"), &bytes);
@@ -348,9 +357,19 @@ pub fn save(state: &State, name: &str, body: &Json) -> Reply {
     )
 }
 
+/// Replaces report `name`'s file (`path`, now `current`) with `bytes`,
+/// keeping `current` as a version first. Call with the folder's lock held,
+/// after checking the page's version.
+pub(super) fn replace(state: &State, name: &str, path: PathBuf, current: &[u8], bytes: &[u8]) -> Result<(), Reply> {
+    keep_version(&state.dir, name, current)
+        .map_err(|d| error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message)))?;
+    crate::output::write_all(&[(path, bytes.to_vec())])
+        .map_err(|d| error(500, format!("Не удалось сохранить файл: {}", d.message)))
+}
+
 /// Keeps `bytes` (the content a save replaces) as a version of the report:
 /// `DIR/.otchet/versions/NAME/<time>-<version>.toml`, never overwriting.
-pub(super) fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S%.6fZ");
     let file = dir.join(".otchet").join("versions").join(name).join(format!("{now}-{}.toml", version(bytes)));
     crate::output::write_new(&file, bytes)

@@ -29,6 +29,20 @@ pub const PROP_REGION: &str = "otchet-region";
 /// The form format written.
 pub const FORM_VERSION: &str = "1";
 
+/// The `otchet-period` value of a period: `YYYY-Q` (`YYYY` for a year).
+pub fn period_code(p: crate::model::Period) -> String {
+    match p {
+        crate::model::Period::Quarter { year, quarter } => format!("{year}-{quarter}"),
+        crate::model::Period::Year { year } => format!("{year}"),
+    }
+}
+
+/// The quarter an `otchet-period` value names (year, 1–4).
+pub fn quarter_of_code(code: &str) -> Option<(i32, u8)> {
+    let (y, q) = code.split_once('-')?;
+    Some((y.trim().parse().ok()?, q.trim().parse().ok().filter(|q| (1..=4).contains(q))?))
+}
+
 /// How a form's instruction paragraph starts (import skips it).
 pub const INSTRUCTION_START: &str = "Впишите мероприятия департамента";
 

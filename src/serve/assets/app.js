@@ -143,17 +143,17 @@ function workflow(reports) {
     const name = el("input", { type: "text", id: "import-name", value: json.suggested });
     const target = el("select", { id: "import-target" }, reports.map(r => el("option", { value: r.name }, r.file)));
     const result = el("div");
-    const create = el("button", { type: "button", id: "import-create", onclick: async () => {
-      const { status: c, json: j } = await busy(result, "Запись…", () => api("POST", "/api/import", { ...body, new: name.value }));
+    // Writes the import (as a new report or into one), then opens it.
+    const write = async where => {
+      const { status: c, json: j } = await busy(result, "Запись…", () => api("POST", "/api/import", { ...body, ...where }));
       if (c !== 200) { result.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
       location.href = "/reports/" + encodeURIComponent(j.name);
-    } }, "Создать новый отчет");
+    };
+    const create = el("button", { type: "button", id: "import-create", onclick: () => write({ new: name.value }) }, "Создать новый отчет");
     const add = el("button", { type: "button", id: "import-add", onclick: async () => {
       if (!target.value) return;
       const v = await api("GET", "/api/reports/" + encodeURIComponent(target.value));
-      const { status: c, json: j } = await busy(result, "Запись…", () => api("POST", "/api/import", { ...body, add: target.value, version: v.json.version }));
-      if (c !== 200) { result.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
-      location.href = "/reports/" + encodeURIComponent(j.name);
+      await write({ add: target.value, version: v.json.version });
     } }, "Добавить в отчет");
     const rows = [];
     let dept = null;

@@ -373,7 +373,7 @@ impl Pager<'_> {
             // (as `cell_height` counts them).
             let frame = self.g.pad_t + self.g.pad_b + self.g.border;
             let a_line_fits = fits(self.y + frame + lh, self.bottom);
-            if !page_empty && !(taller_than_page && a_line_fits) {
+            if !(page_empty || taller_than_page && a_line_fits) {
                 self.new_page(None);
                 continue;
             }

@@ -25,6 +25,12 @@ fn own_spaces(run_text: &str, owner: Owner, table: &Table) -> Option<Vec<bool>> 
     typed.then(|| crate::layout::typeset_spaces(run_text))
 }
 
+/// Is char `n`, `c`, one of typography's no-break spaces (by
+/// [`own_spaces`] of its text)?
+fn typography_space(c: char, n: usize, own: Option<&[bool]>) -> bool {
+    c == crate::typo::NBSP && own.is_none_or(|t| t.get(n).copied().unwrap_or(false))
+}
+
 /// One zlib compressor for all pages (a new one per page spent more time
 /// allocating and clearing its window than compressing).
 pub(super) struct Packer(flate2::Compress);
@@ -256,14 +262,11 @@ pub(super) fn page_content(
                     // A word bound to the one before by typography's
                     // no-break space reads with a plain space there too.
                     if word.contains(crate::typo::NBSP) {
-                        let typeset = own_spaces(word, run.owner, table);
+                        let own = own_spaces(word, run.owner, table);
                         let plain: String = word
                             .chars()
                             .enumerate()
-                            .map(|(n, c)| {
-                                let own = typeset.as_ref().is_none_or(|t| t.get(n).copied().unwrap_or(false));
-                                if c == crate::typo::NBSP && own { ' ' } else { c }
-                            })
+                            .map(|(n, c)| if typography_space(c, n, own.as_deref()) { ' ' } else { c })
                             .collect();
                         literal_text(out, &plain);
                     } else {
@@ -287,10 +290,11 @@ pub(super) fn page_content(
             }
             // Typography's no-break space: the space glyph where it is as
             // wide (it reads as the plain space the user typed).
-            if c == crate::typo::NBSP && typeset.as_ref().is_none_or(|t| t.get(n).copied().unwrap_or(false)) {
+            if typography_space(c, n, typeset.as_deref()) {
                 let m = faces[k].metrics;
                 let space = m.glyph(' ');
-                if space != 0 && m.char_width(' ') == m.char_width(c) {
+                let advance = |g: u16| m.glyph_advance.get(usize::from(g)).copied();
+                if space != 0 && advance(space) == advance(glyph) {
                     glyph = space;
                 }
             }

@@ -207,7 +207,11 @@ pub fn write(
     let resources = pdf.add_object(dictionary! { "Font" => fonts });
     let mut kids = Vec::with_capacity(streams.len());
     let mut marked = Vec::with_capacity(streams.len());
-    // Where each bookmark points: the first page and line of its row.
+    // Where each bookmark points: the first page and line of its row (of
+    // the rows the outline names only).
+    let wanted: std::collections::HashSet<Owner> = std::iter::once(Owner::Title)
+        .chain(table.outline.iter().map(|m| Owner::Cell { row: m.row, col: 0 }))
+        .collect();
     let mut first_at: std::collections::HashMap<Owner, (lopdf::ObjectId, f32)> = std::collections::HashMap::new();
     for (n, (packed, owners, anchors)) in streams.into_iter().enumerate() {
         let stream = Stream::new(dictionary! { "Filter" => "FlateDecode" }, packed);
@@ -224,7 +228,7 @@ pub fn write(
         });
         kids.push(Object::Reference(id));
         marked.push((id.0, owners));
-        for (owner, top) in anchors {
+        for (owner, top) in anchors.into_iter().filter(|(o, _)| wanted.contains(o)) {
             first_at.entry(owner).or_insert((id, top));
         }
     }
