@@ -324,7 +324,7 @@ fn usage_error(e: &clap::Error) -> String {
             } else if arg.contains("--quarter") {
                 "квартал — число от 1 до 4 (IV квартал — --quarter 4)".to_string()
             } else if arg.contains("--rows") {
-                "число строк — от 0 до 1000".to_string()
+                format!("число строк — от 0 до {}", otchet::forms::MAX_ROWS)
             } else if arg.contains("--port") {
                 "порт — число от 0 до 65535 (0 — любой свободный)".to_string()
             } else {
