@@ -25,6 +25,9 @@ const MAX_ENTRIES: usize = 10_000;
 /// of empty elements could take.
 /// (The unit tests use a smaller bound, to stay fast in debug builds.)
 const MAX_ITEMS: usize = if cfg!(test) { 50_000 } else { 5_000_000 };
+/// Most items of drop-down lists in a document (all lists together, nested
+/// ones included): a form of 500 rows over a registry of 400 agreements.
+const MAX_LIST_ITEMS: usize = if cfg!(test) { 5_000 } else { 200_000 };
 
 /// WordprocessingML namespaces: transitional and strict.
 const W_NS: [&[u8]; 2] = [
@@ -429,6 +432,8 @@ struct State {
     items: usize,
     /// Content controls open inside a cell, innermost last.
     sdts: Vec<Sdt>,
+    /// Items of drop-down lists read.
+    list_items: usize,
 }
 
 /// A content control being read.
@@ -537,6 +542,9 @@ pub fn body(xml: &str) -> Result<Vec<Block>, String> {
     loop {
         if s.items > MAX_ITEMS {
             return Err(format!("больше {MAX_ITEMS} строк, ячеек и абзацев — это не отчет"));
+        }
+        if s.list_items > MAX_LIST_ITEMS {
+            return Err(format!("больше {MAX_LIST_ITEMS} элементов раскрывающихся списков — это не форма otchet"));
         }
         let at = reader.buffer_position();
         let (ns, event) = reader.read_resolved_event().map_err(|e| xml_error(xml, at, &e))?;
@@ -670,6 +678,7 @@ fn start(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) {
             }
         }
         b"listItem" if s.sdts.last().is_some_and(|d| d.in_pr) => {
+            s.list_items += 1;
             let value = val_named(e, b"value");
             let shown = val_named(e, b"displayText").or_else(|| value.clone()).unwrap_or_default();
             if let Some(list) = s.sdts.last_mut().and_then(|d| d.list.as_mut()) {
@@ -1031,6 +1040,17 @@ mod tests {
         let row = format!("<w:tbl><w:tr>{}</w:tr></w:tbl>", "<w:tc/>".repeat(MAX_ITEMS + 1));
         let err = super::body(&format!("<w:document {W}><w:body>{row}</w:body></w:document>")).unwrap_err();
         assert!(err.contains("строк, ячеек и абзацев"), "{err}");
+    }
+
+    #[test]
+    fn a_flood_of_list_items_is_refused() {
+        // Nested drop-down lists in one cell: all of them would be held.
+        let list = format!("<w:sdtPr><w:dropDownList>{}</w:dropDownList></w:sdtPr>", "<w:listItem w:value=\"k\"/>".repeat(100));
+        let open = format!("<w:sdt>{list}<w:sdtContent>").repeat(MAX_LIST_ITEMS / 100 + 1);
+        let close = "</w:sdtContent></w:sdt>".repeat(MAX_LIST_ITEMS / 100 + 1);
+        let err = super::body(&format!("<w:document {W}><w:body><w:tbl><w:tr><w:tc>{open}<w:p/>{close}</w:tc></w:tr></w:tbl></w:body></w:document>"))
+            .unwrap_err();
+        assert!(err.contains("элементов раскрывающихся списков"), "{err}");
     }
 
     #[test]
