@@ -716,3 +716,19 @@ fn an_invisible_character_breaking_a_line_is_named() {
         assert!(e.contains("ошибок: 1,"), "one fault, one message: {e}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_document_name_with_a_line_break_or_a_bidi_control_imports_and_is_shown_in_the_comment() {
+    let dir = rendered();
+    let d = dir.path();
+    let name = "x\n[report]\nyear = 1999\n\u{202E}.docx";
+    std::fs::copy(d.join("r.docx"), d.join(name)).unwrap();
+    let o = run(&["import", name, "-o", "out.toml"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(d.join("out.toml")).unwrap();
+    assert!(text.contains("из: x<U+000A>[report]<U+000A>year = 1999<U+000A><U+202E>.docx."), "{text}");
+    assert!(!text.contains('\u{202E}'));
+    let l = common::load_str(&text);
+    assert_eq!(l.report.period, otchet::model::Period::Quarter { year: 2020, quarter: 4 });
+}

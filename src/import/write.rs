@@ -74,7 +74,10 @@ pub fn toml(d: &Data<'_>) -> (String, Vec<std::ops::Range<usize>>) {
     s.push_str("#:schema ./otchet.schema.json\n");
     let _ =
         writeln!(s, "# Отчет о реализации соглашений в сфере межрегионального сотрудничества {}.", d.period.label());
-    let _ = writeln!(s, "# Импортирован командой otchet import из: {}.", d.sources.join(", "));
+    // Names as messages show them: a line break or a bidi control in a file
+    // name neither ends the comment nor reorders the line in an editor.
+    let sources: Vec<String> = d.sources.iter().map(|n| crate::archive::shown(n)).collect();
+    let _ = writeln!(s, "# Импортирован командой otchet import из: {}.", sources.join(", "));
     s.push_str("# Проверьте данные: otchet check ФАЙЛ; сформируйте отчет: otchet render ФАЙЛ -o out\n\n");
     let (year, quarter) = match d.period {
         Period::Quarter { year, quarter } => (year, quarter),

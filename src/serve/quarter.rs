@@ -51,7 +51,10 @@ fn plain_name(name: &str) -> Result<String, Reply> {
     if name.is_empty() || crate::archive::safe_stem(name, 200) != name || name.starts_with('.') {
         return Err(error(
             400,
-            format!("Недопустимое имя отчета «{name}»: только имя файла, без каталогов и знаков \\ / : * ? \" < > |"),
+            format!(
+                "Недопустимое имя отчета «{}»: только имя файла, без каталогов и знаков \\ / : * ? \" < > |",
+                crate::archive::shown(name)
+            ),
         ));
     }
     Ok(name.to_string())
