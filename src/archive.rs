@@ -43,6 +43,20 @@ const MAX_TREE_NODES: usize = 4096;
 /// Most bytes taken from all embedded files together.
 const MAX_TOTAL_BYTES: usize = 4 * MAX_EMBEDDED_BYTES;
 
+/// Most bytes all the streams a PDF's loading unpacks (object and
+/// cross-reference streams) may take together.
+pub const MAX_UNPACKED_BYTES: usize = 64 * 1024 * 1024;
+/// Most bytes one such stream may take.
+const MAX_STREAM_BYTES: usize = 16 * 1024 * 1024;
+
+/// What each stream unpacked while loading may take: the whole budget
+/// shared by every stream the file could hold (each begins with the
+/// keyword `stream`), so that many small bombs add up to no more than one.
+fn stream_budget(pdf: &[u8]) -> usize {
+    let streams = pdf.windows(6).filter(|w| *w == b"stream").count().max(1);
+    (MAX_UNPACKED_BYTES / streams).min(MAX_STREAM_BYTES)
+}
+
 /// The files a PDF carries: those its catalog's `/AF` names, else those of
 /// its `/EmbeddedFiles` name tree, in the PDF's order, each object read
 /// once. Names are as the PDF gives them: [`safe_name`] makes one a file
@@ -60,7 +74,16 @@ pub fn described(pdf: &[u8]) -> Result<(usize, Vec<EmbeddedFile>), ReadError> {
     if !pdf.starts_with(b"%PDF-") && !pdf[..pdf.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(ReadError::NotPdf("файл не начинается с заголовка %PDF".into()));
     }
-    let doc = std::panic::catch_unwind(|| Document::load_mem(pdf)).map_err(|_| broken())?.map_err(|_| broken())?;
+    let options = lopdf::LoadOptions { max_decompressed_size: Some(stream_budget(pdf)), ..Default::default() };
+    let doc = std::panic::catch_unwind(|| Document::load_mem_with_options(pdf, options))
+        .map_err(|_| broken())?
+        .map_err(|e| match e {
+            lopdf::Error::Decompress(_) => ReadError::NotPdf(
+                "сжатые части файла распаковываются в слишком большой объем (файл поврежден или составлен со злым умыслом)"
+                    .into(),
+            ),
+            _ => broken(),
+        })?;
     if doc.is_encrypted() {
         return Err(ReadError::NotPdf("файл зашифрован".into()));
     }

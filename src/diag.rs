@@ -80,8 +80,20 @@ pub struct Failure {
 
 /// A Russian description of an I/O error.
 pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
+    let (why, help) = io_words(e);
+    Diagnostic::error(format!("{what}: {why}")).help(help)
+}
+
+/// Why an I/O operation failed, in Russian (the system's own English text
+/// is never shown; an unusual error is named by its code).
+pub fn io_reason(e: &std::io::Error) -> String {
+    io_words(e).0
+}
+
+fn io_words(e: &std::io::Error) -> (String, &'static str) {
     use std::io::ErrorKind::{
-        AlreadyExists, IsADirectory, NotADirectory, NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull,
+        AddrInUse, AddrNotAvailable, AlreadyExists, FileTooLarge, InvalidInput, IsADirectory, NotADirectory,
+        NotFound, PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull,
     };
     let (why, help) = match e.kind() {
         NotFound => ("нет такого файла или каталога", "проверьте путь"),
@@ -90,10 +102,22 @@ pub fn io_error(what: &str, e: &std::io::Error) -> Diagnostic {
         IsADirectory => ("это каталог", "укажите путь к файлу"),
         NotADirectory => ("часть пути — файл, а не каталог", "проверьте путь"),
         ReadOnlyFilesystem => ("файловая система только для чтения", "укажите другой каталог"),
-        StorageFull => ("нет места на диске", "освободите место и повторите"),
-        _ => ("ошибка ввода-вывода", "повторите; если ошибка не исчезнет, проверьте диск"),
+        StorageFull | QuotaExceeded => ("нет места на диске", "освободите место на диске и повторите"),
+        FileTooLarge => ("файл слишком велик", "проверьте, что выбран нужный файл"),
+        AddrInUse => ("порт уже занят другой программой", "укажите другой порт"),
+        AddrNotAvailable => ("такого адреса нет на этом компьютере", "проверьте адрес"),
+        InvalidInput if e.get_ref().is_some() => {
+            return (e.get_ref().map(ToString::to_string).unwrap_or_default(), "проверьте файл");
+        }
+        _ => {
+            let why = match e.raw_os_error() {
+                Some(code) => format!("ошибка ввода-вывода (код {code})"),
+                None => "ошибка ввода-вывода".to_string(),
+            };
+            return (why, "повторите; если ошибка не исчезнет, проверьте диск");
+        }
     };
-    Diagnostic::error(format!("{what}: {why} ({e})")).help(help)
+    (why.to_string(), help)
 }
 
 /// A source file as the user named it, for locating diagnostics.

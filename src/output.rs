@@ -114,40 +114,130 @@ fn lock(dir: &Path) -> Result<std::fs::File, Diagnostic> {
     Ok(file)
 }
 
-/// Puts back the files a killed run was replacing in `dir` (as its journal
-/// lists them): each replaced file from its backup, each new file removed,
-/// so the set is the previous one again, whole. Call with the lock held.
+/// The first word of a journal of ours, and its format.
+const JOURNAL_MAGIC: &str = "otchet-journal 2";
+
+/// Finishes what a killed run left in `dir`, as its journal says: when
+/// every file it lists was already renamed into place (the run was killed
+/// after its last rename), the write stands and only the backups go;
+/// otherwise each file already replaced is put back from its backup (a new
+/// one removed), so the set is the previous one again, whole. A file is
+/// "replaced" only when its content is, by its SHA-256, exactly what the
+/// run wrote. Call with the lock held.
+///
+/// A journal is obeyed only when it is one of ours: a regular file (not a
+/// link) owned by this user, in the current format, naming plain file
+/// names of this folder and backups of our own naming, themselves regular
+/// files of this user. Anything else — a journal planted by someone else
+/// in a shared folder — is left alone and acts on nothing.
 pub fn recover(dir: &Path) {
     let journal = dir.join(JOURNAL_NAME);
-    let Ok(text) = std::fs::read_to_string(&journal) else { return };
-    for line in text.lines() {
-        let Some((target, backup)) = line.split_once('\t') else { continue };
-        // Plain names in this directory only.
-        if target.contains(['/', '\\']) || backup.contains(['/', '\\']) || target.is_empty() {
-            continue;
+    let Some(text) = own_regular(&journal).and_then(|_| std::fs::read_to_string(&journal).ok()) else { return };
+    let mut lines = text.lines();
+    if lines.next() != Some(JOURNAL_MAGIC) {
+        return;
+    }
+    let mut entries = Vec::new();
+    for line in lines {
+        let mut parts = line.split('\t');
+        let (Some(target), Some(backup), Some(hash), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return;
+        };
+        let plain = |n: &str| !n.is_empty() && !n.contains(['/', '\\']) && n != "." && n != "..";
+        if !plain(target) || !(backup.is_empty() || is_backup_name(backup)) || hash.len() != 64 {
+            return;
         }
-        let target = dir.join(target);
-        if backup.is_empty() {
-            let _ = std::fs::remove_file(&target);
-        } else if std::fs::symlink_metadata(dir.join(backup)).is_ok() {
-            let _ = std::fs::rename(dir.join(backup), &target);
+        if !backup.is_empty() && own_regular(&dir.join(backup)).is_none() {
+            // A backup that is not ours: nothing can be put back safely.
+            return;
+        }
+        entries.push((dir.join(target), (!backup.is_empty()).then(|| dir.join(backup)), hash.to_string()));
+    }
+    let replaced: Vec<bool> = entries.iter().map(|(target, _, hash)| content_hash(target).as_deref() == Some(hash)).collect();
+    if replaced.iter().all(|r| *r) {
+        // Complete: the write stands.
+        for (_, backup, _) in &entries {
+            if let Some(b) = backup {
+                let _ = std::fs::remove_file(b);
+            }
+        }
+    } else {
+        for ((target, backup, _), done) in entries.iter().zip(&replaced) {
+            match (backup, done) {
+                (Some(b), true) => {
+                    let _ = std::fs::rename(b, target);
+                }
+                (None, true) => {
+                    let _ = std::fs::remove_file(target);
+                }
+                (Some(b), false) => {
+                    let _ = std::fs::remove_file(b);
+                }
+                (None, false) => {}
+            }
         }
     }
     let _ = std::fs::remove_file(&journal);
+    sync_dir(dir);
 }
 
-/// Writes the journal of a replacement: `target<TAB>backup` per file
-/// (backup empty for a new file), flushed to disk before any rename.
-fn write_journal(dir: &Path, entries: &[(String, String)]) -> std::io::Result<()> {
-    let text: String = entries.iter().map(|(t, b)| format!("{t}\t{b}\n")).collect();
+/// Is `name` the name of one of our backups: `.otchet-<pid>-b<i>.tmp`?
+fn is_backup_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(".otchet-").and_then(|r| r.strip_suffix(".tmp")) else { return false };
+    let Some((pid, i)) = rest.split_once("-b") else { return false };
+    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `Some` when `path` is a regular file (not a link) owned by this
+/// process's user (on Unix; any regular file elsewhere).
+fn own_regular(path: &Path) -> Option<()> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != rustix::process::geteuid().as_raw() {
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// The SHA-256 of a regular file's content, as hex.
+fn content_hash(path: &Path) -> Option<String> {
+    std::fs::symlink_metadata(path).ok().filter(|m| m.file_type().is_file())?;
+    let bytes = std::fs::read(path).ok()?;
+    Some(sha256_hex(&bytes))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Writes the journal of a replacement: a header, then
+/// `target<TAB>backup<TAB>sha256 of the new content` per file (backup
+/// empty for a new file), flushed to disk before any rename.
+fn write_journal(dir: &Path, entries: &[(String, String, String)]) -> std::io::Result<()> {
+    let mut text = format!("{JOURNAL_MAGIC}\n");
+    for (t, b, h) in entries {
+        text.push_str(&format!("{t}\t{b}\t{h}\n"));
+    }
     let tmp = dir.join(format!("{}journal.tmp", temp_prefix()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(text.as_bytes())?;
     f.sync_all()?;
     std::fs::rename(&tmp, dir.join(JOURNAL_NAME))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_dir(dir);
     Ok(())
 }
 
@@ -194,10 +284,10 @@ fn commit(staged: Vec<(Temp, &Path)>) -> Result<(), Diagnostic> {
     }
     // The journal: a run killed from here on is undone by the next.
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let entries: Vec<(String, String)> = staged
+    let entries: Vec<(String, String, String)> = staged
         .iter()
         .zip(&backups)
-        .map(|((_, path), b)| (name(path), b.as_deref().map(name).unwrap_or_default()))
+        .map(|((tmp, path), b)| (name(path), b.as_deref().map(name).unwrap_or_default(), tmp.hash.clone()))
         .collect();
     let journal_dir = parent(staged.first().map_or(Path::new("."), |(_, p)| p));
     let same_dir = staged.iter().all(|(_, p)| parent(p) == journal_dir);
@@ -303,6 +393,8 @@ fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
 struct Temp {
     path: PathBuf,
     committed: bool,
+    /// The SHA-256 of its content (for the journal).
+    hash: String,
 }
 
 impl Drop for Temp {
@@ -314,15 +406,27 @@ impl Drop for Temp {
     }
 }
 
-/// Temporary files are private (0600); a report is an ordinary file.
+/// A replaced file keeps its mode (and, where the system lets us, its
+/// owner and group): a private report stays private, a group-editable one
+/// group-editable. A new file gets the usual mode for new files (0666 less
+/// the umask).
 #[cfg(unix)]
-fn readable(f: &std::fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+fn same_mode(f: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(meta) = std::fs::metadata(target) else { return Ok(()) };
+    if !meta.is_file() {
+        return Ok(());
+    }
+    let _ = rustix::fs::fchown(
+        f,
+        Some(rustix::process::Uid::from_raw(meta.uid())),
+        Some(rustix::process::Gid::from_raw(meta.gid())),
+    );
+    f.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o777))
 }
 
 #[cfg(not(unix))]
-fn readable(_: &std::fs::File) -> std::io::Result<()> {
+fn same_mode(_: &std::fs::File, _: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -330,16 +434,22 @@ fn readable(_: &std::fs::File) -> std::io::Result<()> {
 fn stage(path: &Path, bytes: &[u8]) -> Result<Temp, Diagnostic> {
     let dir = parent(path);
     sweep_stale(dir);
-    let named = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let named = builder
         .prefix(&temp_prefix())
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| io_error(&format!("не удалось создать временный файл в каталоге «{}»", dir.display()), &e))?;
     let (mut file, tmp_path) = named.keep().map_err(|e| io_error("не удалось создать временный файл", &e.error))?;
     register(&tmp_path);
-    let tmp = Temp { path: tmp_path, committed: false };
+    let tmp = Temp { path: tmp_path, committed: false, hash: sha256_hex(bytes) };
     file.write_all(bytes)
-        .and_then(|()| readable(&file))
+        .and_then(|()| same_mode(&file, path))
         .and_then(|()| file.sync_all())
         .map_err(|e| io_error(&format!("не удалось записать «{}»", path.display()), &e))?;
     Ok(tmp)

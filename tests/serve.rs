@@ -261,11 +261,14 @@ fn every_request_needs_the_token_and_the_right_host_and_origin() {
     }
     let wrong = raw(s.port, "GET", "/api/reports", &[("Host", &host), ("Authorization", "Bearer 00")], b"");
     assert_eq!(wrong.status, 403);
-    // The first visit: the cookie (HttpOnly, SameSite=Strict) and the
-    // address without the token; then the cookie alone lets in.
+    // The first visit: the page cookie (HttpOnly, SameSite=Strict) and the
+    // address without the token in its query (the page takes the token
+    // from the fragment, which no request carries); then the cookie opens
+    // the page's files — and nothing else: a browser sends cookies to every
+    // port of the host, so the cookie must not be a key to the data.
     let first = raw(s.port, "GET", &format!("/reports/q?token={}", s.token), &[("Host", &host)], b"");
     assert_eq!(first.status, 303);
-    assert_eq!(first.header("location"), Some("/reports/q"));
+    assert_eq!(first.header("location"), Some(format!("/reports/q#token={}", s.token).as_str()));
     let cookie = first.header("set-cookie").unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let pair = cookie.split(';').next().unwrap().to_string();
@@ -273,6 +276,11 @@ fn every_request_needs_the_token_and_the_right_host_and_origin() {
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains("<!DOCTYPE html>"));
     assert!(page.header("content-security-policy").unwrap().contains("default-src 'self'"));
+    assert!(!pair.contains(&s.token), "the cookie carries the token: {pair}");
+    for path in ["/api/reports", "/api/reports/q", "/api/reports/q.pdf"] {
+        let r = raw(s.port, "GET", path, &[("Host", &host), ("Cookie", &pair)], b"");
+        assert_eq!(r.status, 403, "the page cookie opened {path}");
+    }
     // DNS rebinding: another Host is refused, token or not.
     let bearer = format!("Bearer {}", s.token);
     for bad_host in ["evil.example:80", &format!("evil.example:{}", s.port), "127.0.0.1", "127.0.0.1:1"] {
@@ -298,7 +306,7 @@ fn every_request_needs_the_token_and_the_right_host_and_origin() {
             s.port,
             "PUT",
             "/api/reports/q",
-            &[("Host", &host), ("Cookie", &pair), ("Origin", origin), ("Content-Type", "application/json")],
+            &[("Host", &host), ("Authorization", &bearer), ("Origin", origin), ("Content-Type", "application/json")],
             body.as_bytes(),
         );
         assert_eq!(r.status, 403, "{origin}");
@@ -310,7 +318,7 @@ fn every_request_needs_the_token_and_the_right_host_and_origin() {
         s.port,
         "PUT",
         "/api/reports/q",
-        &[("Host", &host), ("Cookie", &pair), ("Origin", &own), ("Content-Type", "application/json")],
+        &[("Host", &host), ("Authorization", &bearer), ("Origin", &own), ("Content-Type", "application/json")],
         body.as_bytes(),
     );
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));

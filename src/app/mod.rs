@@ -29,7 +29,7 @@ pub use extract::{extract, ExtractArgs};
 pub use forms::{forms, FormsArgs};
 pub use import::{import, ImportArgs};
 pub use new::{new_period, NewArgs};
-pub use render::{prepare, render, Prepared, RenderArgs};
+pub use render::{prepare, prepare_bytes, render, Prepared, RenderArgs};
 
 /// Exit status: the data or a template is invalid or cannot be rendered.
 pub const FAILED: u8 = 1;
@@ -228,6 +228,11 @@ fn number_duplicates(names: &mut [String]) {
 /// character they cannot show is an error).
 pub fn load_checked(input: &Path, template: &Template, pdf: bool) -> Result<Loaded, Failure> {
     with_glyphs(template, pdf, |g| load::load_file_with(input, Some(g)))
+}
+
+/// [`load_checked`] of bytes already read.
+pub fn load_bytes_checked(name: &str, bytes: &[u8], template: &Template, pdf: bool) -> Result<Loaded, Failure> {
+    with_glyphs(template, pdf, |g| load::load_bytes_with(name, bytes, Some(g)))
 }
 
 /// Runs `run` (a load) with the template's PDF fonts as the glyph check (`strict`:

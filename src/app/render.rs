@@ -58,6 +58,18 @@ pub fn prepare(
     Ok(Prepared { loaded, template, table, files })
 }
 
+/// [`prepare`] of a data file already read (`bytes`, from `input`), with
+/// the official template: the server reads its files itself (a regular
+/// file only, never blocking).
+pub fn prepare_bytes(input: &std::path::Path, bytes: &[u8], pdf: bool) -> Result<Prepared, crate::load::Failure> {
+    let template = crate::template::Template::official();
+    let loaded = super::load_bytes_checked(&input.display().to_string(), bytes, &template, pdf)?;
+    let table = layout::build(&loaded.report, &template);
+    let mut files = vec![Carried::data(input, loaded.raw_bytes())];
+    unique_names(&mut files);
+    Ok(Prepared { loaded, template, table, files })
+}
+
 /// `otchet render`: writes `OUTDIR/<stem>.docx` and/or `.pdf`, all or nothing.
 pub fn render(args: &RenderArgs) -> CliResult {
     let pdf = args.formats.contains(&Format::Pdf);

@@ -1,10 +1,21 @@
-//! The HTTP face: every request checked (Host, token, Origin, body size),
-//! then routed to [`super::reports`]; responses as JSON, HTML or documents.
+//! The HTTP face: every request checked (Host, token, Origin) before its
+//! body is read, then routed to [`super::reports`] and [`super::quarter`];
+//! replies as JSON, HTML or documents. The network itself (limits,
+//! timeouts, threads) is [`super::net`]'s.
+//!
+//! The token is the only key to the data: sent by the page as
+//! `Authorization: Bearer` from the page's own storage (which a browser
+//! keeps per scheme, host *and port*), or as `?token=`. The cookie set on
+//! the first visit opens only the page's files (the same for everyone,
+//! without data): cookies are per host, not per port, so a browser sends
+//! it to every local service — it must not be worth taking.
 
-use std::io::Read;
-
+use hyper::body::Bytes;
+use hyper::header::HeaderValue;
+use hyper::http::request::Parts;
+use hyper::Method;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value as Json};
-use tiny_http::{Header, Method, Request, Response};
 
 use super::quarter;
 use super::reports::{self, Reply, State};
@@ -17,6 +28,59 @@ const INDEX_HTML: &str = include_str!("assets/index.html");
 const REPORT_HTML: &str = include_str!("assets/report.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const STYLE_CSS: &str = include_str!("assets/style.css");
+
+/// A reply on its way out.
+pub struct Resp {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+/// What the checks before the body decided.
+pub enum Gate {
+    /// Answered already (refused, redirected, or a file of the page).
+    Answer(Resp),
+    /// Admitted: the body may be read and the work done.
+    Pass(Pass),
+}
+
+/// An admitted request.
+pub struct Pass {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    raw_query: String,
+}
+
+/// The reply of the work.
+pub struct Outcome(pub Resp);
+
+impl Pass {
+    /// Does the request carry a body worth reading?
+    pub fn wants_body(&self) -> bool {
+        changes(&self.method)
+    }
+
+    /// Is its work heavy (a document, a comparison, an import, the
+    /// archive)? Such work runs a few at a time.
+    pub fn heavy(&self) -> bool {
+        let p = self.path.as_str();
+        p.starts_with("/api/annual")
+            || p.starts_with("/api/import")
+            || p.starts_with("/api/archive")
+            || (p.starts_with("/api/reports/")
+                && (p.ends_with(".docx")
+                    || p.ends_with(".pdf")
+                    || p.ends_with("/docx")
+                    || p.ends_with("/pdf")
+                    || p.ends_with("/next")
+                    || p.contains("/versions/")))
+    }
+}
+
+fn changes(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
 
 /// 128 random bits from the operating system, as hex.
 pub fn new_token() -> Result<String, String> {
@@ -32,18 +96,40 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn header<'a>(r: &'a Request, name: &str) -> Option<&'a str> {
-    r.headers().iter().find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
+fn header<'a>(p: &'a Parts, name: &str) -> Option<&'a str> {
+    p.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn h(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+impl Resp {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Resp {
+        Resp { status, headers: vec![("Content-Type", content_type.to_string())], body }
+    }
+
+    fn with(mut self, name: &'static str, value: String) -> Resp {
+        self.headers.push((name, value));
+        self
+    }
 }
 
-/// The headers every response carries.
-fn guarded<R: Read>(resp: Response<R>) -> Response<R> {
-    // Content-Length always (a download shows its progress), never chunked.
-    let mut resp = resp.with_chunked_threshold(usize::MAX);
+fn json_response(status: u16, body: &Json) -> Resp {
+    Resp::new(status, "application/json; charset=utf-8", body.to_string().into_bytes())
+}
+
+/// A JSON error reply: `{ "error": message }`.
+pub fn error(status: u16, message: &str) -> Resp {
+    json_response(status, &json!({ "error": message }))
+}
+
+/// The reply to a body over [`MAX_BODY_BYTES`].
+pub fn too_big() -> Resp {
+    error(413, &format!("Запрос слишком велик: больше {} МБ", MAX_BODY_BYTES / (1024 * 1024)))
+}
+
+/// The reply as hyper sends it, with the headers every reply carries.
+pub fn finish(resp: Resp) -> hyper::Response<http_body_util::Full<Bytes>> {
+    let mut out = hyper::Response::new(http_body_util::Full::new(Bytes::from(resp.body)));
+    *out.status_mut() = hyper::StatusCode::from_u16(resp.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let h = out.headers_mut();
     for (k, v) in [
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
@@ -52,271 +138,229 @@ fn guarded<R: Read>(resp: Response<R>) -> Response<R> {
         (
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+             frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     ] {
-        resp.add_header(h(k, v));
+        h.insert(k, HeaderValue::from_static(v));
     }
-    resp
-}
-
-fn send<R: Read>(request: Request, resp: Response<R>) {
-    let _ = request.respond(guarded(resp));
-}
-
-fn json_response(status: u16, body: &Json) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body.to_string().into_bytes())
-        .with_status_code(status)
-        .with_header(h("Content-Type", "application/json; charset=utf-8"))
-}
-
-fn error(status: u16, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    json_response(status, &json!({ "error": message }))
-}
-
-/// Splits `/a/b?x=1&y=2` into the decoded path and the query pairs.
-fn split_url(url: &str) -> (Option<String>, Vec<(String, String)>) {
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let pairs = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            Some((percent_decode(k)?, percent_decode(v)?))
-        })
-        .collect();
-    (percent_decode(path), pairs)
-}
-
-/// `%XX` decoding of a URL component into UTF-8; `None` when malformed.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
+    for (k, v) in resp.headers {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.append(k, v);
         }
     }
-    String::from_utf8(out).ok()
+    out
+}
+
+/// A query's `key=value` pairs, each decoded after splitting (`+` is a
+/// space in a query, never in a path).
+fn query_pairs(query: &str) -> Option<Vec<(String, String)>> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            Some((query_decode(k)?, query_decode(v)?))
+        })
+        .collect()
+}
+
+fn query_decode(s: &str) -> Option<String> {
+    percent_decode_str(&s.replace('+', " ")).decode_utf8().ok().map(|c| c.into_owned())
+}
+
+/// A path's segments, each decoded on its own: `%2F` inside a segment is
+/// part of a name, never a separator.
+fn segments(path: &str) -> Option<Vec<String>> {
+    path.split('/').skip(1).map(|s| percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())).collect()
 }
 
 /// How the request proved it may come in.
 #[derive(PartialEq)]
 enum Auth {
-    Query,
-    Cookie,
-    Bearer,
+    /// The token (query or Bearer): everything.
+    Token,
+    /// The page cookie: the page's files only.
+    Page,
 }
 
-/// Answers one request.
-pub fn handle(state: &State, mut request: Request) {
+/// The checks made before a body is read: Host (DNS rebinding), the token,
+/// Origin (CSRF). The page's files are answered here too.
+pub fn gate(state: &State, p: &Parts) -> Gate {
     let port = state.port;
-    // DNS rebinding: only our own address names this server.
     let host_ok =
-        header(&request, "Host").is_some_and(|v| v == format!("127.0.0.1:{port}") || v == format!("localhost:{port}"));
+        header(p, "host").is_some_and(|v| v == format!("127.0.0.1:{port}") || v == format!("localhost:{port}"));
     if !host_ok {
-        return send(
-            request,
-            error(
-                403,
-                "Запрос отклонен: неверный заголовок Host (допустим только 127.0.0.1 или localhost с портом сервера)",
-            ),
-        );
+        return Gate::Answer(error(
+            403,
+            "Запрос отклонен: неверный заголовок Host (допустим только 127.0.0.1 или localhost с портом сервера)",
+        ));
     }
-    let (path, query) = split_url(request.url());
-    let Some(path) = path else { return send(request, error(400, "Неверный адрес запроса")) };
-    let cookie_name = format!("otchet_token_{port}");
+    let path = p.uri.path().to_string();
+    let raw_query = p.uri.query().unwrap_or("").to_string();
+    let (Some(query), Some(_)) = (query_pairs(&raw_query), segments(&path)) else {
+        return Gate::Answer(error(400, "Неверный адрес запроса"));
+    };
     let from_query = query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.as_str());
-    let from_cookie = header(&request, "Cookie").and_then(|c| {
-        c.split(';')
-            .filter_map(|p| p.trim().split_once('='))
-            .find(|(k, _)| *k == cookie_name)
-            .map(|(_, v)| v.to_string())
+    let from_bearer = header(p, "authorization").and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let cookie_name = format!("otchet_page_{port}");
+    let from_cookie = p.headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.split(';').filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == cookie_name).map(|(_, v)| v.to_string())
     });
-    let from_bearer = header(&request, "Authorization").and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-    let auth = if from_query.is_some_and(|t| same(t, &state.token)) {
-        Some(Auth::Query)
-    } else if from_cookie.as_deref().is_some_and(|t| same(t, &state.token)) {
-        Some(Auth::Cookie)
-    } else if from_bearer.is_some_and(|t| same(t, &state.token)) {
-        Some(Auth::Bearer)
+    let auth = if from_query.is_some_and(|t| same(t, &state.token)) || from_bearer.is_some_and(|t| same(t, &state.token))
+    {
+        Some(Auth::Token)
+    } else if from_cookie.as_deref().is_some_and(|t| same(t, &state.page_key)) {
+        Some(Auth::Page)
     } else {
         None
     };
-    let Some(auth) = auth else {
-        return send(
-            request,
-            error(
-                403,
-                "Нет доступа: откройте адрес с ключом доступа (token), который otchet serve напечатал при запуске",
-            ),
-        );
+    let api = path.starts_with("/api/");
+    let refused = || {
+        Gate::Answer(error(
+            403,
+            "Нет доступа: откройте адрес с ключом доступа (token), который otchet serve напечатал при запуске",
+        ))
     };
-    let method = request.method().clone();
-    let changes = !matches!(method, Method::Get | Method::Head | Method::Options);
-    if changes {
+    let Some(auth) = auth else { return refused() };
+    if auth == Auth::Page && api {
+        return refused();
+    }
+    if changes(&p.method) {
         // CSRF: a page of another site may not change anything here.
-        if let Some(origin) = header(&request, "Origin") {
+        if let Some(origin) = header(p, "origin") {
             if origin != format!("http://127.0.0.1:{port}") && origin != format!("http://localhost:{port}") {
-                return send(request, error(403, "Запрос отклонен: он пришел со страницы другого сайта (Origin)"));
+                return Gate::Answer(error(403, "Запрос отклонен: он пришел со страницы другого сайта (Origin)"));
             }
         }
     }
-    // The first visit with ?token=: the cookie, and the address without it.
-    if auth == Auth::Query && method == Method::Get && !path.starts_with("/api/") {
-        let cookie = format!("{cookie_name}={}; HttpOnly; SameSite=Strict; Path=/", state.token);
-        let resp =
-            Response::empty(303).with_header(h("Location", &encode_path(&path))).with_header(h("Set-Cookie", &cookie));
-        return send(request, resp);
+    // The first visit with ?token=: the page cookie, and the address
+    // without the token; the token goes on in the fragment (never sent to
+    // a server, never in a Referer), where the page takes it.
+    if from_query.is_some() && p.method == Method::GET && !api {
+        let cookie = format!("{cookie_name}={}; HttpOnly; SameSite=Strict; Path=/", state.page_key);
+        let location = format!("{}#token={}", encode_path(&path), state.token);
+        return Gate::Answer(Resp::new(303, "text/plain; charset=utf-8", Vec::new()).with("Location", location).with(
+            "Set-Cookie",
+            cookie,
+        ));
     }
-    let body = if changes {
-        match read_body(&mut request) {
-            Ok(b) => Some(b),
-            Err(resp) => return send(request, resp),
-        }
+    let get = p.method == Method::GET || p.method == Method::HEAD;
+    if !api {
+        let page = match path.as_str() {
+            "/" if get => Some(Resp::new(200, "text/html; charset=utf-8", INDEX_HTML.as_bytes().to_vec())),
+            "/static/app.js" if get => Some(Resp::new(200, "text/javascript; charset=utf-8", APP_JS.as_bytes().to_vec())),
+            "/static/style.css" if get => Some(Resp::new(200, "text/css; charset=utf-8", STYLE_CSS.as_bytes().to_vec())),
+            // The same page for every name: which reports exist is data.
+            p if get && p.starts_with("/reports/") && p.len() > "/reports/".len() && !p[9..].contains('/') => {
+                Some(Resp::new(200, "text/html; charset=utf-8", REPORT_HTML.as_bytes().to_vec()))
+            }
+            _ => None,
+        };
+        return Gate::Answer(page.unwrap_or_else(|| error(404, "Нет такой страницы")));
+    }
+    Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query })
+}
+
+/// Does the work of an admitted request.
+pub fn respond(state: &State, pass: Pass, body: &[u8]) -> Outcome {
+    let body = if body.is_empty() {
+        Json::Null
     } else {
-        None
+        match serde_json::from_slice(body) {
+            Ok(j) => j,
+            Err(e) => {
+                return Outcome(error(
+                    400,
+                    &format!("Тело запроса — не JSON (строка {}, позиция {})", e.line(), e.column()),
+                ))
+            }
+        }
     };
-    let reply = route(state, &method, &path, &query, body.as_ref());
-    match reply {
-        Reply::Json(status, v) => send(request, json_response(status, &v)),
-        Reply::Page(html) => send(request, html_response(html)),
+    Outcome(match route(state, &pass, &body) {
+        Reply::Json(status, v) => json_response(status, &v),
         Reply::File { bytes, content_type, name, inline } => {
             let disposition = format!(
                 "{}; filename*=UTF-8''{}",
                 if inline { "inline" } else { "attachment" },
                 encode_component(&name)
             );
-            send(
-                request,
-                Response::from_data(bytes)
-                    .with_header(h("Content-Type", content_type))
-                    .with_header(h("Content-Disposition", &disposition)),
-            );
+            Resp::new(200, content_type, bytes).with("Content-Disposition", disposition)
         }
-        Reply::Static(text, content_type) => {
-            send(request, Response::from_data(text.as_bytes().to_vec()).with_header(h("Content-Type", content_type)));
+    })
+}
+
+/// The report names of an annual request: `names=a,b` (each name
+/// percent-encoded on its own, so a name may hold a comma as `%2C`) or
+/// `name=a&name=b`.
+fn annual_names(pass: &Pass) -> Vec<String> {
+    let mut names: Vec<String> = pass.query.iter().filter(|(k, _)| k == "name").map(|(_, v)| v.clone()).collect();
+    for pair in pass.raw_query.split('&') {
+        if let Some(list) = pair.strip_prefix("names=") {
+            names.extend(list.split(',').filter(|n| !n.is_empty()).filter_map(query_decode));
         }
     }
+    names
 }
 
-fn html_response(html: String) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(html.into_bytes()).with_header(h("Content-Type", "text/html; charset=utf-8"))
-}
-
-/// The body, at most [`MAX_BODY_BYTES`], as JSON.
-fn read_body(request: &mut Request) -> Result<Json, Response<std::io::Cursor<Vec<u8>>>> {
-    let too_big = || error(413, &format!("Запрос слишком велик: больше {} МБ", MAX_BODY_BYTES / (1024 * 1024)));
-    if request.body_length().is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::new();
-    if request.as_reader().take(MAX_BODY_BYTES as u64 + 1).read_to_end(&mut bytes).is_err() {
-        return Err(error(400, "Тело запроса не прочитано"));
-    }
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(too_big());
-    }
-    if bytes.is_empty() {
-        return Ok(Json::Null);
-    }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| error(400, &format!("Тело запроса — не JSON (строка {}, позиция {})", e.line(), e.column())))
-}
-
-fn route(state: &State, method: &Method, path: &str, query: &[(String, String)], body: Option<&Json>) -> Reply {
+fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
     let not_found = || Reply::Json(404, json!({ "error": "Нет такой страницы" }));
-    let get = *method == Method::Get || *method == Method::Head;
-    let post = *method == Method::Post;
-    let body = body.unwrap_or(&Json::Null);
-    let param = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
-    match path {
-        "/" if get => Reply::Page(INDEX_HTML.to_string()),
-        "/static/app.js" if get => Reply::Static(APP_JS, "text/javascript; charset=utf-8"),
-        "/static/style.css" if get => Reply::Static(STYLE_CSS, "text/css; charset=utf-8"),
-        "/api/reports" if get => reports::list(state),
-        "/api/check" if post => reports::check(state, body),
-        "/api/import/preview" if post => quarter::preview(state, body),
-        "/api/import" if post => quarter::create(state, body),
-        "/api/archive" if get => quarter::archive(state),
-        "/api/archive/restore" if post => quarter::restore_data(state, body),
-        "/api/annual.docx" | "/api/annual.pdf" if get => {
-            let format =
-                if path.ends_with(".pdf") { crate::render::Format::Pdf } else { crate::render::Format::Docx };
-            quarter::annual(state, param("names").unwrap_or(""), param("partial") == Some("1"), format)
+    let method = &pass.method;
+    let get = *method == Method::GET || *method == Method::HEAD;
+    let post = *method == Method::POST;
+    let param = |k: &str| pass.query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
+    let Some(segs) = segments(&pass.path) else { return not_found() };
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    use crate::render::Format::{Docx, Pdf};
+    match (segs.as_slice(), get, post) {
+        (["api", "reports"], true, _) => reports::list(state),
+        (["api", "check"], _, true) => reports::check(state, body),
+        (["api", "import", "preview"], _, true) => quarter::preview(state, body),
+        (["api", "import"], _, true) => quarter::create(state, body),
+        (["api", "archive"], true, _) => quarter::archive(state),
+        (["api", "archive", "restore"], _, true) => quarter::restore_data(state, body),
+        (["api", f @ ("annual.docx" | "annual.pdf")], true, _) => {
+            let format = if f.ends_with(".pdf") { Pdf } else { Docx };
+            quarter::annual(state, &annual_names(pass), param("partial") == Some("1"), format)
         }
-        _ => {
-            if let Some(name) = path.strip_prefix("/reports/") {
-                if !get {
-                    return not_found();
-                }
-                return match state.find(name) {
-                    Some(_) => Reply::Page(REPORT_HTML.to_string()),
-                    None => Reply::Page(INDEX_HTML.to_string()),
-                };
-            }
-            let Some(rest) = path.strip_prefix("/api/reports/") else { return not_found() };
-            // NAME/next, NAME/versions, NAME/versions/ID[.docx], NAME/versions/ID/restore
-            // (a report's name is a file name: it has no "/").
-            let parts: Vec<&str> = rest.split('/').collect();
-            match (parts.as_slice(), get, post) {
-                ([name, "next"], _, true) => return quarter::next(state, name),
-                ([name, "versions"], true, _) => return quarter::versions(state, name),
-                ([name, "versions", id], true, _) => {
-                    let docx = id.strip_suffix(".docx");
-                    return quarter::version_changes(state, name, docx.unwrap_or(id), docx.is_some());
-                }
-                ([name, "versions", id, "restore"], _, true) => return quarter::restore(state, name, id, body),
-                ([_], _, _) => {}
-                _ => return not_found(),
-            }
-            if get {
-                // NAME.docx / NAME.pdf when NAME is a report (a report may
-                // itself be called "x.pdf").
-                for (ext, format) in [(".docx", crate::render::Format::Docx), (".pdf", crate::render::Format::Pdf)] {
-                    if let Some((name, path)) = rest.strip_suffix(ext).and_then(|n| Some((n, state.find(n)?))) {
-                        return reports::document(&path, name, format);
-                    }
-                }
-                return reports::load(state, rest);
-            }
-            if *method == Method::Put {
-                return reports::save(state, rest, body);
-            }
-            not_found()
+        (["api", "reports", name, "data"], true, _) => reports::load(state, name),
+        (["api", "reports", name, "docx"], true, _) => reports::document_of(state, name, Docx),
+        (["api", "reports", name, "pdf"], true, _) => reports::document_of(state, name, Pdf),
+        (["api", "reports", name, "next"], _, true) => quarter::next(state, name),
+        (["api", "reports", name, "versions"], true, _) => quarter::versions(state, name),
+        (["api", "reports", name, "versions", id], true, _) => {
+            let docx = id.strip_suffix(".docx");
+            quarter::version_changes(state, name, docx.unwrap_or(id), docx.is_some())
         }
+        (["api", "reports", name, "versions", id, "restore"], _, true) => quarter::restore(state, name, id, body),
+        (["api", "reports", rest], true, _) => {
+            // NAME.docx / NAME.pdf when NAME is a report, else the report
+            // called REST itself (`/data`, `/docx`, `/pdf` never guess).
+            for (ext, format) in [(".docx", Docx), (".pdf", Pdf)] {
+                if let Some(stem) = rest.strip_suffix(ext).filter(|s| state.find(s).is_some()) {
+                    return reports::document_of(state, stem, format);
+                }
+            }
+            reports::load(state, rest)
+        }
+        (["api", "reports", name], _, _) if *method == Method::PUT => reports::save(state, name, body),
+        _ => not_found(),
     }
 }
+
+/// Characters a URL component keeps as they are (RFC 3986 unreserved).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A path for a Location header: each segment percent-encoded.
 fn encode_path(path: &str) -> String {
-    path.split('/').map(encode_component).collect::<Vec<_>>().join("/")
+    path.split('/')
+        .map(|s| percent_decode_str(s).decode_utf8().map(|d| encode_component(&d)).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// RFC 3986 percent-encoding of everything but unreserved characters.
 fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 #[cfg(test)]
@@ -325,10 +369,13 @@ mod tests {
 
     #[test]
     fn urls_decode_and_encode() {
-        let (p, q) = split_url("/reports/2020-q4%20%D0%BE?token=ab&x=1");
-        assert_eq!(p.as_deref(), Some("/reports/2020-q4 о"));
-        assert_eq!(q, [("token".to_string(), "ab".to_string()), ("x".to_string(), "1".to_string())]);
-        assert_eq!(split_url("/%zz").0, None);
+        assert_eq!(segments("/reports/2020-q4%20%D0%BE+x").unwrap(), ["reports", "2020-q4 о+x"]);
+        assert_eq!(segments("/api/reports/a%2Fb").unwrap(), ["api", "reports", "a/b"]);
+        assert_eq!(
+            query_pairs("token=ab&x=1+2").unwrap(),
+            [("token".to_string(), "ab".to_string()), ("x".to_string(), "1 2".to_string())]
+        );
+        assert!(segments("/%FF").is_none());
         assert_eq!(encode_path("/reports/о q"), "/reports/%D0%BE%20q");
     }
 

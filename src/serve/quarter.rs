@@ -4,12 +4,12 @@
 //! (`diff`) and restore, the annual report (`annual`), the archive of PDFs
 //! (`extract`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use serde_json::{json, Value as Json};
 
-use super::reports::{document_reply, edited, error, read, replace, version, Reply, State};
+use super::reports::{document_reply, edited, error, read, read_content, replace, version, Reply, State};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Period;
 use crate::render::Format;
@@ -101,7 +101,8 @@ fn given(state: &State, registry: Option<&str>) -> Result<crate::import::Given, 
     let mut given = crate::import::Given::default();
     let Some(name) = registry.filter(|n| !n.is_empty()) else { return Ok(given) };
     let Some(path) = state.find(name) else { return Err(error(404, format!("Нет отчета «{name}» в папке"))) };
-    let loaded = crate::load::load_file(&path)
+    let bytes = read(&path)?;
+    let loaded = crate::load::load_bytes(&format!("{name}.toml"), &bytes)
         .map_err(|_| error(422, format!("В отчете «{name}» есть ошибки: исправьте их, чтобы взять его реестр")))?;
     given.take_registry(&loaded.report);
     Ok(given)
@@ -217,7 +218,10 @@ pub fn create(state: &State, body: &Json) -> Reply {
             Ok(n) => n,
             Err(r) => return r,
         };
-        let _guard = state.lock();
+        let _guard = match state.lock() {
+            Ok(g) => g,
+            Err(r) => return r,
+        };
         if taken(state, &name) {
             return error(409, format!("Отчет «{name}» уже есть в папке: выберите другое имя"));
         }
@@ -231,23 +235,26 @@ pub fn create(state: &State, body: &Json) -> Reply {
         return error(400, "Укажите, куда перенести данные: новый отчет (new) или существующий (add)");
     };
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let _guard = state.lock();
-    let current = match read(&path) {
+    let _guard = match state.lock() {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    let current = match read_content(&path) {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if body["version"].as_str() != Some(version(&current).as_str()) {
-        return stale(&current);
+    if body["version"].as_str() != Some(version(&current.bytes).as_str()) {
+        return stale(&current.bytes);
     }
     let new: toml_edit::DocumentMut = match imported.toml.parse() {
         Ok(d) => d,
         Err(_) => return error(500, "Перенесенные данные не читаются"),
     };
-    let bytes = match edited(&current, |doc| super::data::append_import(doc, &new).map_err(|m| error(409, m))) {
+    let bytes = match edited(&current.bytes, |doc| super::data::append_import(doc, &new).map_err(|m| error(409, m))) {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(r) = replace(state, name, path, &current, &bytes) {
+    if let Err(r) = replace(state, name, &path, &current, &bytes, None) {
         return r;
     }
     Reply::Json(200, json!({ "name": name, "version": version(&bytes), "warnings": imported.warnings }))
@@ -258,7 +265,7 @@ pub fn create(state: &State, body: &Json) -> Reply {
 /// existing file).
 pub fn next(state: &State, name: &str) -> Reply {
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let Ok(loaded) = crate::load::load_file(&path) else {
+    let Ok(loaded) = read(&path).map_err(|_| ()).and_then(|b| crate::load::load_bytes(&format!("{name}.toml"), &b).map_err(|_| ())) else {
         return error(422, "В отчете есть ошибки: исправьте их, чтобы начать следующий квартал");
     };
     let (year, quarter) = match loaded.report.period {
@@ -267,7 +274,10 @@ pub fn next(state: &State, name: &str) -> Reply {
     };
     let text = crate::new::next_file(&loaded.report, year, quarter);
     let new = format!("{year}-q{quarter}");
-    let _guard = state.lock();
+    let _guard = match state.lock() {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
     if taken(state, &new) {
         return error(409, format!("Отчет «{new}» уже есть в папке: откройте его"));
     }
@@ -277,24 +287,6 @@ pub fn next(state: &State, name: &str) -> Reply {
     Reply::Json(200, json!({ "name": new, "period": Period::Quarter { year, quarter }.label() }))
 }
 
-/// The kept versions of report `name`: (id, path), newest first. Ids come
-/// from the folder's listing only.
-fn versions_of(state: &State, name: &str) -> Vec<(String, PathBuf)> {
-    let dir = state.dir.join(".otchet").join("versions").join(name);
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
-    let mut out: Vec<(String, PathBuf)> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| {
-            let file = e.file_name().into_string().ok()?;
-            Some((file.strip_suffix(".toml")?.to_string(), e.path()))
-        })
-        .collect();
-    out.sort();
-    out.reverse();
-    out
-}
-
 /// When a version was kept (RFC 3339, UTC): its id starts
 /// `YYYYMMDDTHHMMSS`.
 fn when(id: &str) -> Option<String> {
@@ -302,44 +294,27 @@ fn when(id: &str) -> Option<String> {
     Some(t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
-/// A report file loaded for comparing versions (a file with errors cannot
+/// Report bytes loaded for comparing versions (a file with errors cannot
 /// be compared).
-fn comparable(path: &Path, template: &crate::template::Template) -> Result<crate::load::Loaded, Reply> {
-    crate::app::load_checked(path, template, false)
+fn comparable(bytes: &[u8], template: &crate::template::Template) -> Result<crate::load::Loaded, Reply> {
+    crate::app::load_bytes_checked("version.toml", bytes, template, false)
         .map_err(|f| error(422, format!("Файл с ошибками не сравнивается: {}", f.diagnostics[0].message)))
 }
 
-/// The changes from version `old` to the report's current file: the
-/// tracked-changes DOCX and the summary, as `otchet diff OLD NEW` makes
-/// them.
-fn changes(
-    old: &Path,
-    current: &crate::load::Loaded,
-    template: &crate::template::Template,
-) -> Result<(Vec<u8>, Vec<String>), Reply> {
-    let old = comparable(old, template)?;
-    let (bytes, revised) = crate::app::changes(&old.report, &current.report, template, None)
-        .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")))?;
-    let summary = if revised.is_empty() { vec!["изменений нет".to_string()] } else { revised.summary };
-    Ok((bytes, summary))
-}
-
 /// `GET /api/reports/NAME/versions`: the kept versions, newest first, each
-/// with its time and a one-line summary of what changed since it.
+/// with its time and the one-line summary of the change that replaced it,
+/// kept when the version was made (nothing is compared here).
 pub fn versions(state: &State, name: &str) -> Reply {
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let template = crate::template::Template::official();
-    // The current file, loaded once for every comparison.
-    let current = comparable(&path, &template);
-    let list: Vec<Json> = versions_of(state, name)
+    if state.find(name).is_none() {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    }
+    let list: Vec<Json> = state
+        .store
+        .versions(name)
         .iter()
-        .map(|(id, old)| {
-            let summary = match current.as_ref().map(|c| changes(old, c, &template)) {
-                Ok(Ok((_, lines))) if lines.len() > 1 => format!("{} (изменений: {})", lines[0], lines.len()),
-                Ok(Ok((_, lines))) => lines.join(""),
-                _ => "версия с ошибками — сравнение недоступно".into(),
-            };
-            json!({ "id": id, "time": when(id), "summary": summary })
+        .map(|v| {
+            let summary = v.summary.clone().unwrap_or_else(|| "изменения — по кнопке «Изменения»".into());
+            json!({ "id": v.id, "time": when(&v.id), "summary": summary })
         })
         .collect();
     Reply::Json(200, json!({ "versions": list }))
@@ -349,13 +324,25 @@ pub fn versions(state: &State, name: &str) -> Reply {
 /// `otchet diff` prints them; `…/ID.docx`: its DOCX.
 pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply {
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let Some((_, old)) = versions_of(state, name).into_iter().find(|(v, _)| v == id) else {
+    let Ok(old) = state.store.read(name, id) else {
         return error(404, "Нет такой версии");
     };
+    let current = match read(&path) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
     let template = crate::template::Template::official();
-    match comparable(&path, &template).and_then(|current| changes(&old, &current, &template)) {
+    let compared = comparable(&old, &template).and_then(|old| {
+        let new = comparable(&current, &template)?;
+        crate::app::changes(&old.report, &new.report, &template, None)
+            .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")))
+    });
+    match compared {
         Ok((bytes, _)) if docx => document_reply(bytes, &format!("{name}-исправления"), Format::Docx),
-        Ok((_, summary)) => Reply::Json(200, json!({ "id": id, "time": when(id), "summary": summary })),
+        Ok((_, revised)) => {
+            let summary = if revised.is_empty() { vec!["изменений нет".to_string()] } else { revised.summary };
+            Reply::Json(200, json!({ "id": id, "time": when(id), "summary": summary }))
+        }
         Err(r) => r,
     }
 }
@@ -364,34 +351,38 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
 /// version becomes the file again; what it replaces is kept as a version.
 pub fn restore(state: &State, name: &str, id: &str, body: &Json) -> Reply {
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let Some((_, old)) = versions_of(state, name).into_iter().find(|(v, _)| v == id) else {
+    let _guard = match state.lock() {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    let Ok(bytes) = state.store.read(name, id) else {
         return error(404, "Нет такой версии");
     };
-    let _guard = state.lock();
-    let (current, bytes) = match (read(&path), read(&old)) {
-        (Ok(c), Ok(b)) => (c, b),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let current = match read_content(&path) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    if body["version"].as_str() != Some(version(&current).as_str()) {
-        return stale(&current);
+    if body["version"].as_str() != Some(version(&current.bytes).as_str()) {
+        return stale(&current.bytes);
     }
-    if bytes != current {
-        if let Err(r) = replace(state, name, path, &current, &bytes) {
+    let restored = bytes != current.bytes;
+    if restored {
+        if let Err(r) = replace(state, name, &path, &current, &bytes, None) {
             return r;
         }
     }
-    Reply::Json(200, json!({ "version": version(&bytes), "restored": bytes != current }))
+    Reply::Json(200, json!({ "version": version(&bytes), "restored": restored }))
 }
 
 /// `GET /api/annual.docx|.pdf?names=A,B,C,D[&partial=1]`: the annual report
 /// of those quarters, byte-identical to `otchet annual A.toml B.toml …`
 /// (the PDF carries the quarters' files); errors as `annual` reports them
 /// (422 with the diagnostics, by file).
-pub fn annual(state: &State, names: &str, partial: bool, format: Format) -> Reply {
+pub fn annual(state: &State, names: &[String], partial: bool, format: Format) -> Reply {
     let mut paths = Vec::new();
-    for n in names.split(',').filter(|n| !n.is_empty()) {
+    for n in names {
         match state.find(n) {
-            Some(p) => paths.push((n.to_string(), p)),
+            Some(p) => paths.push((n.clone(), p)),
             None => return error(404, format!("Нет отчета «{n}» в папке")),
         }
     }
@@ -403,7 +394,11 @@ pub fn annual(state: &State, names: &str, partial: bool, format: Format) -> Repl
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for (n, p) in &paths {
-        match crate::app::load_checked(p, &template, pdf) {
+        let bytes = match read(p) {
+            Ok(b) => b,
+            Err(r) => return r,
+        };
+        match crate::app::load_bytes_checked(&p.display().to_string(), &bytes, &template, pdf) {
             Ok(l) => loaded.push(l),
             Err(f) => problems.extend(f.diagnostics.iter().filter(|d| d.is_error()).map(|d| diag_json(Some(n), d))),
         }
@@ -426,6 +421,13 @@ pub fn annual(state: &State, names: &str, partial: bool, format: Format) -> Repl
         Ok(bytes) => document_reply(bytes, &format!("{}-annual", merged.period.year()), format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
     }
+}
+
+/// A PDF of the archive: a regular file only, never blocking.
+fn read_pdf(path: &std::path::Path) -> Result<Vec<u8>, crate::diag::Diagnostic> {
+    super::store::read_regular(path, MAX_PDF_BYTES)
+        .map(|c| c.bytes)
+        .map_err(|e| crate::diag::io_error("не удалось прочитать PDF", &e))
 }
 
 /// The archive's PDFs: `DIR/*.pdf` and `DIR/out/*.pdf` (regular files),
@@ -452,7 +454,7 @@ pub fn archive(state: &State) -> Reply {
     let list: Vec<Json> = pdfs(state)
         .iter()
         .map(|(file, path)| {
-            let bytes = match crate::load::read_bounded(path, "PDF", ".pdf", MAX_PDF_BYTES, "") {
+            let bytes = match read_pdf(path) {
                 Ok(b) => b,
                 Err(d) => return json!({ "file": file, "error": d.message }),
             };
@@ -489,7 +491,7 @@ pub fn restore_data(state: &State, body: &Json) -> Reply {
     let Some((_, path)) = pdfs(state).into_iter().find(|(f, _)| f == file) else {
         return error(404, format!("Нет PDF «{file}» в папке"));
     };
-    let bytes = match crate::load::read_bounded(&path, "PDF", ".pdf", MAX_PDF_BYTES, "") {
+    let bytes = match read_pdf(&path) {
         Ok(b) => b,
         Err(d) => return error(422, d.message),
     };
@@ -507,7 +509,10 @@ pub fn restore_data(state: &State, body: &Json) -> Reply {
     };
     let safe = crate::archive::safe_name(&data.name).unwrap_or_else(|| data.name.clone());
     let stem = safe.strip_suffix(".toml").unwrap_or(&safe).to_string();
-    let _guard = state.lock();
+    let _guard = match state.lock() {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
     let name = (1..1000)
         .map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") })
         .find(|n| !taken(state, n));

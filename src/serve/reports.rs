@@ -10,6 +10,7 @@ use serde_json::{json, Value as Json};
 use toml_edit::DocumentMut;
 
 use super::data::{self, Paths};
+use super::store::{self, Content, Store};
 use crate::diag::{Diagnostic, Severity, Source};
 use crate::layout::{Merge, Row, Table};
 use crate::render::Format;
@@ -18,10 +19,6 @@ use crate::render::Format;
 pub enum Reply {
     /// A status and a JSON body.
     Json(u16, Json),
-    /// An HTML page.
-    Page(String),
-    /// A file built into the binary, with its content type.
-    Static(&'static str, &'static str),
     /// A document.
     File {
         /// Its bytes.
@@ -35,22 +32,33 @@ pub enum Reply {
     },
 }
 
-/// The server's state: the folder, its port and token, and the lock that
+/// The server's state: the folder, its port and keys, and the lock that
 /// makes "check the version, then write" one step.
 pub struct State {
     /// The working folder (canonical).
     pub dir: PathBuf,
     /// The port the server listens on.
     pub port: u16,
-    /// The access token.
+    /// The access token: the key to the data.
     pub token: String,
+    /// The page cookie's value: opens the page's own files only.
+    pub page_key: String,
+    /// The server's files in the folder (versions, the shared lock).
+    pub store: Store,
     writing: Mutex<()>,
+}
+
+/// The folder's write lock, held: this process's and every other's.
+pub struct Held<'a> {
+    _file: std::fs::File,
+    _here: std::sync::MutexGuard<'a, ()>,
 }
 
 impl State {
     /// The state of a server on `dir`.
-    pub fn new(dir: PathBuf, port: u16, token: String) -> State {
-        State { dir, port, token, writing: Mutex::new(()) }
+    pub fn new(dir: PathBuf, port: u16, token: String, page_key: String) -> State {
+        let store = Store::new(&dir);
+        State { dir, port, token, page_key, store, writing: Mutex::new(()) }
     }
 
     /// The report data files directly in the folder: regular files (not
@@ -71,10 +79,15 @@ impl State {
         out
     }
 
-    /// Holds the folder's write lock: checking a version (or a free name)
-    /// and writing are one step.
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Holds the folder's write lock — shared with every other otchet
+    /// server on the folder: checking a version (or a free name) and
+    /// writing are one step.
+    pub fn lock(&self) -> Result<Held<'_>, Reply> {
+        let here = self.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let file = self.store.lock().map_err(|e| {
+            error(500, format!("Не удалось заблокировать папку для записи: {}", crate::diag::io_reason(&e)))
+        })?;
+        Ok(Held { _file: file, _here: here })
     }
 
     /// The file of the report called `name`, if the folder has it.
@@ -83,16 +96,25 @@ impl State {
     }
 }
 
-/// The version of a file's content: changes whenever a byte does.
+/// The version of a file's content: changes whenever a byte does (the
+/// first 128 bits of its SHA-256, and its length).
 pub fn version(bytes: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("{:016x}-{}", h.finish(), bytes.len())
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}-{}", bytes.len())
+}
+
+/// A report file's content (a regular file only, never blocking).
+pub(super) fn read_content(path: &Path) -> Result<Content, Reply> {
+    store::read_regular(path, crate::load::MAX_FILE_BYTES).map_err(|e| {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        error(500, format!("Не удалось прочитать «{name}»: {}", crate::diag::io_reason(&e)))
+    })
 }
 
 pub(super) fn read(path: &Path) -> Result<Vec<u8>, Reply> {
-    crate::load::read_file(path, "файл данных").map_err(|d| Reply::Json(500, json!({ "error": d.message })))
+    read_content(path).map(|c| c.bytes)
 }
 
 pub(super) fn error(status: u16, message: impl Into<String>) -> Reply {
@@ -128,11 +150,29 @@ fn diagnostics_json(diags: &[Diagnostic], source: &Source) -> Vec<Json> {
 
 /// Checks data file bytes: the diagnostics (with paths) and, when the data
 /// has no error, the logical table the documents will show.
-fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Json>, Option<crate::model::Report>) {
+fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Table>, Option<crate::model::Report>) {
     let (source, report, diags) = crate::app::check_bytes(name, bytes);
     let list = diagnostics_json(&diags, &source);
-    let table = report.as_ref().map(|r| table_json(&crate::layout::build(r, &crate::template::Template::official())));
+    let table = report.as_ref().map(|r| crate::layout::build(r, &crate::template::Template::official()));
     (list, table, report)
+}
+
+/// What a save changed, in one line (kept beside the version it
+/// replaced): from the old content to the new one's table.
+fn summary_of(old: &[u8], new: Option<&Table>) -> String {
+    let (_, old_report, _) = crate::app::check_bytes("old.toml", old);
+    match (old_report, new) {
+        (Some(old), Some(new)) => {
+            let old = crate::layout::build(&old, &crate::template::Template::official());
+            let lines = crate::diff::compare(&old, new).summary;
+            match lines.len() {
+                0 => "изменений в документе нет".to_string(),
+                1 => lines[0].clone(),
+                n => format!("{} (изменений: {n})", lines[0]),
+            }
+        }
+        _ => "версия с ошибками — сравнение недоступно".to_string(),
+    }
 }
 
 /// The logical table (the renderers' own), with each row's place in the
@@ -177,7 +217,7 @@ pub fn list(state: &State) -> Reply {
         .files()
         .into_iter()
         .filter_map(|(name, path)| {
-            let bytes = crate::load::read_file(&path, "файл данных").ok()?;
+            let bytes = read(&path).ok()?;
             let text = String::from_utf8_lossy(&bytes);
             // Other TOML files (a template, a tool's settings) are not reports.
             if let Ok(doc) = text.parse::<DocumentMut>() {
@@ -185,9 +225,12 @@ pub fn list(state: &State) -> Reply {
                     return None;
                 }
             }
-            let (diags, _, report) = checked(&format!("{name}.toml"), &bytes);
-            let count = |s: &str| diags.iter().filter(|d| d["severity"] == s).count();
-            let first_error = diags.iter().find(|d| d["severity"] == "error").cloned();
+            let (source, report, diags) = crate::app::check_bytes(&format!("{name}.toml"), &bytes);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let first_error = diags.iter().find(|d| d.is_error()).map(|d| {
+                let paths = Paths::of(&source.text);
+                diagnostic_json(d, &source, &paths)
+            });
             Some(json!({
                 "name": name,
                 "file": path.file_name().map(|f| f.to_string_lossy().into_owned()),
@@ -198,8 +241,8 @@ pub fn list(state: &State) -> Reply {
                 }),
                 "region": report.as_ref().and_then(|r| r.region.clone()),
                 "events": report.as_ref().map(crate::model::Report::event_count),
-                "errors": count("error"),
-                "warnings": count("warning"),
+                "errors": errors,
+                "warnings": diags.len() - errors,
                 "first_error": first_error,
             }))
         })
@@ -218,6 +261,7 @@ pub fn load(state: &State, name: &str) -> Reply {
     };
     let file = format!("{name}.toml");
     let (diags, table, _) = checked(&file, &bytes);
+    let table = table.as_ref().map(table_json);
     let data = file_document(&bytes).ok().map(|(_, d)| data::to_json(&d));
     Reply::Json(
         200,
@@ -312,7 +356,7 @@ pub fn check(state: &State, body: &Json) -> Reply {
         },
     };
     let (diags, table, _) = checked(&format!("{}.toml", name.unwrap_or("data")), &bytes);
-    Reply::Json(200, json!({ "diagnostics": diags, "table": table }))
+    Reply::Json(200, json!({ "diagnostics": diags, "table": table.as_ref().map(table_json) }))
 }
 
 /// `PUT /api/reports/NAME` with `{ "data": …, "version": … }`: saves into
@@ -326,60 +370,98 @@ pub fn save(state: &State, name: &str, body: &Json) -> Reply {
     let Some(seen) = body["version"].as_str() else {
         return error(400, "Не указана версия (version), с которой начата правка");
     };
-    let _guard = state.lock();
-    let current = match read(&path) {
-        Ok(b) => b,
+    let _guard = match state.lock() {
+        Ok(g) => g,
         Err(r) => return r,
     };
-    if version(&current) != seen {
+    let current = match read_content(&path) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if version(&current.bytes) != seen {
         return Reply::Json(
             409,
             json!({
                 "error": "Файл изменился на диске после того, как страница его загрузила (другое окно, редактор). \
                           Ваши правки не сохранены и остаются на странице: загрузите файл заново и внесите их снова.",
-                "version": version(&current),
+                "version": version(&current.bytes),
             }),
         );
     }
-    let bytes = match merged(&current, &body["data"]) {
+    let bytes = match merged(&current.bytes, &body["data"]) {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if bytes != current {
-        if let Err(r) = replace(state, name, path, &current, &bytes) {
+    let (diags, table, _) = checked(&format!("{name}.toml"), &bytes);
+    let saved = bytes != current.bytes;
+    if saved {
+        if let Err(r) = replace(state, name, &path, &current, &bytes, table.as_ref()) {
             return r;
         }
     }
-    let (diags, table, _) = checked(&format!("{name}.toml"), &bytes);
     Reply::Json(
         200,
-        json!({ "version": version(&bytes), "diagnostics": diags, "table": table, "saved": bytes != current }),
+        json!({ "version": version(&bytes), "diagnostics": diags, "table": table.as_ref().map(table_json), "saved": saved }),
     )
 }
 
-/// Replaces report `name`'s file (`path`, now `current`) with `bytes`,
-/// keeping `current` as a version first. Call with the folder's lock held,
-/// after checking the page's version.
-pub(super) fn replace(state: &State, name: &str, path: PathBuf, current: &[u8], bytes: &[u8]) -> Result<(), Reply> {
-    keep_version(&state.dir, name, current)
-        .map_err(|d| error(500, format!("Не удалось сохранить прежнюю версию: {}", d.message)))?;
-    crate::output::write_all(&[(path, bytes.to_vec())])
-        .map_err(|d| error(500, format!("Не удалось сохранить файл: {}", d.message)))
+/// Replaces report `name`'s file (`path`, now `current`) with `bytes`
+/// (whose table is `table`, when it has no error), keeping `current` as a
+/// version first — with the report's own mode and a summary of this
+/// change. Call with the folder's lock held, after checking the page's
+/// version. On a failure nothing is left behind: neither the file changed
+/// nor a version made.
+pub(super) fn replace(
+    state: &State,
+    name: &str,
+    path: &Path,
+    current: &Content,
+    bytes: &[u8],
+    table: Option<&Table>,
+) -> Result<(), Reply> {
+    // What the page could not have: a file the TOML reader refuses (data
+    // nested deeper than it reads, say) is never written.
+    if std::str::from_utf8(bytes).ok().and_then(|t| t.trim_start_matches('\u{FEFF}').parse::<DocumentMut>().ok()).is_none() {
+        return Err(error(
+            422,
+            "Данные не сохранены: в таком виде файл нельзя было бы открыть снова (слишком глубокая вложенность \
+             или недопустимые знаки). Отмените последние правки и сохраните снова.",
+        ));
+    }
+    let table = match table {
+        Some(t) => Some(std::borrow::Cow::Borrowed(t)),
+        None => crate::app::check_bytes("new.toml", bytes)
+            .1
+            .map(|r| std::borrow::Cow::Owned(crate::layout::build(&r, &crate::template::Template::official()))),
+    };
+    let summary = summary_of(&current.bytes, table.as_deref());
+    let id = state.store.keep(name, &current.bytes, current.mode, &summary).map_err(|e| {
+        let d = crate::diag::io_error("не удалось сохранить прежнюю версию", &e);
+        error(500, format!("Изменения не сохранены: {}; {}", d.message, d.help.unwrap_or_default()))
+    })?;
+    crate::output::write_all(&[(path.to_path_buf(), bytes.to_vec())]).map_err(|d| {
+        state.store.discard(name, &id);
+        error(500, format!("Изменения не сохранены: {}; {}", d.message, d.help.unwrap_or_default()))
+    })
 }
 
-/// Keeps `bytes` (the content a save replaces) as a version of the report:
-/// `DIR/.otchet/versions/NAME/<time>-<version>.toml`, never overwriting.
-fn keep_version(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S%.6fZ");
-    let file = dir.join(".otchet").join("versions").join(name).join(format!("{now}-{}.toml", version(bytes)));
-    crate::output::write_new(&file, bytes)
+/// `GET /api/reports/NAME/docx|pdf` (and `NAME.docx|.pdf`): what `otchet
+/// render` writes for the saved file, byte for byte.
+pub fn document_of(state: &State, name: &str, format: Format) -> Reply {
+    match state.find(name) {
+        Some(path) => document(&path, name, format),
+        None => error(404, format!("Нет отчета «{name}» в папке")),
+    }
 }
 
-/// `GET /api/reports/NAME.docx|.pdf`: what `otchet render` writes for the
-/// saved file, byte for byte.
+/// The document of the report file at `path`.
 pub fn document(path: &Path, name: &str, format: Format) -> Reply {
     let pdf = format == Format::Pdf;
-    let prepared = match crate::app::prepare(path, None, pdf, false) {
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let prepared = match crate::app::prepare_bytes(path, &bytes, pdf) {
         Ok(p) => p,
         Err(f) => {
             let diags = diagnostics_json(&f.diagnostics, &f.source);

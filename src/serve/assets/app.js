@@ -27,8 +27,26 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// The access key: taken from the address's fragment on the first visit
+// (the server's redirect puts it there; a fragment is never sent to a
+// server), kept in this page's own storage — which the browser keeps
+// apart per port, unlike cookies — and sent with every request.
+const TOKEN = (() => {
+  const m = /(?:^#|&)token=([0-9a-f]+)/.exec(location.hash);
+  if (m) {
+    try { localStorage.setItem("otchet_token", m[1]); } catch (_) { }
+    history.replaceState(null, "", location.pathname + location.search);
+    return m[1];
+  }
+  try { return localStorage.getItem("otchet_token") || ""; } catch (_) { return ""; }
+})();
+
+function authHeaders() {
+  return TOKEN ? { Authorization: "Bearer " + TOKEN } : {};
+}
+
 async function api(method, url, body) {
-  const opts = { method, headers: {} };
+  const opts = { method, headers: authHeaders() };
   if (body !== undefined) {
     opts.headers["Content-Type"] = "application/json";
     opts.body = JSON.stringify(body);
@@ -100,14 +118,18 @@ function fileBase64(file) {
 }
 
 /// Downloads the answer of a GET as a file, or shows its error.
-async function download(url, box, fallbackName) {
-  const r = await fetch(url);
+async function download(url, box, fallbackName, show) {
+  // A window opened now, while the click still counts, takes the PDF later.
+  const win = show ? window.open("", "_blank") : null;
+  const r = await fetch(url, { headers: authHeaders() });
   if (!r.ok) {
+    if (win) win.close();
     let j = {}; try { j = await r.json(); } catch (_) { }
     box.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка"), messages(j.diagnostics));
     return false;
   }
   const blob = await r.blob();
+  if (win) { win.location.href = URL.createObjectURL(blob); return true; }
   const cd = r.headers.get("Content-Disposition") || "";
   const m = /filename\*=UTF-8''([^;]+)/.exec(cd);
   const a = el("a", { href: URL.createObjectURL(blob), download: m ? decodeURIComponent(m[1]) : fallbackName });
@@ -152,7 +174,7 @@ function workflow(reports) {
     const create = el("button", { type: "button", id: "import-create", onclick: () => write({ new: name.value }) }, "Создать новый отчет");
     const add = el("button", { type: "button", id: "import-add", onclick: async () => {
       if (!target.value) return;
-      const v = await api("GET", "/api/reports/" + encodeURIComponent(target.value));
+      const v = await api("GET", "/api/reports/" + encodeURIComponent(target.value) + "/data");
       await write({ add: target.value, version: v.json.version });
     } }, "Добавить в отчет");
     const rows = [];
@@ -234,12 +256,15 @@ async function reportPage() {
   document.getElementById("file").textContent = S.name + ".toml";
   document.title = S.name + " — otchet";
   const base = "/api/reports/" + encodeURIComponent(S.name);
-  document.getElementById("docx").href = base + ".docx";
-  document.getElementById("pdf").href = base + ".pdf";
+  document.getElementById("docx").href = base + "/docx";
+  document.getElementById("pdf").href = base + "/pdf";
   for (const id of ["docx", "pdf"]) {
     document.getElementById(id).addEventListener("click", ev => {
-      if (S.dirty) { ev.preventDefault(); banner("Сначала сохраните правки: документы формируются из сохраненного файла."); return; }
-      if (S.diagnostics.some(d => d.severity === "error")) { ev.preventDefault(); banner("Документы не формируются, пока в отчете есть ошибки: исправьте их (список над таблицей)."); }
+      ev.preventDefault();
+      if (S.dirty) { banner("Сначала сохраните правки: документы формируются из сохраненного файла."); return; }
+      if (S.diagnostics.some(d => d.severity === "error")) { banner("Документы не формируются, пока в отчете есть ошибки: исправьте их (список над таблицей)."); return; }
+      const box = document.getElementById("banner");
+      download(base + "/" + id, box, S.name + "." + id, id === "pdf").then(ok => { if (!ok) box.hidden = false; });
     });
   }
   document.getElementById("save").addEventListener("click", save);
@@ -254,7 +279,7 @@ async function reportPage() {
 
 async function reload() {
   status("Загрузка…");
-  const { status: code, json } = await api("GET", "/api/reports/" + encodeURIComponent(S.name));
+  const { status: code, json } = await api("GET", "/api/reports/" + encodeURIComponent(S.name) + "/data");
   if (code !== 200) { status(json.error || "Ошибка", "bad"); return; }
   S.data = json.data; S.version = json.version; S.diagnostics = json.diagnostics; S.table = json.table;
   S.editable = json.editable; S.dirty = false;
@@ -645,7 +670,7 @@ async function versionsEditor(box) {
           const { status: c, json: j } = await api("GET", url);
           details.replaceChildren(c === 200 ? el("ul", {}, j.summary.map(l => el("li", {}, l))) : el("p", { className: "bad" }, j.error));
         } }, "Изменения"),
-        el("a", { className: "button changes-docx", href: url + ".docx" }, "DOCX с исправлениями"),
+        el("button", { type: "button", className: "changes-docx", onclick: () => download(url + ".docx", details, S.name + "-исправления.docx") }, "DOCX с исправлениями"),
         el("button", { type: "button", className: "restore", onclick: async () => {
           if (S.dirty) { banner("Сначала сохраните или отмените правки."); return; }
           if (!confirm("Вернуть эту версию? Текущее содержимое останется среди версий.")) return;
