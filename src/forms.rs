@@ -65,12 +65,16 @@ pub fn forms(report: &Report, t: &Template, spare: usize, only: &[String]) -> Re
         let mut picked = Vec::new();
         for name in only {
             let norm = normalize_title(name);
-            let found: Vec<usize> = (0..report.departments.len())
-                .filter(|&i| {
-                    let d = normalize_title(&report.departments[i].name.value);
-                    d == norm || (!norm.is_empty() && d.contains(&norm))
-                })
-                .collect();
+            let norm_of = |i: usize| normalize_title(&report.departments[i].name.value);
+            // A department's own name picks it, even when another
+            // department's name contains it; a part of a name picks the
+            // one department whose name holds it.
+            let exact: Vec<usize> = (0..report.departments.len()).filter(|&i| norm_of(i) == norm).collect();
+            let found: Vec<usize> = if exact.is_empty() {
+                (0..report.departments.len()).filter(|&i| !norm.is_empty() && norm_of(i).contains(&norm)).collect()
+            } else {
+                exact
+            };
             match found.as_slice() {
                 [i] => {
                     if !picked.contains(i) {

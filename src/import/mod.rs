@@ -242,7 +242,7 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
     for (i, (input, doc)) in inputs.iter().zip(&docs).enumerate() {
         let fail = |d: Diagnostic| Message { file: i, diagnostic: d };
         let form = FormInfo::of(doc);
-        let mut cx = FileCx { file: i, warnings: &mut warnings, registry: &mut registry, t, form: form.as_ref(), known: &known };
+        let mut cx = FileCx { file: i, warnings: &mut warnings, registry: &mut registry, t, form: form.as_ref(), known: &known, given: &given.registry };
         let mut section = cx.section(doc, input.name).map_err(fail)?;
         section.file = i;
         section.form = form;
@@ -495,6 +495,9 @@ struct FileCx<'a> {
     form: Option<&'a FormInfo>,
     /// Keys and titles the forms' lists choose from.
     known: &'a [(String, String)],
+    /// The registry given (`--registry`), when one was: a list item's key
+    /// counts only as that registry has it now.
+    given: &'a [(String, String)],
 }
 
 /// Where the rows being read are, for messages.
@@ -755,6 +758,42 @@ impl FileCx<'_> {
             // The item shown (its value is the key); LibreOffice 7.4 shows
             // values, and keeps the item chosen before as a title.
             let item = c.items.iter().find(|(shown, _)| *shown == agr.text);
+            // With a registry given, the item's key must still mean, there,
+            // the agreement whose text the clerk saw and chose; a key since
+            // removed or given to another agreement is not trusted.
+            if let Some((shown, value)) = item.filter(|(shown, value)| shown != value && !self.given.is_empty()) {
+                let now = self.given.iter().find(|(k, _)| k == value).map(|(_, t)| t.clone());
+                match now {
+                    Some(t) if form::item_text(&t) == *shown || normalize_title(&t) == normalize_title(shown) => {
+                        return self.registry.add(&t, self.file).0;
+                    }
+                    _ => {
+                        let by_text = self
+                            .given
+                            .iter()
+                            .find(|(_, t)| form::item_text(t) == *shown || normalize_title(t) == normalize_title(shown))
+                            .map(|(_, t)| t.clone());
+                        let why = match &now {
+                            Some(t) => format!("в реестре ключ «{value}» теперь означает «{}»", preview(t)),
+                            None => format!("в реестре больше нет соглашения с ключом «{value}»"),
+                        };
+                        let outcome = if by_text.is_some() {
+                            "соглашение сопоставлено по названию, выбранному в форме"
+                        } else {
+                            "соглашение записано по названию, выбранному в форме, как новое"
+                        };
+                        self.warn(
+                            Diagnostic::warning(format!(
+                                "{}: в форме выбрано «{}», но {why}; {outcome}",
+                                place.label(),
+                                preview(shown)
+                            ))
+                            .help("проверьте соглашение этой строки в отчете"),
+                        );
+                        return self.registry.add(by_text.as_deref().unwrap_or(shown), self.file).0;
+                    }
+                }
+            }
             let title = item
                 .and_then(|(_, v)| title_of(v))
                 .or_else(|| title_of(&agr.text))

@@ -286,8 +286,18 @@ pub fn append_import(doc: &mut DocumentMut, new: &DocumentMut) -> Result<(), Str
         let target = doc.entry("agreements").or_insert_with(toml_edit::table);
         let Some(target) = target.as_table_mut() else { return Err("[agreements] в файле — не таблица".into()) };
         for (k, v) in agreements {
-            if !target.contains_key(k) {
-                target.insert(k, v.clone());
+            match target.get(k) {
+                None => {
+                    target.insert(k, v.clone());
+                }
+                // The same agreement under the same key: nothing to add.
+                Some(old) if old.as_str().map(crate::text::normalize_title) == v.as_str().map(crate::text::normalize_title) => {}
+                Some(_) => {
+                    return Err(format!(
+                        "ключ соглашения «{k}» в отчете уже занят другим соглашением: ничего не добавлено; \
+                         перенесите документы в отчет с его реестром"
+                    ))
+                }
             }
         }
     }

@@ -114,6 +114,11 @@ fn opener_page(url: &str) -> std::io::Result<tempfile::TempDir> {
     let base = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).filter(|p| p.is_dir());
     let mut b = tempfile::Builder::new();
     b.prefix("otchet-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
     let dir = match base {
         Some(base) => b.tempdir_in(base)?,
         None => b.tempdir()?,

@@ -119,7 +119,11 @@ struct Imported {
 
 fn import(state: &State, body: &Json) -> Result<Imported, Reply> {
     let files = uploads(body)?;
-    let given = given(state, body["registry"].as_str())?;
+    // Added into a report, the documents' agreements are matched by their
+    // titles against that report's own registry (a key made up from a
+    // title could name another of its agreements).
+    let registry = body["add"].as_str().filter(|n| !n.is_empty()).or(body["registry"].as_str());
+    let given = given(state, registry)?;
     let template = crate::template::Template::official();
     let inputs: Vec<crate::import::Input<'_>> =
         files.iter().map(|(name, bytes)| crate::import::Input { name, bytes }).collect();
@@ -235,6 +239,18 @@ pub fn create(state: &State, body: &Json) -> Reply {
         return error(400, "Укажите, куда перенести данные: новый отчет (new) или существующий (add)");
     };
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    // Another period's documents are never added to a report.
+    let target_period = given(state, Some(name)).ok().and_then(|g| g.registry_period);
+    if let Some(want) = target_period.filter(|p| *p != imported.period) {
+        return error(
+            422,
+            format!(
+                "Документы — за {}, а отчет «{name}» — за {}: ничего не добавлено. Выберите отчет того же периода или создайте новый.",
+                imported.period.label(),
+                want.label()
+            ),
+        );
+    }
     let _guard = match state.lock() {
         Ok(g) => g,
         Err(r) => return r,

@@ -10,6 +10,8 @@ pub mod synth;
 #[path = "../../support/docx_edit.rs"]
 pub mod docx_edit;
 
+pub mod serve;
+
 use otchet::layout::Table;
 use otchet::load::{self, Loaded};
 use otchet::template::Template;
