@@ -15,6 +15,8 @@ pub struct Server {
     pub port: u16,
     pub token: String,
     pub dir: tempfile::TempDir,
+    /// The folder it serves.
+    pub root: std::path::PathBuf,
 }
 
 impl Drop for Server {
@@ -29,9 +31,21 @@ pub fn start(files: &[(&str, &[u8])]) -> Server {
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
+    let (child, port, token) = spawn(dir.path(), &[]);
+    Server { child, port, token, root: dir.path().to_path_buf(), dir }
+}
+
+/// A server on the folder `root` (kept by the caller), with `env` set.
+pub fn start_at(root: &std::path::Path, env: &[(&str, &str)]) -> Server {
+    let (child, port, token) = spawn(root, env);
+    Server { child, port, token, root: root.to_path_buf(), dir: tempfile::tempdir().unwrap() }
+}
+
+fn spawn(root: &std::path::Path, env: &[(&str, &str)]) -> (Child, u16, String) {
     let mut child = Command::new(BIN)
         .args(["serve", ".", "--no-browser"])
-        .current_dir(dir.path())
+        .current_dir(root)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -42,7 +56,7 @@ pub fn start(files: &[(&str, &[u8])]) -> Server {
     let rest = url.strip_prefix("http://127.0.0.1:").unwrap_or_else(|| panic!("first line: {url:?}"));
     let (port, token) = rest.split_once("/?token=").unwrap();
     assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
-    Server { child, port: port.parse().unwrap(), token: token.to_string(), dir }
+    (child, port.parse().unwrap(), token.to_string())
 }
 
 /// A response: status, headers (lower-case names), body.
@@ -124,7 +138,7 @@ impl Server {
         self.req("PUT", &format!("/api/reports/{name}"), Some(&json!({ "data": data, "version": v["version"] })))
     }
     pub fn path(&self, name: &str) -> std::path::PathBuf {
-        self.dir.path().join(name)
+        self.root.join(name)
     }
 }
 
