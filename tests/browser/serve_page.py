@@ -52,7 +52,7 @@ MARKUP = "<script>window.pwned=1</script>"
 def fetch_bytes(url):
     b64 = driver.execute_async_script(
         """const done = arguments[arguments.length - 1];
-        fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {
+        fetch(arguments[0], { headers: authHeaders() }).then(r => r.arrayBuffer()).then(b => {
           let s = ''; const a = new Uint8Array(b);
           for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
           done(btoa(s));
@@ -90,7 +90,7 @@ def errors_at(path):
 
 
 try:
-    # The list, then the report (the token URL sets the cookie).
+    # The list, then the report (the token URL: the page keeps the token).
     driver.get(url)
     wait.until(EC.presence_of_element_located((By.LINK_TEXT, "2020-q4.toml"))).click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
@@ -137,7 +137,7 @@ try:
     # The PDF of the saved file, as the page's link gets it.
     b64 = driver.execute_async_script(
         """const done = arguments[arguments.length - 1];
-        fetch(document.getElementById('pdf').href).then(r => r.arrayBuffer()).then(b => {
+        fetch(document.getElementById('pdf').href, { headers: authHeaders() }).then(r => r.arrayBuffer()).then(b => {
           let s = ''; const a = new Uint8Array(b);
           for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
           done(btoa(s));
@@ -202,7 +202,7 @@ try:
     newest.find_element(By.CSS_SELECTOR, ".show-changes").click()
     wait.until(lambda d: "изменено" in newest.text)
     driver.save_screenshot(os.path.join(outdir, "serve-versions.png"))
-    changes = fetch_bytes(newest.find_element(By.CSS_SELECTOR, ".changes-docx").get_attribute("href"))
+    changes = fetch_bytes("/api/reports/2021-q1/versions/" + newest.get_attribute("data-version") + ".docx")
     kept = os.path.join(work, ".otchet", "versions", "2021-q1", newest.get_attribute("data-version") + ".toml")
     assert open(kept, encoding="utf-8").read() == old_text, "the version is the first save"
     cli = os.path.join(docs, "cli-changes.docx")

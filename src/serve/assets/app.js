@@ -653,7 +653,7 @@ async function nextQuarter() {
 
 async function versionsEditor(box) {
   box.append(el("h2", {}, "Версии и исправления"),
-    el("p", { className: "note" }, "Каждое сохранение оставляет прежнюю версию. Для версии — перечень изменений с тех пор и DOCX с исправлениями в режиме рецензирования (для проверяющего)."));
+    el("p", { className: "note" }, "Каждое сохранение оставляет прежнюю версию; под ее временем — что изменило следующее сохранение. «Изменения» — всё, что изменилось с тех пор, «DOCX с исправлениями» — то же в режиме рецензирования (для проверяющего)."));
   const list = el("div", { id: "versions-list" });
   box.append(list);
   const base = "/api/reports/" + encodeURIComponent(S.name) + "/versions";
