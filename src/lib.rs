@@ -19,6 +19,7 @@ pub mod layout;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod office;
 pub mod output;
 pub mod par;
 pub mod render;
