@@ -255,7 +255,9 @@ enum Command {
     #[command(
         help_template = SUB_HELP_TEMPLATE,
         next_help_heading = "Параметры",
-        override_usage = "otchet serve [ПАПКА] [--port ПОРТ] [--no-browser]"
+        override_usage = "otchet serve [ПАПКА] [--port ПОРТ] [--no-browser]\n       \
+                          otchet serve ПАПКА --listen АДРЕС:ПОРТ --tls-cert СЕРТИФИКАТ.pem --tls-key КЛЮЧ.pem\n       \
+                          otchet serve ПАПКА --listen АДРЕС:ПОРТ --insecure-http [--trusted-proxy АДРЕС]"
     )]
     Serve {
         /// Папка с файлами отчетов .toml (по умолчанию текущая)
@@ -267,6 +269,46 @@ enum Command {
         /// Не открывать браузер (адрес печатается первой строкой)
         #[arg(long)]
         no_browser: bool,
+        /// Сервер для всех сотрудников: адрес и порт (например 0.0.0.0:8443); вход по именам и паролям
+        #[arg(long, value_name = "АДРЕС:ПОРТ", conflicts_with = "port")]
+        listen: Option<std::net::SocketAddr>,
+        /// Сертификат сервера (PEM, цепочка начиная с самого сертификата) для HTTPS
+        #[arg(long, value_name = "СЕРТИФИКАТ.pem")]
+        tls_cert: Option<PathBuf>,
+        /// Закрытый ключ сервера (PEM) для HTTPS
+        #[arg(long, value_name = "КЛЮЧ.pem")]
+        tls_key: Option<PathBuf>,
+        /// Без шифрования: только за обратным прокси с HTTPS (nginx)
+        #[arg(long)]
+        insecure_http: bool,
+        /// Адрес обратного прокси, которому можно верить в X-Forwarded-For
+        #[arg(long, value_name = "АДРЕС", requires = "listen")]
+        trusted_proxy: Option<std::net::IpAddr>,
+    },
+    /// Пользователи сервера для сети: добавить, показать, удалить, сменить пароль
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet users add ЛОГИН --role coordinator|department|reader [--department НАЗВАНИЕ] [--name \"Ф. И. О.\"] --dir ПАПКА [--password-stdin]\n       \
+                          otchet users list|remove ЛОГИН|passwd ЛОГИН [--password-stdin] --dir ПАПКА"
+    )]
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+    /// Журнал действий сервера для сети (входы, сохранения, смены статусов), новые сверху
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Параметры",
+        override_usage = "otchet audit --dir ПАПКА [--limit N]"
+    )]
+    Audit {
+        /// Папка с отчетами, которую обслуживает сервер
+        #[arg(long, value_name = "ПАПКА")]
+        dir: PathBuf,
+        /// Сколько последних записей показать
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        limit: usize,
     },
     /// Напечатать JSON Schema формата данных (для редакторов с Taplo / Even Better TOML)
     #[command(help_template = SUB_HELP_TEMPLATE)]
@@ -290,6 +332,63 @@ enum Command {
     },
 }
 
+/// `otchet users …`.
+#[derive(Subcommand, Debug)]
+enum UsersAction {
+    /// Добавить пользователя; пароль — из стандартного ввода или созданный и напечатанный один раз
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Add {
+        /// Имя входа: строчные латинские буквы, цифры, . _ -
+        #[arg(value_name = "ЛОГИН")]
+        login: String,
+        /// Роль: coordinator (координатор), department (департамент), reader (читатель)
+        #[arg(long, value_name = "РОЛЬ", value_parser = ["coordinator", "department", "reader"])]
+        role: String,
+        /// Департамент пользователя — точно как в отчетах (для роли department)
+        #[arg(long, value_name = "НАЗВАНИЕ")]
+        department: Option<String>,
+        /// Имя, которое видно в журнале и в исправлениях («Ф. И. О.»)
+        #[arg(long, value_name = "Ф. И. О.")]
+        name: Option<String>,
+        /// Папка с отчетами, которую обслуживает сервер
+        #[arg(long, value_name = "ПАПКА")]
+        dir: PathBuf,
+        /// Прочитать пароль (одна строка) из стандартного ввода
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Показать пользователей
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Параметры")]
+    List {
+        /// Папка с отчетами, которую обслуживает сервер
+        #[arg(long, value_name = "ПАПКА")]
+        dir: PathBuf,
+    },
+    /// Удалить пользователя (его сеансы заканчиваются)
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Remove {
+        /// Имя входа
+        #[arg(value_name = "ЛОГИН")]
+        login: String,
+        /// Папка с отчетами, которую обслуживает сервер
+        #[arg(long, value_name = "ПАПКА")]
+        dir: PathBuf,
+    },
+    /// Сменить пароль (сеансы пользователя заканчиваются)
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Параметры")]
+    Passwd {
+        /// Имя входа
+        #[arg(value_name = "ЛОГИН")]
+        login: String,
+        /// Папка с отчетами, которую обслуживает сервер
+        #[arg(long, value_name = "ПАПКА")]
+        dir: PathBuf,
+        /// Прочитать пароль (одна строка) из стандартного ввода
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
 /// clap's usage errors, in Russian (exit status 2).
 fn usage_error(e: &clap::Error) -> String {
     let ctx = |k| match e.get(k) {
@@ -306,7 +405,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
         ErrorKind::MissingRequiredArgument => format!("не указан обязательный аргумент {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "не указана команда: render, check, serve, annual, new, import, diff, extract, schema или completions"
+            "не указана команда: render, check, serve, users, audit, annual, new, import, diff, extract, forms, schema или completions"
                 .to_string()
         }
         ErrorKind::InvalidValue => {
@@ -400,7 +499,7 @@ fn serve_beside_the_program() -> ExitCode {
         .ok()
         .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
-    let status = otchet::serve::serve(&otchet::serve::ServeArgs { dir, port: 0, browser: true });
+    let status = otchet::serve::serve(&otchet::serve::ServeArgs { dir, port: 0, browser: true, ..Default::default() });
     let code = app::exit_status(status);
     if code != 0 {
         // The window would close at once: keep the message readable.
@@ -459,9 +558,27 @@ fn main() -> ExitCode {
         Command::Extract { input, output } => app::extract(&app::ExtractArgs { input, output }),
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
-        Command::Serve { dir, port, no_browser } => {
-            otchet::serve::serve(&otchet::serve::ServeArgs { dir, port, browser: !no_browser })
+        Command::Serve { dir, port, no_browser, listen, tls_cert, tls_key, insecure_http, trusted_proxy } => {
+            otchet::serve::serve(&otchet::serve::ServeArgs {
+                dir,
+                port,
+                browser: !no_browser && listen.is_none(),
+                listen,
+                tls_cert,
+                tls_key,
+                insecure_http,
+                trusted_proxy,
+            })
         }
+        Command::Users { action } => match action {
+            UsersAction::Add { login, role, department, name, dir, password_stdin } => {
+                app::users::add(&dir, &login, &role, department, name, password_stdin)
+            }
+            UsersAction::List { dir } => app::users::list(&dir),
+            UsersAction::Remove { login, dir } => app::users::remove(&dir, &login),
+            UsersAction::Passwd { login, dir, password_stdin } => app::users::passwd(&dir, &login, password_stdin),
+        },
+        Command::Audit { dir, limit } => app::users::audit(&dir, limit),
         Command::Schema => app::print_out(app::SCHEMA),
         Command::Man { command } => match man_page(command.as_deref()) {
             Some(page) => app::print_out(&page),

@@ -21,6 +21,7 @@ mod forms;
 mod import;
 mod new;
 mod render;
+pub mod users;
 
 pub use annual::{annual, annual_table, AnnualArgs};
 pub use check::check;

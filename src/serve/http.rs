@@ -17,8 +17,9 @@ use hyper::Method;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value as Json};
 
-use super::quarter;
+use super::{quarter, sections};
 use super::reports::{self, Reply, State};
+use super::Mode;
 
 /// Largest request body: a data file (16 MB) as JSON, with room.
 pub const MAX_BODY_BYTES: usize = 2 * crate::load::MAX_FILE_BYTES as usize;
@@ -28,6 +29,7 @@ const INDEX_HTML: &str = include_str!("assets/index.html");
 const REPORT_HTML: &str = include_str!("assets/report.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const STYLE_CSS: &str = include_str!("assets/style.css");
+const LOGIN_HTML: &str = include_str!("assets/login.html");
 
 /// A reply on its way out.
 pub struct Resp {
@@ -50,6 +52,19 @@ pub struct Pass {
     path: String,
     query: Vec<(String, String)>,
     raw_query: String,
+    actor: Actor,
+    /// The session cookie's value (office mode), for signing out.
+    session: Option<String>,
+}
+
+/// Who sends a request: the signed-in user (office mode; `None` in the
+/// local mode and before sign-in) and the client's address.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The user.
+    pub user: Option<crate::office::User>,
+    /// The client's address.
+    pub address: String,
 }
 
 /// The reply of the work.
@@ -126,7 +141,7 @@ pub fn too_big() -> Resp {
 }
 
 /// The reply as hyper sends it, with the headers every reply carries.
-pub fn finish(resp: Resp) -> hyper::Response<http_body_util::Full<Bytes>> {
+pub fn finish(state: &State, resp: Resp) -> hyper::Response<http_body_util::Full<Bytes>> {
     let mut out = hyper::Response::new(http_body_util::Full::new(Bytes::from(resp.body)));
     *out.status_mut() = hyper::StatusCode::from_u16(resp.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let h = out.headers_mut();
@@ -142,6 +157,9 @@ pub fn finish(resp: Resp) -> hyper::Response<http_body_util::Full<Bytes>> {
         ),
     ] {
         h.insert(k, HeaderValue::from_static(v));
+    }
+    if matches!(state.mode, Mode::Office { tls: true, .. }) {
+        h.insert("Strict-Transport-Security", HeaderValue::from_static("max-age=31536000"));
     }
     for (k, v) in resp.headers {
         if let Ok(v) = HeaderValue::from_str(&v) {
@@ -183,10 +201,51 @@ enum Auth {
     Page,
 }
 
-/// The checks made before a body is read: Host (DNS rebinding), the token,
-/// Origin (CSRF). The page's files are answered here too.
-pub fn gate(state: &State, p: &Parts) -> Gate {
-    let port = state.port;
+/// The checks made before a body is read — by mode — and the page's own
+/// files, answered here.
+pub fn gate(state: &State, p: &Parts, peer: std::net::IpAddr) -> Gate {
+    let path = p.uri.path().to_string();
+    let raw_query = p.uri.query().unwrap_or("").to_string();
+    let (Some(query), Some(_)) = (query_pairs(&raw_query), segments(&path)) else {
+        return Gate::Answer(error(400, "Неверный адрес запроса"));
+    };
+    match &state.mode {
+        Mode::Local { token, page_key } => gate_local(state.port, token, page_key, p, path, query, raw_query, peer),
+        Mode::Office { office, tls, trusted_proxy } => {
+            gate_office(office, *tls, *trusted_proxy, p, path, query, raw_query, peer)
+        }
+    }
+}
+
+/// The page's files (the same for everyone, no data), or `None`.
+fn page_file(path: &str, get: bool) -> Option<Resp> {
+    if !get {
+        return None;
+    }
+    match path {
+        "/" => Some(Resp::new(200, "text/html; charset=utf-8", INDEX_HTML.as_bytes().to_vec())),
+        "/static/app.js" => Some(Resp::new(200, "text/javascript; charset=utf-8", APP_JS.as_bytes().to_vec())),
+        "/static/style.css" => Some(Resp::new(200, "text/css; charset=utf-8", STYLE_CSS.as_bytes().to_vec())),
+        // The same page for every name: which reports exist is data.
+        p if p.starts_with("/reports/") && p.len() > "/reports/".len() && !p[9..].contains('/') => {
+            Some(Resp::new(200, "text/html; charset=utf-8", REPORT_HTML.as_bytes().to_vec()))
+        }
+        _ => None,
+    }
+}
+
+/// The local mode: Host (DNS rebinding), the token, Origin (CSRF).
+#[allow(clippy::too_many_arguments)]
+fn gate_local(
+    port: u16,
+    token: &str,
+    page_key: &str,
+    p: &Parts,
+    path: String,
+    query: Vec<(String, String)>,
+    raw_query: String,
+    peer: std::net::IpAddr,
+) -> Gate {
     let host_ok =
         header(p, "host").is_some_and(|v| v == format!("127.0.0.1:{port}") || v == format!("localhost:{port}"));
     if !host_ok {
@@ -195,21 +254,13 @@ pub fn gate(state: &State, p: &Parts) -> Gate {
             "Запрос отклонен: неверный заголовок Host (допустим только 127.0.0.1 или localhost с портом сервера)",
         ));
     }
-    let path = p.uri.path().to_string();
-    let raw_query = p.uri.query().unwrap_or("").to_string();
-    let (Some(query), Some(_)) = (query_pairs(&raw_query), segments(&path)) else {
-        return Gate::Answer(error(400, "Неверный адрес запроса"));
-    };
     let from_query = query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.as_str());
     let from_bearer = header(p, "authorization").and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
     let cookie_name = format!("otchet_page_{port}");
-    let from_cookie = p.headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-        c.split(';').filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == cookie_name).map(|(_, v)| v.to_string())
-    });
-    let auth = if from_query.is_some_and(|t| same(t, &state.token)) || from_bearer.is_some_and(|t| same(t, &state.token))
-    {
+    let from_cookie = cookie(p, &cookie_name);
+    let auth = if from_query.is_some_and(|t| same(t, token)) || from_bearer.is_some_and(|t| same(t, token)) {
         Some(Auth::Token)
-    } else if from_cookie.as_deref().is_some_and(|t| same(t, &state.page_key)) {
+    } else if from_cookie.as_deref().is_some_and(|t| same(t, page_key)) {
         Some(Auth::Page)
     } else {
         None
@@ -237,8 +288,8 @@ pub fn gate(state: &State, p: &Parts) -> Gate {
     // without the token; the token goes on in the fragment (never sent to
     // a server, never in a Referer), where the page takes it.
     if from_query.is_some() && p.method == Method::GET && !api {
-        let cookie = format!("{cookie_name}={}; HttpOnly; SameSite=Strict; Path=/", state.page_key);
-        let location = format!("{}#token={}", encode_path(&path), state.token);
+        let cookie = format!("{cookie_name}={page_key}; HttpOnly; SameSite=Strict; Path=/");
+        let location = format!("{}#token={token}", encode_path(&path));
         return Gate::Answer(Resp::new(303, "text/plain; charset=utf-8", Vec::new()).with("Location", location).with(
             "Set-Cookie",
             cookie,
@@ -246,19 +297,97 @@ pub fn gate(state: &State, p: &Parts) -> Gate {
     }
     let get = p.method == Method::GET || p.method == Method::HEAD;
     if !api {
-        let page = match path.as_str() {
-            "/" if get => Some(Resp::new(200, "text/html; charset=utf-8", INDEX_HTML.as_bytes().to_vec())),
-            "/static/app.js" if get => Some(Resp::new(200, "text/javascript; charset=utf-8", APP_JS.as_bytes().to_vec())),
-            "/static/style.css" if get => Some(Resp::new(200, "text/css; charset=utf-8", STYLE_CSS.as_bytes().to_vec())),
-            // The same page for every name: which reports exist is data.
-            p if get && p.starts_with("/reports/") && p.len() > "/reports/".len() && !p[9..].contains('/') => {
-                Some(Resp::new(200, "text/html; charset=utf-8", REPORT_HTML.as_bytes().to_vec()))
+        return Gate::Answer(page_file(&path, get).unwrap_or_else(|| error(404, "Нет такой страницы")));
+    }
+    let actor = Actor { user: None, address: peer.to_string() };
+    Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query, actor, session: cookie(p, SESSION_COOKIE) })
+}
+
+/// The value of cookie `name`, from every `Cookie` header.
+fn cookie(p: &Parts, name: &str) -> Option<String> {
+    p.headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.split(';').filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    })
+}
+
+/// The session cookie of the office server.
+pub const SESSION_COOKIE: &str = "otchet_session";
+
+/// The client's address: the peer, or — when the peer is the trusted
+/// reverse proxy — the last address its `X-Forwarded-For` adds.
+fn client_address(p: &Parts, peer: std::net::IpAddr, trusted_proxy: Option<std::net::IpAddr>) -> String {
+    if trusted_proxy == Some(peer) {
+        let forwarded = p
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .next_back();
+        if let Some(a) = forwarded {
+            return a.to_string();
+        }
+    }
+    peer.to_string()
+}
+
+/// The office mode: a signed-in session for everything but the sign-in
+/// page, the page's files and `POST /api/login`; Origin (CSRF) against the
+/// address the browser used.
+#[allow(clippy::too_many_arguments)]
+fn gate_office(
+    office: &crate::office::Office,
+    tls: bool,
+    trusted_proxy: Option<std::net::IpAddr>,
+    p: &Parts,
+    path: String,
+    query: Vec<(String, String)>,
+    raw_query: String,
+    peer: std::net::IpAddr,
+) -> Gate {
+    let address = client_address(p, peer, trusted_proxy);
+    let get = p.method == Method::GET || p.method == Method::HEAD;
+    if changes(&p.method) {
+        let scheme = if tls || trusted_proxy.is_some() { "https" } else { "http" };
+        let own = header(p, "host").map(|h| format!("{scheme}://{h}"));
+        let plain = header(p, "host").map(|h| format!("http://{h}"));
+        if let Some(origin) = header(p, "origin") {
+            let ok = Some(origin.to_string()) == own || (!tls && Some(origin.to_string()) == plain);
+            if !ok {
+                return Gate::Answer(error(403, "Запрос отклонен: он пришел со страницы другого сайта (Origin)"));
             }
-            _ => None,
+        }
+    }
+    let api = path.starts_with("/api/");
+    if get && (path == "/login" || path.starts_with("/static/")) {
+        let page = if path == "/login" {
+            Some(Resp::new(200, "text/html; charset=utf-8", LOGIN_HTML.as_bytes().to_vec()))
+        } else {
+            page_file(&path, true)
         };
         return Gate::Answer(page.unwrap_or_else(|| error(404, "Нет такой страницы")));
     }
-    Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query })
+    if path == "/api/login" && p.method == Method::POST {
+        let actor = Actor { user: None, address };
+        return Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query, actor, session: cookie(p, SESSION_COOKIE) });
+    }
+    let user = match cookie(p, SESSION_COOKIE).map(|c| office.session(&c)) {
+        Some(Ok(u)) => u,
+        Some(Err(m)) => return Gate::Answer(error(503, &format!("Сервер временно недоступен: {m}"))),
+        None => None,
+    };
+    let Some(user) = user else {
+        if api {
+            return Gate::Answer(error(401, "Войдите в систему: сеанс закончился или вход не выполнен"));
+        }
+        return Gate::Answer(Resp::new(303, "text/plain; charset=utf-8", Vec::new()).with("Location", "/login".into()));
+    };
+    if !api {
+        return Gate::Answer(page_file(&path, get).unwrap_or_else(|| error(404, "Нет такой страницы")));
+    }
+    let actor = Actor { user: Some(user), address };
+    Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query, actor, session: cookie(p, SESSION_COOKIE) })
 }
 
 /// Does the work of an admitted request.
@@ -276,6 +405,11 @@ pub fn respond(state: &State, pass: Pass, body: &[u8]) -> Outcome {
             }
         }
     };
+    if let Mode::Office { office, tls, .. } = &state.mode {
+        if let Some(resp) = office_only(office, *tls, &pass, &body) {
+            return Outcome(resp);
+        }
+    }
     Outcome(match route(state, &pass, &body) {
         Reply::Json(status, v) => json_response(status, &v),
         Reply::File { bytes, content_type, name, inline } => {
@@ -286,6 +420,99 @@ pub fn respond(state: &State, pass: Pass, body: &[u8]) -> Outcome {
             );
             Resp::new(200, content_type, bytes).with("Content-Disposition", disposition)
         }
+    })
+}
+
+/// The office server's own endpoints (sign-in, sign-out, who am I, the
+/// audit log) and the role check of every other request: `Some` when
+/// answered here.
+fn office_only(office: &crate::office::Office, tls: bool, pass: &Pass, body: &Json) -> Option<Resp> {
+    use crate::office::{Role, SignIn};
+    let path = pass.path.as_str();
+    let post = pass.method == Method::POST;
+    if path == "/api/login" && post {
+        let (Some(login), Some(password)) = (body["login"].as_str(), body["password"].as_str()) else {
+            return Some(error(400, "Укажите имя входа и пароль"));
+        };
+        return Some(match office.sign_in(login, password, &pass.actor.address) {
+            Err(m) => error(503, &format!("Сервер временно недоступен: {m}")),
+            Ok(Err(SignIn::Wrong)) => error(401, "Неверное имя входа или пароль"),
+            Ok(Err(SignIn::Throttled(wait))) => error(
+                429,
+                &format!("Слишком много неудачных попыток входа: повторите через {} мин.", (wait + 59) / 60),
+            )
+            .with("Retry-After", wait.to_string()),
+            Ok(Ok((user, cookie))) => {
+                let secure = if tls { "; Secure" } else { "" };
+                json_response(200, &me(&user)).with(
+                    "Set-Cookie",
+                    format!("{SESSION_COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}"),
+                )
+            }
+        });
+    }
+    let user = pass.actor.user.as_ref()?;
+    if path == "/api/logout" && post {
+        if let Some(c) = &pass.session {
+            if let Err(m) = office.sign_out(c) {
+                return Some(error(503, &format!("Сервер временно недоступен: {m}")));
+            }
+        }
+        let _ = office.audit(Some(&user.login), &pass.actor.address, "logout", None, None, "выход");
+        let secure = if tls { "; Secure" } else { "" };
+        return Some(json_response(200, &json!({ "ok": true })).with(
+            "Set-Cookie",
+            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"),
+        ));
+    }
+    let get = pass.method == Method::GET || pass.method == Method::HEAD;
+    if path == "/api/me" && get {
+        return Some(json_response(200, &me(user)));
+    }
+    let coordinator_only = path == "/api/audit" || path == "/api/users" || path.starts_with("/api/users/");
+    if coordinator_only && user.role != Role::Coordinator {
+        return Some(error(403, "Это доступно только координатору"));
+    }
+    if path == "/api/audit" && get {
+        let limit = pass.query.iter().find(|(k, _)| k == "limit").and_then(|(_, v)| v.parse().ok()).unwrap_or(1000);
+        return Some(match office.audit_log(limit) {
+            Ok(log) => json_response(200, &json!({ "entries": log.iter().map(audit_json).collect::<Vec<_>>() })),
+            Err(m) => error(503, &format!("Сервер временно недоступен: {m}")),
+        });
+    }
+    let segs = segments(path).unwrap_or_default();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let allowed = match user.role {
+        Role::Coordinator => true,
+        _ if get => true,
+        _ if path == "/api/check" && post => true,
+        Role::Department => matches!(
+            (segs.as_slice(), &pass.method),
+            (["api", "reports", _], &Method::PUT) | (["api", "reports", _, "status"], &Method::POST)
+        ),
+        Role::Reader => false,
+    };
+    if !allowed {
+        return Some(error(
+            403,
+            match user.role {
+                Role::Reader => "Ваша роль — читатель: отчеты и документы можно смотреть, но не менять",
+                _ => "Это может только координатор: департамент меняет лишь мероприятия своего раздела",
+            },
+        ));
+    }
+    None
+}
+
+/// `GET /api/me`, and the answer to a sign-in.
+fn me(user: &crate::office::User) -> Json {
+    json!({ "login": user.login, "name": user.name, "role": user.role.as_str(), "department": user.department })
+}
+
+fn audit_json(e: &crate::office::AuditEntry) -> Json {
+    json!({
+        "time": e.time, "user": e.user, "address": e.address, "action": e.action,
+        "report": e.report, "department": e.department, "detail": e.detail,
     })
 }
 
@@ -315,9 +542,9 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
         (["api", "reports"], true, _) => reports::list(state),
         (["api", "check"], _, true) => reports::check(state, body),
         (["api", "import", "preview"], _, true) => quarter::preview(state, body),
-        (["api", "import"], _, true) => quarter::create(state, body),
+        (["api", "import"], _, true) => quarter::create(state, body, &pass.actor),
         (["api", "archive"], true, _) => quarter::archive(state),
-        (["api", "archive", "restore"], _, true) => quarter::restore_data(state, body),
+        (["api", "archive", "restore"], _, true) => quarter::restore_data(state, body, &pass.actor),
         (["api", f @ ("annual.docx" | "annual.pdf")], true, _) => {
             let format = if f.ends_with(".pdf") { Pdf } else { Docx };
             quarter::annual(state, &annual_names(pass), param("partial") == Some("1"), format)
@@ -325,13 +552,17 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
         (["api", "reports", name, "data"], true, _) => reports::load(state, name),
         (["api", "reports", name, "docx"], true, _) => reports::document_of(state, name, Docx),
         (["api", "reports", name, "pdf"], true, _) => reports::document_of(state, name, Pdf),
-        (["api", "reports", name, "next"], _, true) => quarter::next(state, name),
+        (["api", "reports", name, "next"], _, true) => quarter::next(state, name, &pass.actor),
         (["api", "reports", name, "versions"], true, _) => quarter::versions(state, name),
+        (["api", "reports", name, "status"], true, _) => sections::get(state, name),
+        (["api", "reports", name, "status"], _, true) => sections::set(state, name, body, &pass.actor),
         (["api", "reports", name, "versions", id], true, _) => {
             let docx = id.strip_suffix(".docx");
             quarter::version_changes(state, name, docx.unwrap_or(id), docx.is_some())
         }
-        (["api", "reports", name, "versions", id, "restore"], _, true) => quarter::restore(state, name, id, body),
+        (["api", "reports", name, "versions", id, "restore"], _, true) => {
+            quarter::restore(state, name, id, body, &pass.actor)
+        }
         (["api", "reports", rest], true, _) => {
             // NAME.docx / NAME.pdf when NAME is a report, else the report
             // called REST itself (`/data`, `/docx`, `/pdf` never guess).
@@ -342,7 +573,7 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
             }
             reports::load(state, rest)
         }
-        (["api", "reports", name], _, _) if *method == Method::PUT => reports::save(state, name, body),
+        (["api", "reports", name], _, _) if *method == Method::PUT => reports::save(state, name, body, &pass.actor),
         _ => not_found(),
     }
 }

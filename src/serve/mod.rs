@@ -15,7 +15,9 @@ mod http;
 mod net;
 mod quarter;
 mod reports;
-mod store;
+mod sections;
+pub(crate) mod store;
+mod tls;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use std::path::{Path, PathBuf};
 use crate::app::{CliError, CliResult, FAILED};
 
 /// What `otchet serve` does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServeArgs {
     /// The working folder: every report data file directly in it.
     pub dir: PathBuf,
@@ -31,6 +33,36 @@ pub struct ServeArgs {
     pub port: u16,
     /// Open the browser at the page.
     pub browser: bool,
+    /// The office server: the address to listen on (`--listen`).
+    pub listen: Option<std::net::SocketAddr>,
+    /// The office server's certificate chain (PEM).
+    pub tls_cert: Option<PathBuf>,
+    /// Its private key (PEM).
+    pub tls_key: Option<PathBuf>,
+    /// Plain HTTP on the office network (behind a reverse proxy).
+    pub insecure_http: bool,
+    /// The reverse proxy whose `X-Forwarded-For` names the client.
+    pub trusted_proxy: Option<std::net::IpAddr>,
+}
+
+/// How the server lets people in.
+pub enum Mode {
+    /// One person on this computer: 127.0.0.1 and a per-run token.
+    Local {
+        /// The access token: the key to the data.
+        token: String,
+        /// The page cookie's value: opens the page's own files only.
+        page_key: String,
+    },
+    /// The office: accounts, sessions, roles, the audit log.
+    Office {
+        /// The folder's accounts and log.
+        office: crate::office::Office,
+        /// Served over TLS (cookies `Secure`, HSTS).
+        tls: bool,
+        /// The reverse proxy trusted to name the client.
+        trusted_proxy: Option<std::net::IpAddr>,
+    },
 }
 
 /// `otchet serve`: runs until interrupted (Ctrl+C).
@@ -40,6 +72,9 @@ pub fn serve(args: &ServeArgs) -> CliResult {
         Ok(d) if d.is_dir() => d,
         _ => return fail(format!("«{}» — не каталог; укажите папку с файлами отчетов", args.dir.display())),
     };
+    if args.listen.is_some() || args.tls_cert.is_some() || args.tls_key.is_some() || args.insecure_http {
+        return office(args, dir);
+    }
     let listener = match std::net::TcpListener::bind(("127.0.0.1", args.port)) {
         Ok(s) => s,
         Err(e) => {
@@ -70,11 +105,89 @@ pub fn serve(args: &ServeArgs) -> CliResult {
     );
     // Held while the server runs: the private page that opens the browser.
     let _opener = if args.browser { open_browser(&url) } else { None };
-    let state = reports::State::new(dir, port, token, page_key);
-    if let Err(e) = net::run(listener, state) {
+    let state = reports::State::new(dir, port, Mode::Local { token, page_key });
+    if let Err(e) = net::run(listener, state, None) {
         return fail(format!("сервер остановился: {}", crate::diag::io_reason(&e)));
     }
     Ok(())
+}
+
+/// `otchet serve DIR --listen ADDR:PORT …`: the office's server.
+fn office(args: &ServeArgs, dir: PathBuf) -> CliResult {
+    let usage = |m: &str| Err(CliError { code: 2, text: format!("otchet serve: {m}\nСправка: otchet serve --help\n") });
+    let fail = |m: String| Err(CliError { code: FAILED, text: format!("otchet serve: {m}\n") });
+    let Some(addr) = args.listen else {
+        return usage("параметры --tls-cert, --tls-key и --insecure-http относятся к серверу для сети: укажите и --listen АДРЕС:ПОРТ");
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => {
+            if args.insecure_http {
+                return usage("укажите либо сертификат (--tls-cert и --tls-key), либо --insecure-http, но не оба");
+            }
+            match tls::config(c, k) {
+                Ok(cfg) => Some(cfg),
+                Err(m) => return fail(m),
+            }
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return usage("для HTTPS нужны оба файла: сертификат (--tls-cert) и закрытый ключ (--tls-key)");
+        }
+        (None, None) => None,
+    };
+    if tls.is_none() && !args.insecure_http && !addr.ip().is_loopback() {
+        return usage(&format!(
+            "адрес {} доступен из сети, а соединение не зашифровано: укажите сертификат и ключ сервера \
+             (--tls-cert СЕРТИФИКАТ.pem --tls-key КЛЮЧ.pem) или, если перед otchet стоит обратный прокси с HTTPS, \
+             --insecure-http",
+            addr.ip()
+        ));
+    }
+    let office = match crate::office::Office::open(&dir) {
+        Ok(o) => o,
+        Err(m) => return fail(m),
+    };
+    let listener = match std::net::TcpListener::bind(addr) {
+        Ok(l) => l,
+        Err(e) => return fail(format!("не удалось открыть адрес {addr}: {}", crate::diag::io_reason(&e))),
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let host = match local.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => hostname().unwrap_or_else(|| ip.to_string()),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{scheme}://{host}:{}/", local.port());
+        let _ = out.flush();
+    }
+    let users = office.users().map(|u| u.len()).unwrap_or(0);
+    let _ = writeln!(
+        std::io::stderr(),
+        "otchet serve: отчеты из папки {} для сотрудников по сети; пользователей: {users}{}\n\
+         Чтобы остановить, нажмите Ctrl+C.",
+        dir.display(),
+        if users == 0 { " — добавьте их: otchet users add ЛОГИН --role coordinator --dir ПАПКА" } else { "" }
+    );
+    let mode = Mode::Office { office, tls: tls.is_some(), trusted_proxy: args.trusted_proxy };
+    let state = reports::State::new(dir, local.port(), mode);
+    if let Err(e) = net::run(listener, state, tls) {
+        return fail(format!("сервер остановился: {}", crate::diag::io_reason(&e)));
+    }
+    Ok(())
+}
+
+/// This computer's name, for the address printed.
+fn hostname() -> Option<String> {
+    #[cfg(unix)]
+    {
+        let name = rustix::system::uname();
+        let n = name.nodename().to_str().ok()?.to_string();
+        (!n.is_empty()).then_some(n)
+    }
+    #[cfg(not(unix))]
+    std::env::var("COMPUTERNAME").ok()
 }
 
 /// Opens the default browser at `url` without the token on any command

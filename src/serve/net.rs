@@ -55,8 +55,15 @@ struct Shared {
     clients: Mutex<HashMap<IpAddr, usize>>,
 }
 
-/// Serves `listener` until the process ends.
-pub fn run(listener: std::net::TcpListener, state: State) -> std::io::Result<()> {
+/// Time for a TLS handshake.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `listener` (over TLS with `tls`) until the process ends.
+pub fn run(
+    listener: std::net::TcpListener,
+    state: State,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(32)
@@ -64,6 +71,7 @@ pub fn run(listener: std::net::TcpListener, state: State) -> std::io::Result<()>
         .enable_time()
         .build()?;
     let shared = Arc::new(Shared { state, heavy: Arc::new(Semaphore::new(HEAVY_AT_ONCE)), clients: Mutex::new(HashMap::new()) });
+    let tls = tls.map(tokio_rustls::TlsAcceptor::from);
     rt.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -84,21 +92,42 @@ pub fn run(listener: std::net::TcpListener, state: State) -> std::io::Result<()>
             }
             let _ = stream.set_nodelay(true);
             let shared = shared.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
-                let svc_shared = shared.clone();
-                let svc = service_fn(move |req| answer(svc_shared.clone(), req));
-                let conn = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(HEAD_TIMEOUT)
-                    .max_buf_size(MAX_HEAD_BYTES)
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), svc);
-                let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+                let serve = async {
+                    match tls {
+                        Some(acceptor) => {
+                            let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+                            else {
+                                return;
+                            };
+                            connection(&shared, stream, ip).await;
+                        }
+                        None => connection(&shared, stream, ip).await,
+                    }
+                };
+                let _ = tokio::time::timeout(CONNECTION_LIFETIME, serve).await;
                 leave(&shared, ip);
                 drop(permit);
             });
         }
     })
+}
+
+/// One connection's requests, over plain TCP or TLS.
+async fn connection<IO>(shared: &Arc<Shared>, io: IO, peer: IpAddr)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let svc_shared = shared.clone();
+    let svc = service_fn(move |req| answer(svc_shared.clone(), req, peer));
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), svc);
+    let _ = conn.await;
 }
 
 fn admit(shared: &Shared, ip: IpAddr) -> bool {
@@ -121,16 +150,26 @@ fn leave(shared: &Shared, ip: IpAddr) {
     }
 }
 
-async fn answer(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+async fn answer(
+    shared: Arc<Shared>,
+    req: hyper::Request<Incoming>,
+    peer: IpAddr,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let resp = match http::gate(&shared.state, &parts) {
+    let gated = {
+        let shared = shared.clone();
+        // The gate may look a session up in the database: off the async
+        // threads.
+        tokio::task::spawn_blocking(move || http::gate(&shared.state, &parts, peer)).await
+    };
+    let resp = match gated.unwrap_or_else(|_| Gate::Answer(http::error(500, "Внутренняя ошибка сервера"))) {
         Gate::Answer(resp) => resp,
         Gate::Pass(pass) => match read_body(body, pass.wants_body()).await {
             Err(resp) => resp,
             Ok(bytes) => work(&shared, pass, bytes).await,
         },
     };
-    Ok(http::finish(resp))
+    Ok(http::finish(&shared.state, resp))
 }
 
 /// The body, bounded in size and time.

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use serde_json::{json, Value as Json};
 
+use super::http::Actor;
 use super::reports::{document_reply, edited, error, read, read_content, replace, version, Reply, State};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Period;
@@ -212,7 +213,7 @@ pub fn preview(state: &State, body: &Json) -> Reply {
 /// (never over an existing file); `{ files, registry?, add: NAME, version }`
 /// adds the departments and events to report NAME (its previous content
 /// kept as a version).
-pub fn create(state: &State, body: &Json) -> Reply {
+pub fn create(state: &State, body: &Json, actor: &Actor) -> Reply {
     let imported = match import(state, body) {
         Ok(i) => i,
         Err(r) => return r,
@@ -233,6 +234,7 @@ pub fn create(state: &State, body: &Json) -> Reply {
         if let Err(d) = crate::output::write_new(&path, imported.toml.as_bytes()) {
             return error(500, format!("Не удалось записать файл: {}", d.message));
         }
+        state.record(actor, "import", Some(&name), None, "новый отчет из документов Word");
         return Reply::Json(200, json!({ "name": name, "warnings": imported.warnings }));
     }
     let Some(name) = body["add"].as_str() else {
@@ -270,16 +272,17 @@ pub fn create(state: &State, body: &Json) -> Reply {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(r) = replace(state, name, &path, &current, &bytes, None) {
+    if let Err(r) = replace(state, name, &path, &current, &bytes, None, actor) {
         return r;
     }
+    state.record(actor, "import", Some(name), None, "добавлены мероприятия из документов Word");
     Reply::Json(200, json!({ "name": name, "version": version(&bytes), "warnings": imported.warnings }))
 }
 
 /// `POST /api/reports/NAME/next`: the next quarter's file, as `otchet new
 /// --from NAME.toml` writes it (`YYYY-qQ.toml` beside it; never over an
 /// existing file).
-pub fn next(state: &State, name: &str) -> Reply {
+pub fn next(state: &State, name: &str, actor: &Actor) -> Reply {
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
     let Ok(loaded) = read(&path).map_err(|_| ()).and_then(|b| crate::load::load_bytes(&format!("{name}.toml"), &b).map_err(|_| ())) else {
         return error(422, "В отчете есть ошибки: исправьте их, чтобы начать следующий квартал");
@@ -300,6 +303,7 @@ pub fn next(state: &State, name: &str) -> Reply {
     if let Err(d) = crate::output::write_new(&state.dir.join(format!("{new}.toml")), text.as_bytes()) {
         return error(500, format!("Не удалось записать файл: {}", d.message));
     }
+    state.record(actor, "next", Some(&new), None, &format!("начат следующий квартал из отчета «{name}»"));
     Reply::Json(200, json!({ "name": new, "period": Period::Quarter { year, quarter }.label() }))
 }
 
@@ -324,13 +328,14 @@ pub fn versions(state: &State, name: &str) -> Reply {
     if state.find(name).is_none() {
         return error(404, format!("Нет отчета «{name}» в папке"));
     }
+    let authors = state.office().and_then(|o| o.version_authors(name).ok()).unwrap_or_default();
     let list: Vec<Json> = state
         .store
         .versions(name)
         .iter()
         .map(|v| {
             let summary = v.summary.clone().unwrap_or_else(|| "изменения — по кнопке «Изменения»".into());
-            json!({ "id": v.id, "time": when(&v.id), "summary": summary })
+            json!({ "id": v.id, "time": when(&v.id), "summary": summary, "author": authors.get(&v.id) })
         })
         .collect();
     Reply::Json(200, json!({ "versions": list }))
@@ -365,7 +370,7 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
 
 /// `POST /api/reports/NAME/versions/ID/restore` with `{ version }`: the
 /// version becomes the file again; what it replaces is kept as a version.
-pub fn restore(state: &State, name: &str, id: &str, body: &Json) -> Reply {
+pub fn restore(state: &State, name: &str, id: &str, body: &Json, actor: &Actor) -> Reply {
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
     let _guard = match state.lock() {
         Ok(g) => g,
@@ -383,9 +388,10 @@ pub fn restore(state: &State, name: &str, id: &str, body: &Json) -> Reply {
     }
     let restored = bytes != current.bytes;
     if restored {
-        if let Err(r) = replace(state, name, &path, &current, &bytes, None) {
+        if let Err(r) = replace(state, name, &path, &current, &bytes, None, actor) {
             return r;
         }
+        state.record(actor, "restore", Some(name), None, &format!("восстановлена версия {id}"));
     }
     Reply::Json(200, json!({ "version": version(&bytes), "restored": restored }))
 }
@@ -502,7 +508,7 @@ pub fn archive(state: &State) -> Reply {
 /// (`data`: which, when it carries several) extracted byte for byte into a
 /// new report file of the folder — named as embedded, made safe, never over
 /// an existing file (a free name is chosen).
-pub fn restore_data(state: &State, body: &Json) -> Reply {
+pub fn restore_data(state: &State, body: &Json, actor: &Actor) -> Reply {
     let Some(file) = body["file"].as_str() else { return error(400, "Не указан PDF") };
     let Some((_, path)) = pdfs(state).into_iter().find(|(f, _)| f == file) else {
         return error(404, format!("Нет PDF «{file}» в папке"));
@@ -536,6 +542,7 @@ pub fn restore_data(state: &State, body: &Json) -> Reply {
     if let Err(d) = crate::output::write_new(&state.dir.join(format!("{name}.toml")), &data.bytes) {
         return error(500, format!("Не удалось записать файл: {}", d.message));
     }
+    state.record(actor, "archive-restore", Some(&name), None, &format!("данные из архивного PDF «{file}»"));
     let warning = (data.checksum_ok == Some(false)).then_some("файл данных изменен внутри PDF после его создания");
     Reply::Json(200, json!({ "name": name, "warning": warning }))
 }

@@ -10,7 +10,9 @@ use serde_json::{json, Value as Json};
 use toml_edit::DocumentMut;
 
 use super::data::{self, Paths};
+use super::http::Actor;
 use super::store::{self, Content, Store};
+use super::Mode;
 use crate::diag::{Diagnostic, Severity, Source};
 use crate::layout::{Merge, Row, Table};
 use crate::render::Format;
@@ -39,10 +41,8 @@ pub struct State {
     pub dir: PathBuf,
     /// The port the server listens on.
     pub port: u16,
-    /// The access token: the key to the data.
-    pub token: String,
-    /// The page cookie's value: opens the page's own files only.
-    pub page_key: String,
+    /// How people are let in: the local token or the office's accounts.
+    pub mode: Mode,
     /// The server's files in the folder (versions, the shared lock).
     pub store: Store,
     writing: Mutex<()>,
@@ -56,9 +56,29 @@ pub struct Held<'a> {
 
 impl State {
     /// The state of a server on `dir`.
-    pub fn new(dir: PathBuf, port: u16, token: String, page_key: String) -> State {
+    pub fn new(dir: PathBuf, port: u16, mode: Mode) -> State {
         let store = Store::new(&dir);
-        State { dir, port, token, page_key, store, writing: Mutex::new(()) }
+        State { dir, port, mode, store, writing: Mutex::new(()) }
+    }
+
+    /// The office (accounts, audit), in the office mode.
+    pub fn office(&self) -> Option<&crate::office::Office> {
+        match &self.mode {
+            Mode::Office { office, .. } => Some(office),
+            Mode::Local { .. } => None,
+        }
+    }
+
+    /// Records what `actor` did in the audit log (office mode). A failure
+    /// to record is reported on the server's console; what was done
+    /// stays done.
+    pub fn record(&self, actor: &Actor, action: &str, report: Option<&str>, department: Option<&str>, detail: &str) {
+        if let Some(office) = self.office() {
+            let login = actor.user.as_ref().map(|u| u.login.as_str());
+            if let Err(m) = office.audit(login, &actor.address, action, report, department, detail) {
+                eprintln!("otchet serve: запись в журнал не удалась: {m}");
+            }
+        }
     }
 
     /// The report data files directly in the folder: regular files (not
@@ -363,7 +383,10 @@ pub fn check(state: &State, body: &Json) -> Reply {
 /// the same file, keeping the previous content under `.otchet/versions/`.
 /// A version other than the file's own (it changed since the page loaded
 /// it) is a conflict: 409, the file unchanged.
-pub fn save(state: &State, name: &str, body: &Json) -> Reply {
+pub fn save(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
+    if let Some(user) = actor.user.as_ref().filter(|u| u.role == crate::office::Role::Department) {
+        return super::sections::save(state, name, body, actor, user);
+    }
     let Some(path) = state.find(name) else {
         return error(404, format!("Нет отчета «{name}» в папке"));
     };
@@ -388,21 +411,50 @@ pub fn save(state: &State, name: &str, body: &Json) -> Reply {
             }),
         );
     }
-    let bytes = match merged(&current.bytes, &body["data"]) {
+    store_data(state, name, &path, &current, &body["data"], actor, None)
+}
+
+/// Saves `data` into report `name`'s file (now `current`): the common end
+/// of every save — the file's TOML kept where values are equal, the old
+/// content kept as a version, the save in the audit log. Call with the
+/// folder's lock held.
+pub(super) fn store_data(
+    state: &State,
+    name: &str,
+    path: &Path,
+    current: &Content,
+    data: &Json,
+    actor: &Actor,
+    department: Option<&str>,
+) -> Reply {
+    let bytes = match merged(&current.bytes, data) {
         Ok(b) => b,
         Err(r) => return r,
     };
     let (diags, table, _) = checked(&format!("{name}.toml"), &bytes);
     let saved = bytes != current.bytes;
     if saved {
-        if let Err(r) = replace(state, name, &path, &current, &bytes, table.as_ref()) {
-            return r;
-        }
+        let summary = match replace(state, name, path, current, &bytes, table.as_ref(), actor) {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
+        state.record(actor, "save", Some(name), department, &summary);
     }
     Reply::Json(
         200,
         json!({ "version": version(&bytes), "diagnostics": diags, "table": table.as_ref().map(table_json), "saved": saved }),
     )
+}
+
+/// A data file's content in the data file's shape, as JSON (`None` when
+/// it is not TOML).
+pub(super) fn data_of(bytes: &[u8]) -> Option<Json> {
+    file_document(bytes).ok().map(|(_, d)| data::to_json(&d))
+}
+
+/// The diagnostics of a data file's content, as the page shows them.
+pub(super) fn diagnostics(name: &str, bytes: &[u8]) -> Vec<Json> {
+    checked(&format!("{name}.toml"), bytes).0
 }
 
 /// Replaces report `name`'s file (`path`, now `current`) with `bytes`
@@ -418,7 +470,8 @@ pub(super) fn replace(
     current: &Content,
     bytes: &[u8],
     table: Option<&Table>,
-) -> Result<(), Reply> {
+    actor: &Actor,
+) -> Result<String, Reply> {
     // What the page could not have: a file the TOML reader refuses (data
     // nested deeper than it reads, say) is never written.
     if std::str::from_utf8(bytes).ok().and_then(|t| t.trim_start_matches('\u{FEFF}').parse::<DocumentMut>().ok()).is_none() {
@@ -442,7 +495,13 @@ pub(super) fn replace(
     crate::output::write_all(&[(path.to_path_buf(), bytes.to_vec())]).map_err(|d| {
         state.store.discard(name, &id);
         error(500, format!("Изменения не сохранены: {}; {}", d.message, d.help.unwrap_or_default()))
-    })
+    })?;
+    if let (Some(office), Some(user)) = (state.office(), actor.user.as_ref()) {
+        if let Err(m) = office.set_version_author(name, &id, user) {
+            eprintln!("otchet serve: автор версии не записан: {m}");
+        }
+    }
+    Ok(summary)
 }
 
 /// `GET /api/reports/NAME/docx|pdf` (and `NAME.docx|.pdf`): what `otchet

@@ -52,6 +52,7 @@ async function api(method, url, body) {
     opts.body = JSON.stringify(body);
   }
   const r = await fetch(url, opts);
+  if (r.status === 401 && !url.startsWith("/api/login")) { location.href = "/login"; }
   let json = null;
   try { json = await r.json(); } catch (_) { json = { error: "Ответ сервера не прочитан" }; }
   return { status: r.status, json };
@@ -682,8 +683,50 @@ async function versionsEditor(box) {
   }));
 }
 
+// ---------------------------------------------------------------- office
+
+// The office server: the signed-in user and «Выйти» in the bar (the
+// local mode has no accounts: /api/me is not there).
+async function whoAmI() {
+  const { status: code, json } = await api("GET", "/api/me");
+  if (code !== 200) return null;
+  const bar = document.querySelector("header.bar");
+  const roles = { coordinator: "координатор", department: "департамент", reader: "читатель" };
+  const who = el("span", { className: "who" }, json.name + " (" + (json.department || roles[json.role] || json.role) + ")");
+  const out = el("button", { type: "button", className: "logout", onclick: async () => {
+    await api("POST", "/api/logout", {});
+    location.href = "/login";
+  } }, "Выйти");
+  bar.append(who, out);
+  return json;
+}
+
+function loginPage() {
+  const form = document.getElementById("login-form");
+  const err = document.getElementById("login-error");
+  document.getElementById("login").focus();
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    err.textContent = "";
+    const login = document.getElementById("login").value.trim();
+    const password = document.getElementById("password").value;
+    if (!login || !password) { err.textContent = "Введите имя входа и пароль."; return; }
+    const button = form.querySelector("button");
+    button.disabled = true;
+    const { status: code, json } = await api("POST", "/api/login", { login, password });
+    button.disabled = false;
+    if (code === 200) { location.href = "/"; return; }
+    err.textContent = json.error || "Вход не выполнен";
+    document.getElementById("password").value = "";
+    document.getElementById("password").focus();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.getAttribute("data-page");
+  if (page === "login") { loginPage(); return; }
+  S.me = null;
+  whoAmI().then(me => { S.me = me; });
   if (page === "index") indexPage();
   else reportPage();
 });
