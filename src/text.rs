@@ -242,3 +242,13 @@ mod tests {
         assert!(is_combining('\u{301}') && !is_combining('а'));
     }
 }
+
+/// `s` with its first letter in upper case (a message that begins a
+/// sentence).
+pub fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

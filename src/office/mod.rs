@@ -492,6 +492,20 @@ impl Office {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| failed(&e))
     }
 
+    /// The last change of `department`'s section in `report` (a save or a
+    /// status): who (display name, else login) and when.
+    pub fn last_change(&self, report: &str, department: &str) -> Result<Option<(String, String)>, String> {
+        self.db()
+            .query_row(
+                "SELECT COALESCE(u.name, a.user, ''), a.time FROM audit a LEFT JOIN users u ON u.login = a.user \
+                 WHERE a.report = ?1 AND a.department = ?2 AND a.action IN ('save', 'status') ORDER BY a.id DESC LIMIT 1",
+                params![report, department],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| failed(&e))
+    }
+
     /// Records who made the save that kept version `id` of `report`.
     pub fn set_version_author(&self, report: &str, id: &str, user: &User) -> Result<(), String> {
         self.db()

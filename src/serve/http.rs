@@ -555,6 +555,10 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
         (["api", "reports", name, "next"], _, true) => quarter::next(state, name, &pass.actor),
         (["api", "reports", name, "versions"], true, _) => quarter::versions(state, name),
         (["api", "reports", name, "status"], true, _) => sections::get(state, name),
+        (["api", "users"], true, _) => sections::users(state),
+        (["api", "users"], _, true) => sections::add_user(state, body, &pass.actor),
+        (["api", "users", login], _, _) if *method == Method::DELETE => sections::remove_user(state, login, &pass.actor),
+        (["api", "users", login, "password"], _, true) => sections::reset_password(state, login, &pass.actor),
         (["api", "reports", name, "status"], _, true) => sections::set(state, name, body, &pass.actor),
         (["api", "reports", name, "versions", id], true, _) => {
             let docx = id.strip_suffix(".docx");

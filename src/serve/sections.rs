@@ -138,24 +138,40 @@ pub fn get(state: &State, name: &str) -> Reply {
     };
     let recorded = office.statuses(name).unwrap_or_default();
     let data = reports::data_of(&bytes).unwrap_or(Json::Null);
-    let list: Vec<Json> = data["department"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|d| d["name"].as_str()).collect::<Vec<_>>())
-        .unwrap_or_default()
+    let diags = reports::diagnostics(name, &bytes);
+    let due = data["report"]["due"].as_str().map(str::to_string);
+    let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y-%m-%d").to_string();
+    let names: Vec<&str> =
+        data["department"].as_array().map(|a| a.iter().filter_map(|d| d["name"].as_str()).collect()).unwrap_or_default();
+    let list: Vec<Json> = names
         .into_iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
             let s = recorded.iter().find(|s| normalize_title(&s.department) == normalize_title(d));
+            let status = s.map_or("draft", |s| s.status.as_str());
+            let prefix = format!("/department/{i}");
+            let errors = diags
+                .iter()
+                .filter(|x| x["severity"] == "error")
+                .filter(|x| x["path"].as_str().is_some_and(|p| p == prefix || p.starts_with(&format!("{prefix}/"))))
+                .count();
+            let last = office.last_change(name, d).ok().flatten();
+            let overdue = due.as_deref().is_some_and(|due| today.as_str() > due) && status != "accepted";
             json!({
                 "department": d,
-                "status": s.map_or("draft", |s| s.status.as_str()),
-                "label": label(s.map_or("draft", |s| s.status.as_str())),
+                "status": status,
+                "label": label(status),
                 "by": s.and_then(|s| s.by.clone()),
                 "at": s.and_then(|s| s.at.clone()),
                 "remark": s.and_then(|s| s.remark.clone()),
+                "events": events(&data, i).as_array().map_or(0, Vec::len),
+                "errors": errors,
+                "last_change": last.map(|(who, at)| json!({ "by": who, "at": at })),
+                "overdue": overdue,
             })
         })
         .collect();
-    Reply::Json(200, json!({ "departments": list }))
+    Reply::Json(200, json!({ "departments": list, "due": due }))
 }
 
 /// Errors in the section `i` of the report file (or with no place).
@@ -243,4 +259,68 @@ pub fn set(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
     };
     state.record(actor, "status", Some(name), Some(&department), &detail);
     Reply::Json(200, json!({ "department": department, "status": to, "label": label(to), "remark": remark }))
+}
+
+/// `GET /api/users`: every account (coordinator only; checked before).
+pub fn users(state: &State) -> Reply {
+    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    match office.users() {
+        Ok(list) => Reply::Json(
+            200,
+            json!({ "users": list.iter().map(|u| json!({
+                "login": u.login, "name": u.name, "role": u.role.as_str(), "department": u.department,
+            })).collect::<Vec<_>>() }),
+        ),
+        Err(m) => error(503, m),
+    }
+}
+
+/// `POST /api/users` `{ login, role, department?, name? }`: a new account
+/// with a generated password, shown in this answer only.
+pub fn add_user(state: &State, body: &Json, actor: &Actor) -> Reply {
+    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    let (Some(login), Some(role)) = (body["login"].as_str(), body["role"].as_str().and_then(Role::parse)) else {
+        return error(400, "Укажите имя входа и роль: координатор, департамент или читатель");
+    };
+    let login = login.trim();
+    let department = body["department"].as_str().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
+    let name = body["name"].as_str().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(login).to_string();
+    let password = match crate::office::generate_password() {
+        Ok(p) => p,
+        Err(m) => return error(503, m),
+    };
+    let user = User { login: login.to_string(), name, role, department };
+    if let Err(m) = office.add_user(&user, &password) {
+        return error(422, crate::text::capitalize(&m));
+    }
+    state.record(actor, "user-add", None, user.department.as_deref(), &format!("добавлен пользователь {} ({})", user.login, role.label()));
+    Reply::Json(200, json!({ "login": user.login, "password": password }))
+}
+
+/// `DELETE /api/users/LOGIN`.
+pub fn remove_user(state: &State, login: &str, actor: &Actor) -> Reply {
+    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    if actor.user.as_ref().is_some_and(|u| u.login == login) {
+        return error(422, "Свою учетную запись удалить нельзя: это делает другой координатор");
+    }
+    if let Err(m) = office.remove_user(login) {
+        return error(404, crate::text::capitalize(&m));
+    }
+    state.record(actor, "user-remove", None, None, &format!("удален пользователь {login}"));
+    Reply::Json(200, json!({ "login": login }))
+}
+
+/// `POST /api/users/LOGIN/password`: a new generated password (the
+/// account's sessions end).
+pub fn reset_password(state: &State, login: &str, actor: &Actor) -> Reply {
+    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    let password = match crate::office::generate_password() {
+        Ok(p) => p,
+        Err(m) => return error(503, m),
+    };
+    if let Err(m) = office.set_password(login, &password) {
+        return error(404, crate::text::capitalize(&m));
+    }
+    state.record(actor, "user-password", None, None, &format!("сменен пароль пользователя {login}"));
+    Reply::Json(200, json!({ "login": login, "password": password }))
 }

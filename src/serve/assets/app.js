@@ -90,7 +90,100 @@ async function indexPage() {
       el("td", {}, check)));
   }
   status(json.reports.length ? "" : "В папке нет файлов отчетов (.toml).");
+  if (role() !== "coordinator") {
+    document.getElementById("import-step").hidden = true;
+  }
   workflow(json.reports);
+  if (ME) await officeIndex(json.reports);
+}
+
+// The office's list page: what waits for whom. The coordinator sees the
+// sections handed in and manages users and reads the log; a department
+// sees its section's status and the coordinator's remark.
+async function officeIndex(reports) {
+  const box = document.getElementById("office");
+  box.hidden = false;
+  const roman = ["", "I", "II", "III", "IV"];
+  const items = [];
+  for (const r of reports) {
+    const { status: code, json } = await api("GET", "/api/reports/" + encodeURIComponent(r.name) + "/status");
+    if (code !== 200) continue;
+    const period = r.year ? (r.quarter ? `${roman[r.quarter]} квартал ${r.year} года` : `${r.year} год`) : r.name;
+    for (const d of json.departments) items.push({ report: r.name, period, ...d });
+  }
+  const link = i => el("a", { href: "/reports/" + encodeURIComponent(i.report) }, i.period);
+  if (role() === "coordinator") {
+    const waiting = items.filter(i => i.status === "submitted");
+    box.replaceChildren(el("h2", {}, "Ждут проверки"),
+      waiting.length ? el("ul", { className: "notices" }, ...waiting.map(i => el("li", {}, link(i), ": «" + i.department + "» сдан" + (i.at ? " " + new Date(i.at).toLocaleString("ru-RU") : ""))))
+        : el("p", { className: "hint" }, "Новых сданных разделов нет."));
+    const late = items.filter(i => i.overdue);
+    if (late.length) box.append(el("h2", {}, "Срок прошел"), el("ul", { className: "notices" }, ...late.map(i => el("li", {}, link(i), ": «" + i.department + "» — " + i.label))));
+    await usersPanel();
+    await auditPanel();
+  } else if (role() === "department") {
+    const mine = items.filter(i => ownSection(i.department));
+    box.replaceChildren(el("h2", {}, "Мой раздел"),
+      mine.length ? el("ul", { className: "notices" }, ...mine.map(i => el("li", {}, link(i), ": ", el("strong", { className: "status-" + i.status }, i.label),
+        i.status === "returned" && i.remark ? el("div", { className: "remark", role: "alert" }, "Замечание координатора: " + i.remark) : "")))
+        : el("p", { className: "hint" }, "Разделов вашего департамента в отчетах нет."));
+  } else {
+    box.replaceChildren(el("h2", {}, "Разделы"), el("ul", { className: "notices" }, ...items.map(i => el("li", {}, link(i), ": «" + i.department + "» — " + i.label))));
+  }
+}
+
+async function usersPanel() {
+  const box = document.getElementById("users-step");
+  box.hidden = false;
+  const { status: code, json } = await api("GET", "/api/users");
+  if (code !== 200) { box.replaceChildren(el("p", { className: "bad" }, json.error || "Ошибка")); return; }
+  const roles = { coordinator: "координатор", department: "департамент", reader: "читатель" };
+  const result = el("div", { "aria-live": "polite" });
+  const shown = (login, password) => result.replaceChildren(el("p", { className: "good" }, "Пароль пользователя " + login + " (показан один раз — передайте его лично): ", el("code", {}, password)));
+  const rows = json.users.map(u => el("tr", {},
+    el("td", {}, u.login), el("td", {}, u.name), el("td", {}, roles[u.role] || u.role), el("td", {}, u.department || "—"),
+    el("td", { className: "actions" },
+      el("button", { type: "button", onclick: async () => {
+        const { status: c, json: j } = await api("POST", "/api/users/" + encodeURIComponent(u.login) + "/password", {});
+        if (c === 200) shown(j.login, j.password); else result.replaceChildren(el("p", { className: "bad" }, j.error));
+      } }, "Новый пароль"),
+      el("button", { type: "button", className: "danger", onclick: async () => {
+        if (!confirm("Удалить пользователя " + u.login + "?")) return;
+        const { status: c, json: j } = await api("DELETE", "/api/users/" + encodeURIComponent(u.login));
+        if (c === 200) usersPanel(); else result.replaceChildren(el("p", { className: "bad" }, j.error));
+      } }, "Удалить"))));
+  const login = el("input", { type: "text", id: "new-login", autocapitalize: "none", spellcheck: "false" });
+  const name = el("input", { type: "text", id: "new-name" });
+  const roleSel = el("select", { id: "new-role" }, ...Object.entries(roles).map(([v, t]) => el("option", { value: v }, t)));
+  const dept = el("input", { type: "text", id: "new-department" });
+  const add = el("button", { type: "button", onclick: async () => {
+    const { status: c, json: j } = await api("POST", "/api/users", { login: login.value.trim(), name: name.value.trim(), role: roleSel.value, department: dept.value.trim() });
+    if (c !== 200) { result.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
+    await usersPanel();
+    shown(j.login, j.password);
+  } }, "Добавить пользователя");
+  box.replaceChildren(el("h2", {}, "Пользователи"),
+    el("table", { className: "reports" }, el("thead", {}, el("tr", {}, ...["Имя входа", "Имя", "Роль", "Департамент", ""].map(h => el("th", {}, h)))), el("tbody", {}, ...rows)),
+    el("div", { className: "row add-user" },
+      el("label", { for: "new-login" }, "Имя входа"), login, el("label", { for: "new-name" }, "Ф. И. О."), name,
+      el("label", { for: "new-role" }, "Роль"), roleSel, el("label", { for: "new-department" }, "Департамент (как в отчетах)"), dept, add),
+    result);
+}
+
+async function auditPanel() {
+  const box = document.getElementById("audit-step");
+  box.hidden = false;
+  const { status: code, json } = await api("GET", "/api/audit?limit=100");
+  if (code !== 200) { box.replaceChildren(el("p", { className: "bad" }, json.error || "Ошибка")); return; }
+  const names = { login: "вход", "login-failed": "неудачный вход", "login-throttled": "вход заблокирован", logout: "выход", save: "сохранение",
+    restore: "восстановление версии", import: "перенос из Word", next: "следующий квартал", "archive-restore": "данные из архива",
+    status: "статус раздела", "user-add": "новый пользователь", "user-remove": "пользователь удален", "user-password": "смена пароля" };
+  box.replaceChildren(el("h2", {}, "Журнал действий"),
+    el("table", { className: "reports audit" },
+      el("thead", {}, el("tr", {}, ...["Время", "Кто", "Откуда", "Действие", "Отчет", "Департамент", "Что"].map(h => el("th", {}, h)))),
+      el("tbody", {}, ...json.entries.map(e => el("tr", {},
+        el("td", {}, new Date(e.time).toLocaleString("ru-RU")), el("td", {}, e.user || "—"), el("td", {}, e.address || "—"),
+        el("td", {}, names[e.action] || e.action), el("td", {}, e.report || "—"), el("td", {}, e.department || "—"), el("td", {}, e.detail))))));
 }
 
 // ------------------------------------------------------ quarter's work
@@ -214,7 +307,7 @@ async function archive() {
   body.replaceChildren();
   for (const p of json.pdfs) {
     const data = p.data || [];
-    const restore = data.length ? el("button", { type: "button", onclick: async () => {
+    const restore = data.length && role() === "coordinator" ? el("button", { type: "button", onclick: async () => {
       const { status: c, json: j } = await api("POST", "/api/archive/restore", { file: p.file });
       if (c !== 200) { box.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
       await indexPage();
@@ -238,6 +331,25 @@ const S = {
   data: null, version: null, diagnostics: [], table: null,
   dirty: false, selected: null, editable: true, checkTimer: null, checkSeq: 0, header: null,
 };
+
+// The signed-in user's rights (the office server); the local mode has no
+// accounts and every right. The server checks every request itself: the
+// page only leaves out what would be refused.
+let ME = null;
+function role() { return ME ? ME.role : "coordinator"; }
+function norm(s) { return String(s || "").toLowerCase().replace(/\s+/g, " ").trim(); }
+function ownSection(name) { return !!(ME && ME.department && norm(ME.department) === norm(name)); }
+function mayEditSection(d) {
+  if (role() === "coordinator") return true;
+  if (role() === "department") return !!depts()[d] && ownSection(depts()[d].name);
+  return false;
+}
+function mayEditSelection(sel) {
+  if (!sel) return false;
+  if (sel.kind === "event" || sel.kind === "department") return mayEditSection(sel.d);
+  if (sel.kind === "versions") return true;
+  return role() === "coordinator";
+}
 
 function depts() {
   if (!Array.isArray(S.data.department)) S.data.department = [];
@@ -275,7 +387,81 @@ async function reportPage() {
   document.getElementById("versions").addEventListener("click", () => select({ kind: "versions" }));
   document.getElementById("next-quarter").addEventListener("click", nextQuarter);
   window.addEventListener("beforeunload", ev => { if (S.dirty) { ev.preventDefault(); ev.returnValue = ""; } });
+  if (role() !== "coordinator") {
+    for (const id of ["add-department", "edit-report", "next-quarter"]) document.getElementById(id).hidden = true;
+  }
+  if (role() === "reader") document.getElementById("save").hidden = true;
   await reload();
+  if (ME) await renderSections();
+}
+
+// ------------------------------------------------- sections (office)
+
+async function setStatus(department, status, remark) {
+  const body = { department, status };
+  if (remark) body.remark = remark;
+  const { status: code, json } = await api("POST", "/api/reports/" + encodeURIComponent(S.name) + "/status", body);
+  if (code !== 200) { banner(json.error || "Статус не изменен"); return false; }
+  banner("Статус раздела: " + json.label + ".", true);
+  await renderSections();
+  return true;
+}
+
+// The departments' sections: a department sees its own status (and the
+// coordinator's remark) and hands its section in; the coordinator sees
+// every section and accepts or returns it.
+async function renderSections() {
+  const box = document.getElementById("sections");
+  const { status: code, json } = await api("GET", "/api/reports/" + encodeURIComponent(S.name) + "/status");
+  if (code !== 200) { box.hidden = true; return; }
+  box.hidden = false;
+  box.replaceChildren(el("h2", {}, "Разделы департаментов" + (json.due ? " — срок сдачи " + new Date(json.due).toLocaleDateString("ru-RU") : "")));
+  const when = t => t ? new Date(t).toLocaleString("ru-RU") : "";
+  if (role() === "department") {
+    const mine = json.departments.find(d => ownSection(d.department));
+    if (!mine) { box.append(el("p", { className: "bad" }, "В этом отчете нет раздела вашего департамента: его добавляет координатор.")); return; }
+    const parts = [el("p", {}, "Ваш раздел «" + mine.department + "»: ", el("strong", { className: "status-" + mine.status }, mine.label),
+      mine.at ? " (" + mine.by + ", " + when(mine.at) + ")" : "")];
+    if (mine.status === "returned" && mine.remark) parts.push(el("p", { className: "remark", role: "alert" }, "Замечание координатора: " + mine.remark));
+    if (mine.status === "draft" || mine.status === "returned") {
+      parts.push(el("button", { type: "button", id: "submit-section", onclick: async () => {
+        if (S.dirty) { banner("Сначала сохраните правки."); return; }
+        await setStatus(mine.department, "submitted");
+      } }, "Сдать на проверку"));
+    } else parts.push(el("p", { className: "note" }, mine.status === "accepted"
+      ? "Раздел принят. Если нужно что-то изменить, попросите координатора открыть его снова."
+      : "Раздел на проверке у координатора: менять его пока нельзя."));
+    box.append(...parts);
+    return;
+  }
+  const rows = json.departments.map(d => {
+    const actions = [];
+    if (role() === "coordinator") {
+      const remark = el("input", { type: "text", className: "remark-input", "aria-label": "Замечание для «" + d.department + "»", placeholder: "что исправить" });
+      if (d.status === "submitted") {
+        actions.push(el("button", { type: "button", className: "accept", onclick: () => setStatus(d.department, "accepted") }, "Принять"));
+      }
+      if (d.status === "submitted" || d.status === "accepted") {
+        actions.push(remark, el("button", { type: "button", className: "return", onclick: () => {
+          if (!remark.value.trim()) { banner("Напишите замечание: что исправить в разделе."); remark.focus(); return; }
+          setStatus(d.department, "returned", remark.value.trim());
+        } }, "Вернуть на доработку"));
+      }
+      if (d.status === "accepted") actions.push(el("button", { type: "button", onclick: () => setStatus(d.department, "draft") }, "Открыть снова"));
+    }
+    const last = d.last_change ? d.last_change.by + ", " + when(d.last_change.at) : "—";
+    return el("tr", { className: d.overdue ? "overdue" : "" },
+      el("td", {}, d.department),
+      el("td", {}, el("strong", { className: "status-" + d.status }, d.label), d.overdue ? el("span", { className: "bad" }, " — срок прошел") : "",
+        d.remark && d.status === "returned" ? el("div", { className: "note" }, "Замечание: " + d.remark) : ""),
+      el("td", {}, String(d.events)),
+      el("td", {}, d.errors ? el("span", { className: "bad" }, String(d.errors)) : "0"),
+      el("td", {}, last),
+      el("td", { className: "actions" }, ...actions));
+  });
+  box.append(el("table", { className: "reports sections-table" },
+    el("thead", {}, el("tr", {}, ...["Департамент", "Статус", "Мероприятий", "Ошибок", "Последнее изменение", ""].map(h => el("th", {}, h)))),
+    el("tbody", {}, ...rows)));
 }
 
 async function reload() {
@@ -471,6 +657,12 @@ function renderEditor() {
   else if (sel.kind === "report") reportEditor(box);
   else if (sel.kind === "versions") versionsEditor(box);
   box.append(el("div", { className: "actions" }, close));
+  if (!mayEditSelection(sel)) {
+    box.querySelectorAll("input, select, textarea, button").forEach(x => { if (x !== close) x.disabled = true; });
+    const why = role() === "reader" ? "Только просмотр: ваша роль — читатель."
+      : "Только просмотр: это меняет координатор или департамент этого раздела.";
+    box.insertBefore(el("p", { className: "note readonly" }, why), box.children[1] || null);
+  }
   markFields();
 }
 
@@ -665,14 +857,14 @@ async function versionsEditor(box) {
     const details = el("div");
     const url = base + "/" + encodeURIComponent(v.id);
     return el("div", { className: "version", "data-version": v.id },
-      el("div", { className: "when" }, v.time ? new Date(v.time).toLocaleString("ru-RU") : v.id), el("div", {}, v.summary), details,
+      el("div", { className: "when" }, v.time ? new Date(v.time).toLocaleString("ru-RU") : v.id, v.author ? " — " + v.author : ""), el("div", {}, v.summary), details,
       el("div", { className: "actions" },
         el("button", { type: "button", className: "show-changes", onclick: async () => {
           const { status: c, json: j } = await api("GET", url);
           details.replaceChildren(c === 200 ? el("ul", {}, j.summary.map(l => el("li", {}, l))) : el("p", { className: "bad" }, j.error));
         } }, "Изменения"),
         el("button", { type: "button", className: "changes-docx", onclick: () => download(url + ".docx", details, S.name + "-исправления.docx") }, "DOCX с исправлениями"),
-        el("button", { type: "button", className: "restore", onclick: async () => {
+        role() !== "coordinator" ? null : el("button", { type: "button", className: "restore", onclick: async () => {
           if (S.dirty) { banner("Сначала сохраните или отмените правки."); return; }
           if (!confirm("Вернуть эту версию? Текущее содержимое останется среди версий.")) return;
           const { status: c, json: j } = await api("POST", url + "/restore", { version: S.version });
@@ -725,8 +917,9 @@ function loginPage() {
 document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.getAttribute("data-page");
   if (page === "login") { loginPage(); return; }
-  S.me = null;
-  whoAmI().then(me => { S.me = me; });
-  if (page === "index") indexPage();
-  else reportPage();
+  whoAmI().then(me => {
+    ME = me;
+    if (page === "index") indexPage();
+    else reportPage();
+  });
 });

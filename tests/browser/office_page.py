@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""The office server (`otchet serve DIR --listen 127.0.0.1:PORT`) in real
+browsers: two Chromium sessions for two departments and one for the
+coordinator. Each department signs in, edits an event of its own
+section and saves; the coordinator sees both edits and the audit log
+names both users. Then the section workflow: the culture department hands
+its section in, the coordinator returns it with a remark, the department
+sees the remark, fixes and hands in again, the coordinator accepts; the
+coordinator's list shows each step. Usage: office_page.py OTCHET_BINARY
+REFERENCE.toml OUTDIR (screenshots into OUTDIR)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+binary, reference, outdir = sys.argv[1:4]
+os.makedirs(outdir, exist_ok=True)
+work = tempfile.mkdtemp()
+shutil.copy(reference, os.path.join(work, "2020-q4.toml"))
+PASSWORD = "длинный пароль 2021"
+CULTURE = "Департамент Смоленской области по культуре"
+ECONOMY = "Департамент экономического развития Смоленской области"
+for login, role, dept, name in [
+    ("coord", "coordinator", None, "Иванова И. И."),
+    ("culture", "department", CULTURE, "Петров П. П."),
+    ("economy", "department", ECONOMY, "Сидорова С. С."),
+]:
+    args = [binary, "users", "add", login, "--role", role, "--name", name, "--dir", work, "--password-stdin"]
+    if dept:
+        args += ["--department", dept]
+    subprocess.run(args, input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+
+server = subprocess.Popen([binary, "serve", work, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+base = server.stdout.readline().strip().rstrip("/")
+assert base.startswith("http://127.0.0.1:"), base
+
+
+def browser():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--window-size=1440,900", f"--user-data-dir={tempfile.mkdtemp()}"]:
+        opts.add_argument(a)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+drivers = []
+
+
+def click(d, element):
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def sign_in(login):
+    d = browser()
+    drivers.append(d)
+    d.get(base + "/reports/2020-q4")
+    wait = WebDriverWait(d, 20)
+    wait.until(lambda d: d.current_url.endswith("/login"))
+    # By keyboard: the login field has focus.
+    wait.until(lambda d: d.switch_to.active_element.get_attribute("id") == "login")
+    d.switch_to.active_element.send_keys(login, Keys.TAB, PASSWORD, Keys.ENTER)
+    wait.until(lambda d: d.current_url == base + "/")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "header .who"))
+    return d, wait
+
+
+def open_report(d, wait):
+    d.get(base + "/reports/2020-q4")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
+    wait.until(lambda d: not d.find_element(By.ID, "sections").get_attribute("hidden"))
+
+
+def edit_first_event_of(d, wait, dept, text):
+    rows = d.find_elements(By.CSS_SELECTOR, "#table tr")
+    at = [i for i, r in enumerate(rows) if "department" in r.get_attribute("class") and dept in r.text][0]
+    row = [r for r in rows[at + 1:] if "event" in r.get_attribute("class")][0]
+    click(d, row)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "aside [data-path$='/title']"))
+    title = d.find_element(By.CSS_SELECTOR, "aside [data-path$='/title']")
+    assert title.is_enabled(), "own section is read-only"
+    title.clear()
+    title.send_keys(text)
+    click(d, d.find_element(By.ID, "save"))
+    wait.until(lambda d: d.find_element(By.ID, "status").text == "Сохранено")
+
+
+try:
+    a, wa = sign_in("culture")
+    b, wb = sign_in("economy")
+    open_report(a, wa)
+    open_report(b, wb)
+    # Another department's row opens read-only.
+    rows = a.find_elements(By.CSS_SELECTOR, "#table tr.event")
+    rows[0].click()  # the employment department's first event
+    wa.until(lambda d: d.find_elements(By.CSS_SELECTOR, "aside .readonly"))
+    assert not a.find_element(By.CSS_SELECTOR, "aside [data-path$='/title']").is_enabled()
+    a.save_screenshot(os.path.join(outdir, "office-department.png"))
+    # Both departments edit their own sections from the same version.
+    edit_first_event_of(a, wa, CULTURE, "Правка департамента культуры")
+    edit_first_event_of(b, wb, ECONOMY, "Правка департамента экономики")
+    text = open(os.path.join(work, "2020-q4.toml"), encoding="utf-8").read()
+    assert "Правка департамента культуры" in text and "Правка департамента экономики" in text, "a section's save was lost"
+
+    c, wc = sign_in("coord")
+    wc.until(lambda d: "Журнал действий" in d.find_element(By.ID, "audit-step").text)
+    log = c.find_element(By.ID, "audit-step").text
+    assert "culture" in log and "economy" in log and "сохранение" in log, log
+    open_report(c, wc)
+    table = c.find_element(By.ID, "table").text
+    assert "Правка департамента культуры" in table and "Правка департамента экономики" in table
+
+    # The section workflow: hand in, return with a remark, fix, hand in, accept.
+    open_report(a, wa)
+    wa.until(lambda d: d.find_elements(By.ID, "submit-section"))
+    click(a, a.find_element(By.ID, "submit-section"))
+    wa.until(lambda d: "Готов к проверке" in d.find_element(By.ID, "sections").text)
+
+    c.get(base + "/")
+    wc.until(lambda d: CULTURE in d.find_element(By.ID, "office").text)
+    assert "Ждут проверки" in c.find_element(By.ID, "office").text
+    c.save_screenshot(os.path.join(outdir, "office-coordinator.png"))
+    open_report(c, wc)
+    wc.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sections button.return"))
+    c.find_element(By.CSS_SELECTOR, "#sections .remark-input").send_keys("Уточните место проведения")
+    click(c, c.find_element(By.CSS_SELECTOR, "#sections button.return"))
+    wc.until(lambda d: "На доработке" in d.find_element(By.ID, "sections").text)
+
+    a.get(base + "/")
+    wa.until(lambda d: "Уточните место проведения" in d.find_element(By.ID, "office").text)
+    open_report(a, wa)
+    wa.until(lambda d: "Уточните место проведения" in d.find_element(By.ID, "sections").text)
+    a.save_screenshot(os.path.join(outdir, "office-returned.png"))
+    edit_first_event_of(a, wa, CULTURE, "Правка после замечания")
+    wa.until(lambda d: d.find_elements(By.ID, "submit-section"))
+    click(a, a.find_element(By.ID, "submit-section"))
+    wa.until(lambda d: "Готов к проверке" in d.find_element(By.ID, "sections").text)
+
+    open_report(c, wc)
+    wc.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sections button.accept"))
+    click(c, c.find_element(By.CSS_SELECTOR, "#sections button.accept"))
+    wc.until(lambda d: "Принят" in d.find_element(By.ID, "sections").text)
+    c.get(base + "/")
+    wc.until(lambda d: "Журнал действий" in d.find_element(By.ID, "audit-step").text)
+    log = c.find_element(By.ID, "audit-step").text
+    for step in ["Черновик → Готов к проверке", "Готов к проверке → На доработке: Уточните место проведения",
+                 "На доработке → Готов к проверке", "Готов к проверке → Принят"]:
+        assert step in log, (step, log)
+    c.save_screenshot(os.path.join(outdir, "office-log.png"))
+    print("office browser: two departments saved their sections at once, the coordinator saw both and the log named them; "
+          "handed in, returned with a remark, fixed, handed in, accepted")
+finally:
+    for d in drivers:
+        d.quit()
+    server.kill()
