@@ -171,6 +171,7 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
         period: Period::Year { year },
         region: files[first].report.region.clone(),
         title: files[first].report.title.clone(),
+        due: None,
         agreements: agreements.into_iter().map(|(a, _)| a).collect(),
         departments,
     };

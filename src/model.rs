@@ -137,6 +137,9 @@ pub struct Report {
     pub region: Option<String>,
     /// A title replacing the form's.
     pub title: Option<Text>,
+    /// The quarter's due date (`due` in `[report]`), for the office
+    /// server's sections; not printed.
+    pub due: Option<chrono::NaiveDate>,
     /// Registry in file order.
     pub agreements: Vec<Agreement>,
     /// Departments in file order.

@@ -81,8 +81,9 @@ fn users(dir: &Path) {
     }
 }
 
-fn spawn_server(dir: &Path, pki: &Pki) -> (Child, u16) {
+fn spawn_server(dir: &Path, pki: &Pki, env: &[(&str, &str)]) -> (Child, u16) {
     let mut child = Command::new(BIN)
+        .envs(env.iter().copied())
         .args(["serve", ".", "--listen", "127.0.0.1:0", "--tls-cert"])
         .arg(&pki.cert)
         .arg("--tls-key")
@@ -101,12 +102,16 @@ fn spawn_server(dir: &Path, pki: &Pki) -> (Child, u16) {
 }
 
 fn start() -> Office {
+    start_with(&[])
+}
+
+fn start_with(env: &[(&str, &str)]) -> Office {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(REFERENCE, dir.path().join("q.toml")).unwrap();
     users(dir.path());
     let pki_dir = tempfile::tempdir().unwrap();
     let pki = pki(pki_dir.path());
-    let (child, port) = spawn_server(dir.path(), &pki);
+    let (child, port) = spawn_server(dir.path(), &pki, env);
     let mut roots = rustls::RootCertStore::empty();
     roots.add(rustls::pki_types::CertificateDer::from(pki.ca_der.clone())).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -243,6 +248,27 @@ fn sign_in_sessions_and_cookies() {
     let out = Command::new(BIN).args(["audit", "--dir"]).arg(o.dir.path()).output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("login-failed"));
+}
+
+#[test]
+fn sessions_end_when_idle_and_at_their_maximum_age() {
+    let o = start_with(&[("OTCHET_TEST_SESSION_IDLE", "2"), ("OTCHET_TEST_SESSION_MAX", "5")]);
+    let idle = o.login("boss");
+    std::thread::sleep(Duration::from_millis(3200));
+    assert_eq!(o.req("GET", "/api/reports", Some(&idle), None).status, 401, "an idle session lived on");
+    // Used every second, a session still ends at its maximum age.
+    let busy = o.login("boss");
+    let started = Instant::now();
+    let mut ended = None;
+    while started.elapsed() < Duration::from_secs(9) {
+        if o.req("GET", "/api/me", Some(&busy), None).status == 401 {
+            ended = Some(started.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(900));
+    }
+    let ended = ended.expect("a session used all the time never ended");
+    assert!(ended >= Duration::from_secs(4), "ended too early: {ended:?}");
 }
 
 #[test]
@@ -560,4 +586,41 @@ fn the_command_line_refuses_an_open_unencrypted_server() {
         let mode = std::fs::metadata(dir.path().join(".otchet/otchet.db")).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
+}
+
+#[test]
+fn the_due_date_marks_late_sections_and_check_names_the_unaccepted() {
+    let o = start();
+    let coord = o.login("coord");
+    let v = o.load(&coord);
+    let mut data = v["data"].clone();
+    data["report"]["due"] = json!("2021-01-10");
+    let r = o.req("PUT", "/api/reports/q", Some(&coord), Some(&json!({ "data": data, "version": v["version"] })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(std::fs::read_to_string(o.path("q.toml")).unwrap().contains("due = 2021-01-10"), "a date, not a string");
+    let culture = o.login("culture");
+    assert_eq!(
+        o.req("POST", "/api/reports/q/status", Some(&culture), Some(&json!({ "department": CULTURE, "status": "submitted" }))).status,
+        200
+    );
+    assert_eq!(
+        o.req("POST", "/api/reports/q/status", Some(&coord), Some(&json!({ "department": CULTURE, "status": "accepted" }))).status,
+        200
+    );
+    let s = o.req("GET", "/api/reports/q/status", Some(&coord), None).json();
+    assert_eq!(s["due"], "2021-01-10");
+    for d in s["departments"].as_array().unwrap() {
+        assert_eq!(d["overdue"], d["department"] != CULTURE, "{d}");
+        assert!(d["events"].as_u64().unwrap() > 0 || d["department"] != CULTURE);
+    }
+    let culture_row = s["departments"].as_array().unwrap().iter().find(|d| d["department"] == CULTURE).unwrap().clone();
+    assert_eq!(culture_row["last_change"]["by"], "Сотрудник coord");
+    // `otchet check` beside the database: the four sections not accepted.
+    let out = Command::new(BIN).args(["check", "q.toml"]).current_dir(o.dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("не принят координатором").count(), 4, "{err}");
+    assert!(!err.contains(&format!("«{CULTURE}» не принят")), "{err}");
+    // The documents are made all the same (no mark in them).
+    assert_eq!(o.req("GET", "/api/reports/q/pdf", Some(&coord), None).status, 200);
 }

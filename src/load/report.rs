@@ -12,7 +12,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Agreement, Dates, Department, Event, Period, Report, Span};
 
 const TOP_KEYS: &[&str] = &["report", "agreements", "department"];
-const REPORT_KEYS: &[&str] = &["year", "quarter", "region", "title"];
+const REPORT_KEYS: &[&str] = &["year", "quarter", "region", "title", "due"];
 const DEPARTMENT_KEYS: &[&str] = &["name", "event"];
 const EVENT_KEYS: &[&str] = &["agreement", "title", "dates", "place", "participants", "result"];
 const RANGE_KEYS: &[&str] = &["from", "to"];
@@ -54,6 +54,7 @@ impl<'s> Cx<'s> {
         let mut period = None;
         let mut region = None;
         let mut title = None;
+        let mut due = None;
         match self.get(root, "report") {
             None => self.err(
                 Diagnostic::error("нет раздела [report]")
@@ -78,6 +79,9 @@ impl<'s> Cx<'s> {
                     }
                     if let Some(v) = self.get(t, "title") {
                         title = self.text(v, "title", "в разделе [report]");
+                    }
+                    if let Some(v) = self.get(t, "due") {
+                        due = self.date(v, "due");
                     }
                 }
             }
@@ -133,7 +137,7 @@ impl<'s> Cx<'s> {
         // of the file is reported at once.
         self.cross_check(period, &agreements, &departments);
         let period = period?;
-        Some(Report { period, region, title, agreements, departments })
+        Some(Report { period, region, title, due, agreements, departments })
     }
 
     fn department(&mut self, item: &Val<'_>) -> Option<Department> {

@@ -128,9 +128,44 @@ pub struct Status {
     pub remark: Option<String>,
 }
 
+/// The sections of report `report` not yet accepted, by the folder's
+/// database read only (`None` when the folder has no office server's
+/// database): (department, status label). Nothing is written.
+pub fn unaccepted(dir: &Path, report: &str, departments: &[String]) -> Option<Vec<(String, &'static str)>> {
+    let path = db_path(dir);
+    if !path.is_file() {
+        return None;
+    }
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(&path, flags).ok()?;
+    let mut st = conn.prepare("SELECT department, status FROM statuses WHERE report = ?1").ok()?;
+    let rows: Vec<(String, String)> =
+        st.query_map([report], |r| Ok((r.get(0)?, r.get(1)?))).ok()?.filter_map(Result::ok).collect();
+    let label = |s: &str| match s {
+        "submitted" => "готов к проверке",
+        "returned" => "на доработке",
+        _ => "черновик",
+    };
+    Some(
+        departments
+            .iter()
+            .filter_map(|d| {
+                let want = crate::text::normalize_title(d);
+                let status =
+                    rows.iter().find(|(n, _)| crate::text::normalize_title(n) == want).map_or("draft", |(_, s)| s.as_str());
+                (status != "accepted").then(|| (d.clone(), label(status)))
+            })
+            .collect(),
+    )
+}
+
 /// The office of one folder.
 pub struct Office {
     conn: Mutex<Connection>,
+    /// [`IDLE_SECONDS`] and [`MAX_AGE_SECONDS`] (shorter in the tests:
+    /// `OTCHET_TEST_SESSION_IDLE`, `OTCHET_TEST_SESSION_MAX`).
+    idle: i64,
+    max_age: i64,
     /// A hash to verify against for an unknown login, so that a wrong
     /// login takes as long as a wrong password.
     dummy: String,
@@ -258,7 +293,9 @@ impl Office {
         }
         let conn = db::open(&db_path(dir)).map_err(|e| failed(&e))?;
         let dummy = hash("otchet-dummy-password")?;
-        Ok(Office { conn: Mutex::new(conn), dummy })
+        let env = |k: &str, default: i64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+        let (idle, max_age) = (env("OTCHET_TEST_SESSION_IDLE", IDLE_SECONDS), env("OTCHET_TEST_SESSION_MAX", MAX_AGE_SECONDS));
+        Ok(Office { conn: Mutex::new(conn), idle, max_age, dummy })
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -404,7 +441,7 @@ impl Office {
             )
             .map_err(|e| failed(&e))?;
             db.execute("DELETE FROM failures WHERE login = ?1", [&user.login]).map_err(|e| failed(&e))?;
-            db.execute("DELETE FROM sessions WHERE seen < ?1 OR created < ?2", params![t - IDLE_SECONDS, t - MAX_AGE_SECONDS])
+            db.execute("DELETE FROM sessions WHERE seen < ?1 OR created < ?2", params![t - self.idle, t - self.max_age])
                 .map_err(|e| failed(&e))?;
         }
         self.audit(Some(&user.login), address, "login", None, None, "вход")?;
@@ -431,7 +468,7 @@ impl Office {
             .optional()
             .map_err(|e| failed(&e))?;
         match found {
-            Some((user, created, seen)) if t - seen <= IDLE_SECONDS && t - created <= MAX_AGE_SECONDS => {
+            Some((user, created, seen)) if t - seen <= self.idle && t - created <= self.max_age => {
                 if t > seen {
                     db.execute("UPDATE sessions SET seen = ?2 WHERE id_hash = ?1", params![id, t]).map_err(|e| failed(&e))?;
                 }

@@ -40,7 +40,7 @@ fn value_json(v: &Value) -> Json {
 /// Keys whose string values are dates when they read as one
 /// (`dates = 2020-10-20`, `{ from = …, to = … }`).
 fn date_key(key: &str) -> bool {
-    matches!(key, "dates" | "from" | "to")
+    matches!(key, "dates" | "from" | "to" | "due")
 }
 
 /// A `YYYY-MM-DD` string as a TOML local date.

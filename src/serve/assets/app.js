@@ -459,6 +459,8 @@ async function renderSections() {
       el("td", {}, last),
       el("td", { className: "actions" }, ...actions));
   });
+  const open = json.departments.filter(d => d.status !== "accepted").length;
+  if (open) box.append(el("p", { className: "note" }, `Не приняты разделы: ${open} из ${json.departments.length}. Документы формируются, но отчет еще не согласован.`));
   box.append(el("table", { className: "reports sections-table" },
     el("thead", {}, el("tr", {}, ...["Департамент", "Статус", "Мероприятий", "Ошибок", "Последнее изменение", ""].map(h => el("th", {}, h)))),
     el("tbody", {}, ...rows)));

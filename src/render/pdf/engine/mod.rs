@@ -402,6 +402,7 @@ mod tests {
             period: Period::Quarter { year: 2020, quarter: 4 },
             region: None,
             title: None,
+            due: None,
             agreements: vec![
                 Agreement {
                     key: "a".into(), title: text("Соглашение А о сотрудничестве"), key_span: 0..0
