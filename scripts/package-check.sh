@@ -43,6 +43,12 @@ deb=$pkg/otchet_${version}-1_amd64.deb
 dpkg-deb --info "$deb" | grep -E "Package|Version|Depends" || true
 [ -z "$(dpkg-deb -f "$deb" Depends)" ] || { echo "the .deb has dependencies"; exit 1; }
 dpkg -i "$deb"
+# The office server's unit: installed (disabled), its user and folders made.
+ls /lib/systemd/system/otchet.service /usr/lib/systemd/system/otchet.service 2>/dev/null | grep -q otchet.service \
+  || { echo "the .deb has no otchet.service"; exit 1; }
+getent passwd otchet >/dev/null || { echo "the .deb made no otchet user"; exit 1; }
+[ "$(stat -c %a /var/lib/otchet)" = 700 ] || { echo "/var/lib/otchet is not 0700"; exit 1; }
+grep -q '^OTCHET_LISTEN=' /etc/otchet/otchet.conf || { echo "no /etc/otchet/otchet.conf"; exit 1; }
 (cd "$work" && /usr/bin/otchet --version)
 /usr/bin/otchet --version | grep -q "^otchet $version (коммит " || { echo "--version lacks the commit"; exit 1; }
 man -w otchet
@@ -92,4 +98,26 @@ set -e
 echo "$msg" | tr -d '\r' | head -5
 [ "$status" = 1 ] || { echo "exit status $status, not 1"; exit 1; }
 echo "$msg" | grep -q "плохой.toml:" || { echo "no Russian message naming the file"; exit 1; }
+# The office server under Wine: a coordinator, the server on loopback,
+# the sign-in page and a sign-in over HTTP.
+mkdir -p "$work/office"
+(cd "$work" && printf 'длинный пароль 2021\n' | "$wine" ./otchet.exe users add coord --role coordinator --dir office --password-stdin | tr -d '\r')
+(cd "$work" && exec "$wine" ./otchet.exe serve office --listen 127.0.0.1:0 > office.url 2>/dev/null) &
+server=$!
+for _ in $(seq 60); do grep -q http "$work/office.url" 2>/dev/null && break; sleep 1; done
+url=$(head -1 "$work/office.url" | tr -d '\r')
+python3 - "$url" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1].rstrip("/")
+assert base.startswith("http://127.0.0.1:"), base
+page = urllib.request.urlopen(base + "/login").read().decode()
+assert "Вход" in page, page[:200]
+req = urllib.request.Request(base + "/api/login", method="POST", headers={"Content-Type": "application/json"},
+                             data=json.dumps({"login": "coord", "password": "длинный пароль 2021"}).encode())
+with urllib.request.urlopen(req) as r:
+    assert r.status == 200 and "otchet_session=" in r.headers["Set-Cookie"]
+print("windows office server: sign-in page and sign-in answered under Wine")
+PY
+kill "$server" 2>/dev/null || true
+pkill -f "otchet.exe serve office" 2>/dev/null || true
 echo "packages: all artifacts installed and ran"

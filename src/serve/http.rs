@@ -17,9 +17,8 @@ use hyper::Method;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value as Json};
 
-use super::{quarter, sections};
-use super::reports::{self, Reply, State};
-use super::Mode;
+use super::state::{Actor, Mode, Reply, State};
+use super::{quarter, reports, sections};
 
 /// Largest request body: a data file (16 MB) as JSON, with room.
 pub const MAX_BODY_BYTES: usize = 2 * crate::load::MAX_FILE_BYTES as usize;
@@ -55,16 +54,6 @@ pub struct Pass {
     actor: Actor,
     /// The session cookie's value (office mode), for signing out.
     session: Option<String>,
-}
-
-/// Who sends a request: the signed-in user (office mode; `None` in the
-/// local mode and before sign-in) and the client's address.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    /// The user.
-    pub user: Option<crate::office::User>,
-    /// The client's address.
-    pub address: String,
 }
 
 /// The reply of the work.
@@ -577,7 +566,13 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
             }
             reports::load(state, rest)
         }
-        (["api", "reports", name], _, _) if *method == Method::PUT => reports::save(state, name, body, &pass.actor),
+        (["api", "reports", name], _, _) if *method == Method::PUT => match &pass.actor.user {
+            // A department saves its own section only, merged by section.
+            Some(user) if user.role == crate::office::Role::Department => {
+                sections::save(state, name, body, &pass.actor, user)
+            }
+            _ => reports::save(state, name, body, &pass.actor),
+        },
         _ => not_found(),
     }
 }

@@ -16,6 +16,7 @@ mod net;
 mod quarter;
 mod reports;
 mod sections;
+mod state;
 pub(crate) mod store;
 mod tls;
 
@@ -43,26 +44,6 @@ pub struct ServeArgs {
     pub insecure_http: bool,
     /// The reverse proxy whose `X-Forwarded-For` names the client.
     pub trusted_proxy: Option<std::net::IpAddr>,
-}
-
-/// How the server lets people in.
-pub enum Mode {
-    /// One person on this computer: 127.0.0.1 and a per-run token.
-    Local {
-        /// The access token: the key to the data.
-        token: String,
-        /// The page cookie's value: opens the page's own files only.
-        page_key: String,
-    },
-    /// The office: accounts, sessions, roles, the audit log.
-    Office {
-        /// The folder's accounts and log.
-        office: crate::office::Office,
-        /// Served over TLS (cookies `Secure`, HSTS).
-        tls: bool,
-        /// The reverse proxy trusted to name the client.
-        trusted_proxy: Option<std::net::IpAddr>,
-    },
 }
 
 /// `otchet serve`: runs until interrupted (Ctrl+C).
@@ -105,7 +86,7 @@ pub fn serve(args: &ServeArgs) -> CliResult {
     );
     // Held while the server runs: the private page that opens the browser.
     let _opener = if args.browser { open_browser(&url) } else { None };
-    let state = reports::State::new(dir, port, Mode::Local { token, page_key });
+    let state = state::State::new(dir, port, state::Mode::Local { token, page_key });
     if let Err(e) = net::run(listener, state, None) {
         return fail(format!("сервер остановился: {}", crate::diag::io_reason(&e)));
     }
@@ -170,8 +151,8 @@ fn office(args: &ServeArgs, dir: PathBuf) -> CliResult {
         dir.display(),
         if users == 0 { " — добавьте их: otchet users add ЛОГИН --role coordinator --dir ПАПКА" } else { "" }
     );
-    let mode = Mode::Office { office, tls: tls.is_some(), trusted_proxy: args.trusted_proxy };
-    let state = reports::State::new(dir, local.port(), mode);
+    let mode = state::Mode::Office { office, tls: tls.is_some(), trusted_proxy: args.trusted_proxy };
+    let state = state::State::new(dir, local.port(), mode);
     if let Err(e) = net::run(listener, state, tls) {
         return fail(format!("сервер остановился: {}", crate::diag::io_reason(&e)));
     }

@@ -29,7 +29,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::Semaphore;
 
 use super::http::{self, Gate, Outcome, Resp};
-use super::reports::State;
+use super::state::State;
 
 /// Request line and headers together.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;

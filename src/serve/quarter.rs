@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use serde_json::{json, Value as Json};
 
-use super::http::Actor;
-use super::reports::{document_reply, edited, error, read, read_content, replace, version, Reply, State};
+use super::reports::{document_reply, edited, replace};
+use super::state::{error, read, read_content, Actor, Reply, State};
+use super::store::version;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Period;
 use crate::render::Format;

@@ -6,8 +6,9 @@
 
 use serde_json::{json, Value as Json};
 
-use super::http::Actor;
-use super::reports::{self, error, read_content, version, Reply, State};
+use super::reports;
+use super::state::{error, read, read_content, Actor, Reply, State};
+use super::store::version;
 use crate::office::{Role, User};
 use crate::text::normalize_title;
 
@@ -132,7 +133,7 @@ pub fn get(state: &State, name: &str) -> Reply {
         return error(404, "Статусы разделов есть только на сервере для сети");
     };
     let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let bytes = match reports::read(&path) {
+    let bytes = match read(&path) {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -202,7 +203,7 @@ pub fn set(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
         Ok(g) => g,
         Err(r) => return r,
     };
-    let bytes = match reports::read(&path) {
+    let bytes = match read(&path) {
         Ok(b) => b,
         Err(r) => return r,
     };

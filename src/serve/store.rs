@@ -12,6 +12,15 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// The version of a file's content: changes whenever a byte does (the
+/// first 128 bits of its SHA-256, and its length).
+pub fn version(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}-{}", bytes.len())
+}
+
 /// The name of the server's folder inside the working folder.
 pub const PRIVATE: &str = ".otchet";
 
@@ -291,7 +300,7 @@ impl Store {
     pub fn keep(&self, name: &str, bytes: &[u8], mode: u32, summary: &str) -> std::io::Result<String> {
         let dir = self.versions_dir(name, true)?;
         let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S%.6fZ");
-        let id = format!("{now}-{}", super::reports::version(bytes));
+        let id = format!("{now}-{}", version(bytes));
         // The summary first: a version is listed only by its data file.
         if let Ok(sums) = self.summaries_dir(name, true) {
             let _ = sums.create_new(&format!("{id}.txt"), summary.as_bytes(), mode & 0o600);
