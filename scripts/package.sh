@@ -17,12 +17,16 @@ mkdir -p "$pkg" "$assets/man" "$assets/completions"
 rustup target add x86_64-unknown-linux-musl x86_64-pc-windows-gnu >/dev/null
 command -v cargo-deb >/dev/null || cargo install cargo-deb --locked
 command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
-if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
+need=()
+command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+command -v musl-gcc >/dev/null || need+=(musl-tools)
+if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q && apt-get install -y -q --no-install-recommends gcc-mingw-w64-x86-64
+  apt-get update -q && apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-# 1. The static Linux binary (pure Rust: no C toolchain for musl needed).
+# 1. The static Linux binary. ring (TLS) and SQLite are C: musl's gcc.
+export CC_x86_64_unknown_linux_musl=musl-gcc
 cargo build --release --locked --target x86_64-unknown-linux-musl
 static=target/x86_64-unknown-linux-musl/release/otchet
 cp "$static" "$pkg/otchet-$version-x86_64-linux-static"
