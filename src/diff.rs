@@ -54,6 +54,13 @@ pub struct RevRow {
     pub merge: Merge,
     /// The old merge state of a kept row, where it differs.
     pub merge_before: Option<Merge>,
+    /// The row in the old table (kept and deleted rows).
+    pub old_row: Option<usize>,
+    /// The row in the new table (kept and inserted rows).
+    pub new_row: Option<usize>,
+    /// Who made the change: an index into [`Revised::authors`] (`None`:
+    /// the document's one author).
+    pub by: Option<usize>,
 }
 
 /// The new report with its changes against the old.
@@ -65,6 +72,11 @@ pub struct Revised {
     pub rows: Vec<RevRow>,
     /// One Russian line per change.
     pub summary: Vec<String>,
+    /// The authors of the changes, as Word shows them: display name and
+    /// time (`YYYY-MM-DDTHH:MM:SSZ`), when known ([`attribute`]).
+    pub authors: Vec<(String, String)>,
+    /// Who changed the title (an index into `authors`).
+    pub title_by: Option<usize>,
 }
 
 impl Revised {
@@ -321,6 +333,7 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
     let mut rows = Vec::with_capacity(order.len());
     let mut renumbered = 0;
     for (o, n) in order {
+        let (old_row, new_row, by) = (o, n, None);
         match (o.map(|i| &old.rows[i]), n.map(|i| &new.rows[i])) {
             (Some(a), Some(b)) => {
                 let (sa, sb) = (shown(a), shown(b));
@@ -353,6 +366,9 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
                     cells,
                     merge: mb,
                     merge_before: (ma != mb).then_some(ma),
+                    old_row,
+                    new_row,
+                    by,
                 });
             }
             (None, Some(b)) => {
@@ -368,6 +384,9 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
                     cells,
                     merge: merge_of(b),
                     merge_before: None,
+                    old_row,
+                    new_row,
+                    by,
                 });
             }
             (Some(a), None) => {
@@ -383,6 +402,9 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
                     cells,
                     merge: merge_of(a),
                     merge_before: None,
+                    old_row,
+                    new_row,
+                    by,
                 });
             }
             (None, None) => {}
@@ -391,7 +413,76 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
     if renumbered > 0 {
         summary.push(format!("перенумеровано мероприятий: {renumbered}"));
     }
-    Revised { title, rows, summary }
+    Revised { title, rows, summary, authors: Vec::new(), title_by: None }
+}
+
+/// One save in a chain of versions: the table after it, who made it and
+/// when (`YYYY-MM-DDTHH:MM:SSZ`).
+pub struct Save<'a> {
+    /// The report's table after the save.
+    pub after: &'a Table,
+    /// The author's display name.
+    pub author: &'a str,
+    /// When the save was made.
+    pub date: &'a str,
+}
+
+/// Names the author of each change of `rev` (made from `old` to the last
+/// step's table): the save that last brought a row's new text in (or took
+/// a deleted row's text out). Rows no save explains keep the document's
+/// one author.
+pub fn attribute(rev: &mut Revised, old: &Table, new: &Table, steps: &[Save<'_>]) {
+    use std::collections::HashSet;
+    let keys = |t: &Table| -> HashSet<(bool, Vec<String>)> {
+        t.rows.iter().map(|r| key(r)).map(|(d, k)| (d, k.into_iter().map(str::to_string).collect())).collect()
+    };
+    let owned = |r: &Row| -> (bool, Vec<String>) {
+        let (d, k) = key(r);
+        (d, k.into_iter().map(str::to_string).collect())
+    };
+    let mut tables: Vec<HashSet<(bool, Vec<String>)>> = vec![keys(old)];
+    tables.extend(steps.iter().map(|s| keys(s.after)));
+    let mut authors: Vec<(String, String)> = Vec::new();
+    let mut index = |i: usize| -> usize {
+        let a = (steps[i].author.to_string(), steps[i].date.to_string());
+        match authors.iter().position(|x| *x == a) {
+            Some(p) => p,
+            None => {
+                authors.push(a);
+                authors.len() - 1
+            }
+        }
+    };
+    for row in &mut rev.rows {
+        let changed = row.change != Change::Kept
+            || row.merge_before.is_some()
+            || row.cells.iter().flatten().any(|p| !matches!(p, Piece::Same(_)));
+        if !changed {
+            continue;
+        }
+        let (appears, text) = match (row.change, row.new_row, row.old_row) {
+            (Change::Deleted, _, Some(o)) => (false, owned(&old.rows[o])),
+            (_, Some(n), _) => (true, owned(&new.rows[n])),
+            _ => continue,
+        };
+        let save = (0..steps.len()).rev().find(|&i| {
+            let (before, after) = (tables[i].contains(&text), tables[i + 1].contains(&text));
+            if appears {
+                after && !before
+            } else {
+                before && !after
+            }
+        });
+        row.by = save.map(&mut index);
+    }
+    if old.title != new.title {
+        let save = (0..steps.len()).rev().find(|&i| {
+            let before = if i == 0 { &old.title } else { &steps[i - 1].after.title };
+            *before != steps[i].after.title
+        });
+        rev.title_by = save.map(&mut index);
+    }
+    rev.authors = authors;
 }
 
 #[cfg(test)]

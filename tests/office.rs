@@ -624,3 +624,53 @@ fn the_due_date_marks_late_sections_and_check_names_the_unaccepted() {
     // The documents are made all the same (no mark in them).
     assert_eq!(o.req("GET", "/api/reports/q/pdf", Some(&coord), None).status, 200);
 }
+
+#[test]
+fn the_corrections_docx_puts_each_change_under_its_author() {
+    let o = start();
+    let (a, b, coord) = (o.login("culture"), o.login("economy"), o.login("coord"));
+    let v = o.load(&a);
+    let (ci, ei) = (dept_index(&v["data"], CULTURE), dept_index(&v["data"], ECONOMY));
+    for (cookie, i, text) in [(&a, ci, "Правка культуры"), (&b, ei, "Правка экономики")] {
+        let now = o.load(cookie);
+        let mut data = now["data"].clone();
+        data["department"][i]["event"][0]["title"] = json!(text);
+        let r = o.req("PUT", "/api/reports/q", Some(cookie), Some(&json!({ "data": data, "version": now["version"] })));
+        assert_eq!(r.status, 200);
+    }
+    let versions = o.req("GET", "/api/reports/q/versions", Some(&coord), None).json();
+    let list = versions["versions"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["author"], "Сотрудник economy");
+    assert_eq!(list[1]["author"], "Сотрудник culture");
+    let oldest = list[1]["id"].as_str().unwrap();
+    let r = o.req("GET", &format!("/api/reports/q/versions/{oldest}.docx"), Some(&coord), None);
+    assert_eq!(r.status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let authors: std::collections::BTreeSet<&str> =
+        xml.split("w:author=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert_eq!(
+        authors.into_iter().collect::<Vec<_>>(),
+        ["Сотрудник culture", "Сотрудник economy"],
+        "each change under the user who made it"
+    );
+    // Each change is under the name of the one who made it.
+    // The first text after each mark, by the mark's author.
+    let marked = |author: &str| -> String {
+        let tag = format!("w:author=\"{author}\"");
+        xml.match_indices(&tag)
+            .filter_map(|(at, _)| {
+                let rest = &xml[at..];
+                let t = rest.find("<w:t").map(|i| &rest[i..])?;
+                let body = &t[t.find('>')? + 1..];
+                Some(body[..body.find('<')?].to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (culture, economy) = (marked("Сотрудник culture"), marked("Сотрудник economy"));
+    assert!(culture.contains("культуры") && !culture.contains("экономики"), "{culture}");
+    assert!(economy.contains("экономики") && !economy.contains("культуры"), "{economy}");
+}

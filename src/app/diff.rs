@@ -92,6 +92,30 @@ pub fn changes(
     Ok((bytes, revised))
 }
 
+/// [`changes`] with each change under the author of the save that made
+/// it: `saves` are the reports after each save from `old` to `new`, in
+/// order, with the author's display name and the save's time
+/// (`YYYY-MM-DDTHH:MM:SSZ`). A change no save explains is `otchet`'s.
+pub fn changes_by(
+    old: &crate::model::Report,
+    new: &crate::model::Report,
+    template: &crate::template::Template,
+    saves: &[(&crate::model::Report, &str, &str)],
+) -> Result<(Vec<u8>, crate::diff::Revised), crate::render::Error> {
+    let (a, b) = (layout::build(old, template), layout::build(new, template));
+    let mut revised = crate::diff::compare(&a, &b);
+    let afters: Vec<layout::Table> = saves.iter().map(|(r, _, _)| layout::build(r, template)).collect();
+    let steps: Vec<crate::diff::Save<'_>> = afters
+        .iter()
+        .zip(saves)
+        .map(|(after, (_, author, date))| crate::diff::Save { after, author, date })
+        .collect();
+    crate::diff::attribute(&mut revised, &a, &b, &steps);
+    let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let bytes = crate::render::docx::render_revised(&revised, &b, template, "otchet", &date)?;
+    Ok((bytes, revised))
+}
+
 /// Can XML 1.0 carry `c` at all?
 fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')

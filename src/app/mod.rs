@@ -25,7 +25,7 @@ pub mod users;
 
 pub use annual::{annual, annual_table, AnnualArgs};
 pub use check::check;
-pub use diff::{changes, diff, DiffArgs};
+pub use diff::{changes, changes_by, diff, DiffArgs};
 pub use extract::{extract, ExtractArgs};
 pub use forms::{forms, FormsArgs};
 pub use import::{import, ImportArgs};

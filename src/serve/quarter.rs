@@ -356,7 +356,30 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
     let template = crate::template::Template::official();
     let compared = comparable(&old, &template).and_then(|old| {
         let new = comparable(&current, &template)?;
-        crate::app::changes(&old.report, &new.report, &template, None)
+        if !docx {
+            return crate::app::changes(&old.report, &new.report, &template, None)
+                .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")));
+        }
+        // Each change under its author: the saves from this version on.
+        let authors = state.office().and_then(|o| o.version_authors(name).ok()).unwrap_or_default();
+        let mut chain: Vec<String> = state.store.versions(name).into_iter().map(|v| v.id).collect();
+        chain.reverse();
+        let from = chain.iter().position(|v| v == id).unwrap_or(chain.len());
+        let chain = &chain[from..];
+        let mut saves: Vec<(crate::load::Loaded, String, String)> = Vec::new();
+        for (i, v) in chain.iter().enumerate() {
+            let Some(author) = authors.get(v) else { continue };
+            let after = match chain.get(i + 1) {
+                Some(next) => state.store.read(name, next).ok().and_then(|b| comparable(&b, &template).ok()),
+                None => comparable(&current, &template).ok(),
+            };
+            if let Some(after) = after {
+                saves.push((after, author.clone(), when(v).unwrap_or_default()));
+            }
+        }
+        let saves: Vec<(&crate::model::Report, &str, &str)> =
+            saves.iter().map(|(l, a, d)| (&l.report, a.as_str(), d.as_str())).collect();
+        crate::app::changes_by(&old.report, &new.report, &template, &saves)
             .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")))
     });
     match compared {

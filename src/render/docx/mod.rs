@@ -174,18 +174,22 @@ fn title(x: &mut Xml, table: &layout::Table, t: &Template, revised: Option<(&cra
         let rpr = RPr { bold: true, size: title_size, ..RPr::default() };
         match revised {
             Some((rev, marks)) => {
+                marks.by(rev.title_by);
                 if let Some(pieces) = rev.title.get(i) {
                     revised::paragraphs(x, pieces, &ppr, &rpr, marks);
                 }
+                marks.by(None);
             }
             None => paragraph(x, line, &ppr, &rpr),
         }
     }
     // Title lines the new version no longer has.
     if let Some((rev, marks)) = revised {
+        marks.by(rev.title_by);
         for pieces in rev.title.iter().skip(table.title.len()) {
             revised::paragraphs(x, pieces, &PPr { jc: Some("center"), ..PPr::default() }, &RPr::default(), marks);
         }
+        marks.by(None);
     }
 }
 

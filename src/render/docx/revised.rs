@@ -14,23 +14,42 @@ use crate::diff::{Change, Piece, Revised};
 use crate::layout::{self, AGREEMENT_COL};
 use crate::template::Template;
 
-/// Author, date and the running id of the tracked changes.
+/// Author, date and the running id of the tracked changes; the changes of
+/// a row (or the title) made by another known author carry that author's
+/// name and time.
 pub struct Marks {
     pub author: String,
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     pub date: String,
     next: Cell<u32>,
+    authors: Vec<(String, String)>,
+    current: Cell<Option<usize>>,
 }
 
 impl Marks {
     pub fn new(author: &str, date: &str) -> Marks {
-        Marks { author: author.to_string(), date: date.to_string(), next: Cell::new(1) }
+        Marks {
+            author: author.to_string(),
+            date: date.to_string(),
+            next: Cell::new(1),
+            authors: Vec::new(),
+            current: Cell::new(None),
+        }
+    }
+
+    /// The changes written from now on are `by` this author (an index into
+    /// the revised report's authors), or the document's one author.
+    pub fn by(&self, by: Option<usize>) {
+        self.current.set(by.filter(|&i| i < self.authors.len()));
     }
 
     fn mark(&self, tag: &'static str) -> Revision<'_> {
         let id = self.next.get();
         self.next.set(id + 1);
-        Revision { tag, id, author: &self.author, date: &self.date }
+        match self.current.get().map(|i| &self.authors[i]) {
+            Some((author, date)) => Revision { tag, id, author, date },
+            None => Revision { tag, id, author: &self.author, date: &self.date },
+        }
     }
 }
 
@@ -44,7 +63,8 @@ pub fn render_revised(
     date: &str,
 ) -> Result<Vec<u8>, crate::render::Error> {
     let parts: Parts = super::parts(new, t);
-    let marks = Marks::new(author, date);
+    let mut marks = Marks::new(author, date);
+    marks.authors.clone_from(&rev.authors);
     super::package::pack(&parts, |out| super::write_document(out, new, t, &parts.stories, Some((rev, &marks))))
         .map_err(crate::render::Error::Package)
 }
@@ -131,6 +151,7 @@ pub(super) fn write_rows(
     let plain = RPr::default();
     let mut x = Xml::with_capacity(16 * 1024);
     for row in &rev.rows {
+        marks.by(row.by);
         x.clear();
         x.open("w:tr", &[]);
         let revision = match row.change {
@@ -164,6 +185,7 @@ pub(super) fn write_rows(
             }
         }
         x.close("w:tr");
+        marks.by(None);
         out.write_all(x.0.as_bytes())?;
     }
     Ok(())
