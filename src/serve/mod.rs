@@ -19,6 +19,7 @@ mod sections;
 mod state;
 pub(crate) mod store;
 mod tls;
+mod words;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -30,6 +30,8 @@ fn diag_json(file: Option<&str>, d: &Diagnostic) -> Json {
         "severity": if d.severity == Severity::Error { "error" } else { "warning" },
         "message": d.message,
         "hint": d.help,
+        "text": super::words::page(&d.message, None, ""),
+        "advice": d.help.as_deref().map(|h| super::words::page(h, None, "")),
     })
 }
 

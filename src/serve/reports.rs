@@ -28,6 +28,8 @@ fn diagnostic_json(d: &Diagnostic, source: &Source, paths: &Paths) -> Json {
         }
         None => (None, None, None),
     };
+    let text = super::words::page(&d.message, path.as_deref(), "");
+    let advice = d.help.as_deref().map(|h| super::words::page(h, path.as_deref(), ""));
     json!({
         "severity": if d.severity == Severity::Error { "error" } else { "warning" },
         "message": d.message,
@@ -35,6 +37,8 @@ fn diagnostic_json(d: &Diagnostic, source: &Source, paths: &Paths) -> Json {
         "path": path,
         "line": line,
         "column": column,
+        "text": text,
+        "advice": advice,
     })
 }
 

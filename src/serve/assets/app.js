@@ -78,8 +78,7 @@ async function indexPage() {
     let check;
     if (r.errors > 0) {
       const e = r.first_error;
-      const where = e && e.line ? ` (строка ${e.line}, позиция ${e.column})` : "";
-      check = el("span", { className: "bad" }, `ошибок: ${r.errors}${where}`, e ? el("br") : null, e ? e.message : null);
+      check = el("span", { className: "bad" }, `ошибок: ${r.errors}`, e ? el("br") : null, e ? (e.text || e.message) : null);
     } else if (r.warnings > 0) check = el("span", { className: "warn" }, `предупреждений: ${r.warnings}`);
     else check = el("span", { className: "good" }, "в порядке");
     body.append(el("tr", {},
@@ -199,7 +198,7 @@ async function busy(box, text, work) {
 function messages(list) {
   if (!list || !list.length) return null;
   return el("ul", { className: "messages" }, list.map(m => el("li", { className: m.severity },
-    (m.file ? m.file + ": " : "") + m.message + (m.hint ? " — " + m.hint : ""))));
+    (m.file ? m.file + ": " : "") + (m.text || m.message) + ((m.advice || m.hint) ? " — " + (m.advice || m.hint) : ""))));
 }
 
 function fileBase64(file) {
@@ -536,12 +535,11 @@ function renderProblems() {
   const box = document.getElementById("problems");
   box.replaceChildren();
   for (const d of S.diagnostics) {
-    const where = d.line ? `строка ${d.line}:${d.column}: ` : "";
     const kind = d.severity === "error" ? "ошибка" : "предупреждение";
     box.append(el("button", {
       type: "button", className: "problem " + d.severity,
       onclick: () => goTo(d.path),
-    }, `${kind}: ${where}${d.message}`, d.hint ? ` — ${d.hint}` : ""));
+    }, `${kind}: ${d.text || d.message}`, (d.advice || d.hint) ? ` — ${d.advice || d.hint}` : ""));
   }
 }
 
@@ -575,12 +573,17 @@ function renderTable() {
       body.append(el("tr", {
         className: "department" + (sel.kind === "department" && sel.d === r.department ? " selected" : "") + (bad ? " has-error" : ""),
         onclick: () => select({ kind: "department", d: r.department }),
+        onkeydown: ev => rowKey(ev, { kind: "department", d: r.department }),
+        tabindex: 0, "data-row": `d${r.department}`,
+        "aria-label": "Департамент: " + r.text + ". Enter — открыть",
       }, el("td", { colspan: 7 }, r.text)));
     } else {
       const bad = diagsAt(`/department/${r.department}/event/${r.event}`).some(d => d.severity === "error");
       const tr = el("tr", {
         className: "event" + (sel.kind === "event" && sel.d === r.department && sel.e === r.event ? " selected" : "") + (bad ? " has-error" : ""),
         onclick: () => select({ kind: "event", d: r.department, e: r.event }),
+        onkeydown: ev => rowKey(ev, { kind: "event", d: r.department, e: r.event }),
+        tabindex: 0, "data-row": `e${r.department}-${r.event}`,
         "data-number": r.number,
       });
       r.cells.forEach((c, i) => {
@@ -594,6 +597,31 @@ function renderTable() {
     body.append(el("tr", {}, el("td", { colspan: 7, className: "note" },
       "Таблица показана упрощенно (без объединения ячеек): в данных есть ошибки.")));
   }
+}
+
+// A row by keyboard: Enter (or Space) opens it in the editor, whose first
+// field takes the focus; Escape there closes it and the row takes the
+// focus back.
+function rowKey(ev, sel) {
+  if (ev.key !== "Enter" && ev.key !== " ") return;
+  ev.preventDefault();
+  select(sel);
+  const first = document.querySelector("#editor input, #editor select, #editor textarea, #editor button");
+  if (first) first.focus();
+}
+
+function rowOf(sel) {
+  if (!sel) return null;
+  const key = sel.kind === "event" ? `e${sel.d}-${sel.e}` : sel.kind === "department" ? `d${sel.d}` : null;
+  return key ? document.querySelector(`#table tr[data-row="${key}"]`) : null;
+}
+
+function closeEditor() {
+  const sel = S.selected;
+  S.selected = null;
+  renderTable(); renderEditor();
+  const row = rowOf(sel);
+  if (row) row.focus();
 }
 
 // The table while the data has errors (the server lays out valid data
@@ -634,7 +662,7 @@ function markFields() {
     const ds = diagsAt(path);
     const box = f.querySelector("[data-errors]");
     box.replaceChildren(...ds.map(d => el("div", { className: d.severity === "error" ? "field-error" : "field-warning" },
-      d.message + (d.hint ? ` (${d.hint})` : ""))));
+      (d.text || d.message) + ((d.advice || d.hint) ? ` (${d.advice || d.hint})` : ""))));
     f.classList.toggle("invalid", ds.some(d => d.severity === "error"));
   });
 }
@@ -652,7 +680,7 @@ function renderEditor() {
   box.replaceChildren();
   if (!sel || !S.data) { box.hidden = true; return; }
   box.hidden = false;
-  const close = el("button", { type: "button", onclick: () => { S.selected = null; renderTable(); renderEditor(); } }, "Закрыть");
+  const close = el("button", { type: "button", className: "close", onclick: closeEditor }, "Закрыть");
   if (sel.kind === "event") eventEditor(box, sel.d, sel.e);
   else if (sel.kind === "department") departmentEditor(box, sel.d);
   else if (sel.kind === "registry") registryEditor(box);
@@ -894,6 +922,13 @@ async function whoAmI() {
   bar.append(who, out);
   return json;
 }
+
+document.addEventListener("keydown", ev => {
+  if (ev.key === "Escape" && S.selected && document.getElementById("editor") && !document.getElementById("editor").hidden) {
+    ev.preventDefault();
+    closeEditor();
+  }
+});
 
 function loginPage() {
   const form = document.getElementById("login-form");
