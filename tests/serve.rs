@@ -443,3 +443,51 @@ fn the_archive_lists_pdfs_and_restores_their_data_into_a_new_file() {
     let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": "../2020-q4.pdf" })));
     assert_eq!(r.status, 404);
 }
+
+/// The page's wording of every diagnostic: no data-file key, no TOML
+/// syntax, no command-line flag, no line:column, no server path.
+#[test]
+fn messages_for_the_page_speak_the_pages_words() {
+    let s = start(&[("q.toml", &reference())]);
+    let v = s.req("GET", "/api/reports/q", None).json();
+    let edits: Vec<Box<dyn Fn(&mut Value)>> = vec![
+        Box::new(|d| d["department"][0]["event"][0]["title"] = json!("")),
+        Box::new(|d| d["department"][0]["event"][0]["place"] = json!("")),
+        Box::new(|d| d["department"][0]["event"][0]["agreement"] = json!("moskow")),
+        Box::new(|d| d["department"][0]["event"][0]["dates"] = json!({ "from": "2020-12-01", "to": "2020-11-01" })),
+        Box::new(|d| d["department"][0]["event"][0]["dates"] = json!("2021-05-05")),
+        Box::new(|d| d["report"]["quarter"] = json!(5)),
+        Box::new(|d| d["report"]["year"] = json!(1999)),
+        Box::new(|d| d["department"][1]["event"] = json!([])),
+        Box::new(|d| d["department"][1]["name"] = json!("")),
+        Box::new(|d| d["agreements"]["orel"] = json!("")),
+        Box::new(|d| d["department"][0]["event"][0]["extra"] = json!("x")),
+        Box::new(|d| {
+            d.as_object_mut().unwrap().remove("agreements");
+        }),
+    ];
+    let keys = ["«title»", "«dates»", "«place»", "«participants»", "«result»", "«agreement»", "«year»", "«quarter»", "«region»"];
+    let mut seen = 0;
+    for edit in edits {
+        let mut data = v["data"].clone();
+        edit(&mut data);
+        let r = s.req("POST", "/api/check", Some(&json!({ "name": "q", "data": data })));
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        for d in r.json()["diagnostics"].as_array().unwrap() {
+            for field in ["text", "advice"] {
+                let Some(t) = d[field].as_str() else { continue };
+                seen += 1;
+                assert!(!t.contains("[[") && !t.contains("--") && !t.contains("[report]"), "{t}");
+                assert!(!keys.iter().any(|k| t.contains(k)), "a data-file key: {t}");
+                assert!(!t.contains(".toml") && !t.contains(s.root.to_str().unwrap()), "a file or path: {t}");
+                let line_col = t.split_whitespace().any(|w| {
+                    let w = w.trim_end_matches(':');
+                    w.split_once(':').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
+                });
+                assert!(!line_col && !t.contains("строка "), "a line:column: {t}");
+                assert!(!t.contains("..="), "a Rust range: {t}");
+            }
+        }
+    }
+    assert!(seen >= 12, "too few messages checked: {seen}");
+}

@@ -11,7 +11,6 @@ use toml_edit::DocumentMut;
 
 use super::data::{self, Paths};
 use super::state::{error, read, Actor, Reply, State};
-pub(super) use super::state::read_content;
 use super::store::Content;
 pub use super::store::version;
 use crate::diag::{Diagnostic, Severity, Source};
@@ -266,18 +265,8 @@ pub fn check(state: &State, body: &Json) -> Reply {
 /// it) is a conflict: 409, the file unchanged.
 pub fn save(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
 
-    let Some(path) = state.find(name) else {
-        return error(404, format!("Нет отчета «{name}» в папке"));
-    };
-    let Some(seen) = body["version"].as_str() else {
-        return error(400, "Не указана версия (version), с которой начата правка");
-    };
-    let _guard = match state.lock() {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let current = match read_content(&path) {
-        Ok(c) => c,
+    let (path, seen, _guard, current) = match super::state::open_for_save(state, name, body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     if version(&current.bytes) != seen {

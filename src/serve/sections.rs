@@ -7,7 +7,7 @@
 use serde_json::{json, Value as Json};
 
 use super::reports;
-use super::state::{error, read, read_content, Actor, Reply, State};
+use super::state::{error, read, Actor, Reply, State};
 use super::store::version;
 use crate::office::{Role, User};
 use crate::text::normalize_title;
@@ -69,17 +69,9 @@ pub fn status_of(state: &State, name: &str, department: &str) -> String {
 /// written); they land on the file as it is now — other sections' changes
 /// since kept — unless its own section changed meanwhile (409).
 pub fn save(state: &State, name: &str, body: &Json, actor: &Actor, user: &User) -> Reply {
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let Some(seen) = body["version"].as_str() else {
-        return error(400, "Не указана версия (version), с которой начата правка");
-    };
     let department = user.department.clone().unwrap_or_default();
-    let _guard = match state.lock() {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let current = match read_content(&path) {
-        Ok(c) => c,
+    let (path, seen, _guard, current) = match super::state::open_for_save(state, name, body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let stale = || {
@@ -91,7 +83,7 @@ pub fn save(state: &State, name: &str, body: &Json, actor: &Actor, user: &User) 
             }),
         )
     };
-    let Some(base) = base(state, name, &current.bytes, seen) else { return stale() };
+    let Some(base) = base(state, name, &current.bytes, &seen) else { return stale() };
     let (Some(base_json), Some(cur_json)) = (reports::data_of(&base), reports::data_of(&current.bytes)) else {
         return error(409, "Файл отчета не читается: его исправляет координатор");
     };

@@ -153,3 +153,22 @@ pub(super) fn error(status: u16, message: impl Into<String>) -> Reply {
     Reply::Json(status, json!({ "error": message.into() }))
 }
 
+
+/// What every save starts from: the report's file, the version the page
+/// loaded (`version` in the body), the folder's write lock — held — and
+/// the file's content under it.
+pub(super) fn open_for_save<'a>(
+    state: &'a State,
+    name: &str,
+    body: &Json,
+) -> Result<(PathBuf, String, Held<'a>, Content), Reply> {
+    let Some(path) = state.find(name) else {
+        return Err(error(404, format!("Нет отчета «{name}» в папке")));
+    };
+    let Some(seen) = body["version"].as_str() else {
+        return Err(error(400, "Не указано, с какой версии отчета начата правка: загрузите отчет заново"));
+    };
+    let guard = state.lock()?;
+    let current = read_content(&path)?;
+    Ok((path, seen.to_string(), guard, current))
+}

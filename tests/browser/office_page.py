@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from docx_words import authors, docx_words  # noqa: E402
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -158,8 +160,33 @@ try:
                  "На доработке → Готов к проверке", "Готов к проверке → Принят"]:
         assert step in log, (step, log)
     c.save_screenshot(os.path.join(outdir, "office-log.png"))
+
+    # The corrections since the first version: each change under its
+    # author's name; accepting all gives the report, rejecting all the
+    # first version.
+    import base64
+    versions = c.execute_async_script("""const done = arguments[arguments.length - 1];
+        fetch('/api/reports/2020-q4/versions').then(r => r.json()).then(done);""")["versions"]
+    oldest = versions[-1]["id"]
+    b64 = c.execute_async_script("""const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {
+          let s = ''; const a = new Uint8Array(b);
+          for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
+          done(btoa(s));
+        });""", "/api/reports/2020-q4/versions/" + oldest + ".docx")
+    changes = base64.b64decode(b64)
+    assert authors(changes) == {"Петров П. П.", "Сидорова С. С."}, authors(changes)
+    plain = {}
+    docs = tempfile.mkdtemp()
+    kept = os.path.join(work, ".otchet", "versions", "2020-q4", oldest + ".toml")
+    for label, src in [("new", os.path.join(work, "2020-q4.toml")), ("old", kept)]:
+        d = os.path.join(docs, label)
+        subprocess.run([binary, "render", src, "--format", "docx", "-o", d], check=True, capture_output=True)
+        plain[label] = docx_words(open(os.path.join(d, os.listdir(d)[0]), "rb").read())
+    assert docx_words(changes, accept=True) == plain["new"], "accepting every change is not the report"
+    assert docx_words(changes, accept=False) == plain["old"], "rejecting every change is not the first version"
     print("office browser: two departments saved their sections at once, the coordinator saw both and the log named them; "
-          "handed in, returned with a remark, fixed, handed in, accepted")
+          "handed in, returned with a remark, fixed, handed in, accepted; the corrections DOCX names both departments' users, accept all = the report, reject all = the first version")
 finally:
     for d in drivers:
         d.quit()

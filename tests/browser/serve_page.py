@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from docx_words import docx_words  # noqa: E402
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -58,27 +60,6 @@ def fetch_bytes(url):
           done(btoa(s));
         });""", url)
     return base64.b64decode(b64)
-
-
-def docx_words(docx_bytes, accept=None):
-    """The words of a DOCX's body as a reader sees them; with tracked
-    changes, after accepting (True) or rejecting (False) every one."""
-    xml = zipfile.ZipFile(__import__("io").BytesIO(docx_bytes)).read("word/document.xml").decode()
-    out = []
-    for row in re.findall(r"<w:tr>.*?</w:tr>|<w:p>.*?</w:p>|<w:p .*?</w:p>", xml, re.S):
-        if accept is not None:
-            trpr = re.search(r"<w:trPr>.*?</w:trPr>", row, re.S)
-            if trpr and ("<w:del " in trpr.group(0)) and accept:
-                continue
-            if trpr and ("<w:ins " in trpr.group(0)) and not accept:
-                continue
-            if accept:
-                row = re.sub(r"<w:del .*?</w:del>", "", row, flags=re.S)
-            else:
-                row = re.sub(r"<w:ins (?:(?!/>).)*?>.*?</w:ins>", "", row, flags=re.S)
-                row = row.replace("w:delText", "w:t")
-        out.extend(" ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", row)).split())
-    return " ".join(out).replace("\u00a0", " ").split()
 
 
 def field(path):

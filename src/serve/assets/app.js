@@ -392,6 +392,12 @@ async function reportPage() {
   if (role() === "reader") document.getElementById("save").hidden = true;
   await reload();
   if (ME) await renderSections();
+  // A department starts at its own section.
+  if (role() === "department" && S.data) {
+    const d = depts().findIndex(x => ownSection(x.name));
+    const row = d >= 0 ? document.querySelector(`#table tr[data-row="d${d}"]`) : null;
+    if (row) { row.scrollIntoView({ block: "start" }); row.focus({ preventScroll: true }); }
+  }
 }
 
 // ------------------------------------------------- sections (office)
