@@ -67,6 +67,8 @@ fn docx_page_language_fonts_and_settings() {
     let styles = common::part(&bytes, "word/styles.xml");
     assert!(styles.contains(r#"<w:lang w:val="ru-RU""#));
     assert!(styles.contains(r#"w:ascii="Times New Roman""#));
+    // Widow control stated (off, as LibreOffice assumes; Word assumes on).
+    assert!(styles.contains(r#"<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>"#), "{styles}");
     let settings = common::part(&bytes, "word/settings.xml");
     assert!(settings.contains("<w:autoHyphenation/>"));
     let core = common::part(&bytes, "docProps/core.xml");

@@ -87,7 +87,9 @@ pub fn run(
             };
             let Ok(permit) = connections.clone().try_acquire_owned() else { continue };
             let ip = peer.ip();
-            if !admit(&shared, ip) {
+            // A trusted reverse proxy carries every client: only the
+            // overall bound applies to it (the proxy bounds its clients).
+            if !is_trusted_proxy(&shared, ip) && !admit(&shared, ip) {
                 continue;
             }
             let _ = stream.set_nodelay(true);
@@ -107,7 +109,9 @@ pub fn run(
                     }
                 };
                 let _ = tokio::time::timeout(CONNECTION_LIFETIME, serve).await;
-                leave(&shared, ip);
+                if !is_trusted_proxy(&shared, ip) {
+                    leave(&shared, ip);
+                }
                 drop(permit);
             });
         }
@@ -128,6 +132,10 @@ where
         .keep_alive(true)
         .serve_connection(TokioIo::new(io), svc);
     let _ = conn.await;
+}
+
+fn is_trusted_proxy(shared: &Shared, ip: IpAddr) -> bool {
+    matches!(shared.state.mode, super::state::Mode::Office { trusted_proxy: Some(p), .. } if p == ip)
 }
 
 fn admit(shared: &Shared, ip: IpAddr) -> bool {

@@ -71,7 +71,12 @@ fn styles(t: &Template) -> String {
         .write(&mut x);
     x.close("w:rPrDefault");
     x.open("w:pPrDefault", &[]);
-    PPr { spacing: Some(Spacing { before: Some(0), after: Some(0), line: Some(240) }), ..PPr::default() }.write(&mut x);
+    PPr {
+        widow_control_off: true,
+        spacing: Some(Spacing { before: Some(0), after: Some(0), line: Some(240) }),
+        ..PPr::default()
+    }
+    .write(&mut x);
     x.close("w:pPrDefault");
     x.close("w:docDefaults");
     x.open("w:style", &[("w:type", "paragraph"), ("w:default", "1"), ("w:styleId", "Normal")]);

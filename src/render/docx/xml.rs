@@ -158,6 +158,9 @@ pub struct Spacing {
 pub struct PPr<'a> {
     /// Keep with the next paragraph.
     pub keep_next: bool,
+    /// Widow and orphan control stated off (Word assumes it on, LibreOffice
+    /// off: stated, both break a row's lines alike).
+    pub widow_control_off: bool,
     /// No automatic hyphenation.
     pub suppress_auto_hyphens: bool,
     /// Spacing.
@@ -179,6 +182,9 @@ impl PPr<'_> {
         x.open("w:pPr", &[]);
         if self.keep_next {
             x.empty("w:keepNext", &[]);
+        }
+        if self.widow_control_off {
+            x.empty("w:widowControl", &[("w:val", "0")]);
         }
         if self.suppress_auto_hyphens {
             x.empty("w:suppressAutoHyphens", &[]);
@@ -774,6 +780,7 @@ mod tests {
         let mut x = Xml::default();
         let p = PPr {
             keep_next: true,
+            widow_control_off: true,
             suppress_auto_hyphens: true,
             spacing: Some(Spacing { before: Some(0), after: Some(120), line: Some(240) }),
             jc: Some("center"),
@@ -782,7 +789,7 @@ mod tests {
         };
         p.write(&mut x);
         let got = children(&x.0, "w:pPr");
-        assert_eq!(got, ["w:keepNext", "w:suppressAutoHyphens", "w:spacing", "w:jc", "w:rPr"]);
+        assert_eq!(got, ["w:keepNext", "w:widowControl", "w:suppressAutoHyphens", "w:spacing", "w:jc", "w:rPr"]);
         in_schema_order(&got, PPR);
     }
 
