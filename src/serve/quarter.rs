@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use serde_json::{json, Value as Json};
 
-use super::reports::{document_reply, edited, replace};
+use super::reports::{describe, document_reply, edited, replace};
 use super::state::{error, read, read_content, Actor, Reply, State};
 use super::store::version;
 use crate::diag::{Diagnostic, Severity};
@@ -275,9 +275,11 @@ pub fn create(state: &State, body: &Json, actor: &Actor) -> Reply {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(r) = replace(state, name, &path, &current, &bytes, None, actor) {
-        return r;
-    }
+    let id = match replace(state, name, &path, &current, &bytes, actor) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    describe(state, name, &id, &current.bytes, None, &bytes);
     state.record(actor, "import", Some(name), None, "добавлены мероприятия из документов Word");
     Reply::Json(200, json!({ "name": name, "version": version(&bytes), "warnings": imported.warnings }))
 }
@@ -414,9 +416,11 @@ pub fn restore(state: &State, name: &str, id: &str, body: &Json, actor: &Actor) 
     }
     let restored = bytes != current.bytes;
     if restored {
-        if let Err(r) = replace(state, name, &path, &current, &bytes, None, actor) {
-            return r;
-        }
+        let kept = match replace(state, name, &path, &current, &bytes, actor) {
+            Ok(k) => k,
+            Err(r) => return r,
+        };
+        describe(state, name, &kept, &current.bytes, None, &bytes);
         state.record(actor, "restore", Some(name), None, &format!("восстановлена версия {id}"));
     }
     Reply::Json(200, json!({ "version": version(&bytes), "restored": restored }))

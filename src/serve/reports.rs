@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 use toml_edit::DocumentMut;
 
 use super::data::{self, Paths};
-use super::state::{error, read, Actor, Reply, State};
+use super::state::{error, read, Actor, Held, Reply, State};
 use super::store::Content;
 pub use super::store::version;
 use crate::diag::{Diagnostic, Severity, Source};
@@ -160,9 +160,8 @@ pub fn load(state: &State, name: &str) -> Reply {
         Err(r) => return r,
     };
     let file = format!("{name}.toml");
-    let (diags, table, _) = checked(&file, &bytes);
-    let table = table.as_ref().map(table_json);
-    let data = file_document(&bytes).ok().map(|(_, d)| data::to_json(&d));
+    let seen = seen_json(&file, &bytes, None);
+    let (diags, table, data) = (&seen.diagnostics, &seen.table, &seen.data);
     Reply::Json(
         200,
         json!({
@@ -175,6 +174,46 @@ pub fn load(state: &State, name: &str) -> Reply {
             "table": table,
         }),
     )
+}
+
+/// What the page is shown of one content of a report: its data, its
+/// diagnostics and its table, as JSON.
+pub(super) struct Seen {
+    data: Option<Json>,
+    diagnostics: Vec<Json>,
+    table: Option<Json>,
+}
+
+/// [`Seen`] of `bytes` (file name `file`), computed once per content: many
+/// people load the same report between two saves. `table`: the content's
+/// table when the caller has it already.
+pub(super) fn seen_json(file: &str, bytes: &[u8], known: Option<(Vec<Json>, Option<&Table>)>) -> std::sync::Arc<Seen> {
+    type Cache = Vec<(String, String, std::sync::Arc<Seen>)>;
+    static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+    const KEEP: usize = 8;
+    let v = version(bytes);
+    {
+        let cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, _, seen)) = cache.iter().find(|(f, ver, _)| f == file && *ver == v) {
+            return seen.clone();
+        }
+    }
+    let (diagnostics, table_json) = match known {
+        Some((d, t)) => (d, t.map(table_json)),
+        None => {
+            let (d, t, _) = checked(file, bytes);
+            (d, t.as_ref().map(table_json))
+        }
+    };
+    let data = file_document(bytes).ok().map(|(_, d)| data::to_json(&d));
+    let seen = std::sync::Arc::new(Seen { data, diagnostics, table: table_json });
+    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache.retain(|(f, _, _)| f != file);
+    cache.push((file.to_string(), v, seen.clone()));
+    if cache.len() > KEEP {
+        cache.remove(0);
+    }
+    seen
 }
 
 /// Why a file's TOML document cannot be edited from the page.
@@ -265,7 +304,7 @@ pub fn check(state: &State, body: &Json) -> Reply {
 /// it) is a conflict: 409, the file unchanged.
 pub fn save(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
 
-    let (path, seen, _guard, current) = match super::state::open_for_save(state, name, body) {
+    let (path, seen, guard, current) = match super::state::open_for_save(state, name, body) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -279,7 +318,7 @@ pub fn save(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
             }),
         );
     }
-    store_data(state, name, &path, &current, &body["data"], actor, None)
+    store_data(state, name, &path, &current, &body["data"], actor, None, guard)
 }
 
 /// Saves `data` into report `name`'s file (now `current`): the common end
@@ -294,23 +333,34 @@ pub(super) fn store_data(
     data: &Json,
     actor: &Actor,
     department: Option<&str>,
+    guard: Held<'_>,
 ) -> Reply {
     let bytes = match merged(&current.bytes, data) {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let (diags, table, _) = checked(&format!("{name}.toml"), &bytes);
     let saved = bytes != current.bytes;
-    if saved {
-        let summary = match replace(state, name, path, current, &bytes, table.as_ref(), actor) {
-            Ok(s) => s,
+    let kept = if saved {
+        match replace(state, name, path, current, &bytes, actor) {
+            Ok(id) => Some(id),
             Err(r) => return r,
-        };
+        }
+    } else {
+        None
+    };
+    // Written: the others may save while this one is described.
+    drop(guard);
+    let file = format!("{name}.toml");
+    let (source, report, diags) = crate::app::check_bytes(&file, &bytes);
+    let table = report.as_ref().map(|r| crate::layout::build(r, &crate::template::Template::official()));
+    if let Some(id) = kept {
+        let summary = describe(state, name, &id, &current.bytes, table.as_ref(), &bytes);
         state.record(actor, "save", Some(name), department, &summary);
     }
+    let seen = seen_json(&file, &bytes, Some((diagnostics_json(&diags, &source), table.as_ref())));
     Reply::Json(
         200,
-        json!({ "version": version(&bytes), "diagnostics": diags, "table": table.as_ref().map(table_json), "saved": saved }),
+        json!({ "version": version(&bytes), "diagnostics": seen.diagnostics, "table": seen.table, "saved": saved }),
     )
 }
 
@@ -337,7 +387,6 @@ pub(super) fn replace(
     path: &Path,
     current: &Content,
     bytes: &[u8],
-    table: Option<&Table>,
     actor: &Actor,
 ) -> Result<String, Reply> {
     // What the page could not have: a file the TOML reader refuses (data
@@ -349,14 +398,7 @@ pub(super) fn replace(
              или недопустимые знаки). Отмените последние правки и сохраните снова.",
         ));
     }
-    let table = match table {
-        Some(t) => Some(std::borrow::Cow::Borrowed(t)),
-        None => crate::app::check_bytes("new.toml", bytes)
-            .1
-            .map(|r| std::borrow::Cow::Owned(crate::layout::build(&r, &crate::template::Template::official()))),
-    };
-    let summary = summary_of(&current.bytes, table.as_deref());
-    let id = state.store.keep(name, &current.bytes, current.mode, &summary).map_err(|e| {
+    let id = state.store.keep(name, &current.bytes, current.mode).map_err(|e| {
         let d = crate::diag::io_error("не удалось сохранить прежнюю версию", &e);
         error(500, format!("Изменения не сохранены: {}; {}", d.message, d.help.unwrap_or_default()))
     })?;
@@ -369,7 +411,22 @@ pub(super) fn replace(
             eprintln!("otchet serve: автор версии не записан: {m}");
         }
     }
-    Ok(summary)
+    Ok(id)
+}
+
+/// Keeps beside version `id` what the save from `old` to the content
+/// whose table is `new` (or, without a table, `new_bytes`) changed, and
+/// returns it. Needs no lock: called after the save.
+pub(super) fn describe(state: &State, name: &str, id: &str, old: &[u8], new: Option<&Table>, new_bytes: &[u8]) -> String {
+    let table = match new {
+        Some(t) => Some(std::borrow::Cow::Borrowed(t)),
+        None => crate::app::check_bytes("new.toml", new_bytes)
+            .1
+            .map(|r| std::borrow::Cow::Owned(crate::layout::build(&r, &crate::template::Template::official()))),
+    };
+    let summary = summary_of(old, table.as_deref());
+    state.store.describe(name, id, &summary);
+    summary
 }
 
 /// `GET /api/reports/NAME/docx|pdf` (and `NAME.docx|.pdf`): what `otchet

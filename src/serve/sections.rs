@@ -49,9 +49,8 @@ fn base(state: &State, name: &str, current: &[u8], seen: &str) -> Option<Vec<u8>
     if version(current) == seen {
         return Some(current.to_vec());
     }
-    let suffix = format!("-{seen}");
-    let v = state.store.versions(name).into_iter().find(|v| v.id.ends_with(&suffix))?;
-    state.store.read(name, &v.id).ok()
+    let id = state.store.find(name, seen)?;
+    state.store.read(name, &id).ok()
 }
 
 /// The status of `department` in report `name` (`draft` when none set).
@@ -70,7 +69,7 @@ pub fn status_of(state: &State, name: &str, department: &str) -> String {
 /// since kept — unless its own section changed meanwhile (409).
 pub fn save(state: &State, name: &str, body: &Json, actor: &Actor, user: &User) -> Reply {
     let department = user.department.clone().unwrap_or_default();
-    let (path, seen, _guard, current) = match super::state::open_for_save(state, name, body) {
+    let (path, seen, guard, current) = match super::state::open_for_save(state, name, body) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -115,7 +114,7 @@ pub fn save(state: &State, name: &str, body: &Json, actor: &Actor, user: &User) 
     }
     let mut merged = cur_json;
     set_events(&mut merged, j, events(new, i));
-    reports::store_data(state, name, &path, &current, &merged, actor, Some(&department))
+    reports::store_data(state, name, &path, &current, &merged, actor, Some(&department), guard)
 }
 
 /// `GET /api/reports/NAME/status`: every department of the report with its

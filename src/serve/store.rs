@@ -297,16 +297,29 @@ impl Store {
     /// Keeps `bytes` as a version of report `name` (never over an
     /// existing one), no more readable than the report (`mode`), with the
     /// summary of the change about to replace it.
-    pub fn keep(&self, name: &str, bytes: &[u8], mode: u32, summary: &str) -> std::io::Result<String> {
+    pub fn keep(&self, name: &str, bytes: &[u8], mode: u32) -> std::io::Result<String> {
         let dir = self.versions_dir(name, true)?;
         let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S%.6fZ");
         let id = format!("{now}-{}", version(bytes));
-        // The summary first: a version is listed only by its data file.
-        if let Ok(sums) = self.summaries_dir(name, true) {
-            let _ = sums.create_new(&format!("{id}.txt"), summary.as_bytes(), mode & 0o600);
-        }
         dir.create_new(&format!("{id}.toml"), bytes, mode)?;
         Ok(id)
+    }
+
+    /// Keeps the summary of the change that replaced version `id` (written
+    /// after the save, outside the folder's lock; a version without one
+    /// is listed all the same).
+    pub fn describe(&self, name: &str, id: &str, summary: &str) {
+        if let Ok(sums) = self.summaries_dir(name, true) {
+            let _ = sums.create_new(&format!("{id}.txt"), summary.as_bytes(), 0o600);
+        }
+    }
+
+    /// The id of the kept version of report `name` whose content version
+    /// is `version` (its file name only: nothing is read).
+    pub fn find(&self, name: &str, version: &str) -> Option<String> {
+        let suffix = format!("-{version}.toml");
+        let dir = self.versions_dir(name, false).ok()?;
+        dir.files().into_iter().filter(|f| f.ends_with(&suffix)).max().map(|f| f.trim_end_matches(".toml").to_string())
     }
 
     /// Removes version `id` of report `name` again (the save it was kept
@@ -364,14 +377,14 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(other.path(), dir.path().join(PRIVATE)).unwrap();
         let store = Store::new(dir.path());
-        assert!(store.keep("q", b"x", 0o600, "").is_err());
+        assert!(store.keep("q", b"x", 0o600).is_err());
         assert!(store.lock().is_err());
         assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 0, "wrote through the link");
         // A link at versions/NAME.
         std::fs::remove_file(dir.path().join(PRIVATE)).unwrap();
         std::fs::create_dir_all(dir.path().join(PRIVATE).join("versions")).unwrap();
         std::os::unix::fs::symlink(other.path(), dir.path().join(PRIVATE).join("versions").join("q")).unwrap();
-        assert!(store.keep("q", b"x", 0o600, "").is_err());
+        assert!(store.keep("q", b"x", 0o600).is_err());
         assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 0, "wrote through the link");
     }
 
@@ -380,7 +393,9 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
-        let id = store.keep("q", b"old", 0o600, "изменено").unwrap();
+        let id = store.keep("q", b"old", 0o600).unwrap();
+        store.describe("q", &id, "изменено");
+        assert_eq!(store.find("q", &version(b"old")).as_deref(), Some(id.as_str()));
         let v = store.versions("q");
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].id, id);
