@@ -176,6 +176,17 @@ try:
         });""", "/api/reports/2020-q4/versions/" + oldest + ".docx")
     changes = base64.b64decode(b64)
     assert authors(changes) == {"Петров П. П.", "Сидорова С. С."}, authors(changes)
+    # LibreOffice's own reading of the tracked changes: their authors.
+    lo = tempfile.mkdtemp()
+    with open(os.path.join(lo, "changes.docx"), "wb") as f:
+        f.write(changes)
+    subprocess.run(["soffice", "--headless", "--convert-to", "fodt", "--outdir", lo, os.path.join(lo, "changes.docx")],
+                   check=True, capture_output=True, timeout=180)
+    import re
+    fodt = open(os.path.join(lo, "changes.fodt"), encoding="utf-8").read()
+    tracked = re.search(r"<text:tracked-changes.*?</text:tracked-changes>", fodt, re.S).group(0)
+    lo_authors = set(re.findall(r"<dc:creator>([^<]*)</dc:creator>", tracked))
+    assert lo_authors == {"Петров П. П.", "Сидорова С. С."}, lo_authors
     plain = {}
     docs = tempfile.mkdtemp()
     kept = os.path.join(work, ".otchet", "versions", "2020-q4", oldest + ".toml")
