@@ -123,21 +123,14 @@ fn start_with(env: &[(&str, &str)]) -> Office {
     Office { child, port, dir, tls: Arc::new(tls), _pki: pki_dir }
 }
 
-/// A response: status, headers (lower-case names), body.
-#[derive(Debug)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+use common::serve::Resp;
+
+trait SetCookie {
+    fn cookie(&self) -> Option<String>;
 }
 
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&self.body)))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
+impl SetCookie for Resp {
+    /// The `name=value` of the cookie the response sets.
     fn cookie(&self) -> Option<String> {
         self.header("set-cookie").map(|c| c.split(';').next().unwrap().to_string())
     }
@@ -172,15 +165,7 @@ impl Office {
         s.write_all(&bytes).unwrap();
         let mut all = Vec::new();
         let _ = s.read_to_end(&mut all);
-        let split = all.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-        let head = String::from_utf8_lossy(&all[..split]).into_owned();
-        let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        Resp { status, headers, body: all[split + 4..].to_vec() }
+        common::serve::parse(&all)
     }
 
     fn login(&self, login: &str) -> String {

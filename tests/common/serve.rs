@@ -87,6 +87,11 @@ pub fn raw(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
     let _ = s.write_all(body);
     let mut all = Vec::new();
     let _ = s.read_to_end(&mut all);
+    parse(&all)
+}
+
+/// A whole HTTP/1.1 response as read from the connection.
+pub fn parse(all: &[u8]) -> Resp {
     let split = all.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&all[..split]).into_owned();
     let mut lines = head.lines();
