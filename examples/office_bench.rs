@@ -34,7 +34,13 @@ struct Client {
 }
 
 impl Client {
-    fn req(&self, method: &str, path: &str, cookie: Option<&str>, body: Option<&Value>) -> (u16, Option<String>, Vec<u8>) {
+    fn req(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Option<String>, Vec<u8>) {
         let tcp = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
         let mut s = rustls::StreamOwned::new(rustls::ClientConnection::new(self.tls.clone(), name).unwrap(), tcp);
@@ -83,7 +89,18 @@ fn main() {
         (0..20).map(|i| (format!("user{i:02}"), departments[i % departments.len()].clone())).collect();
     for (login, dept) in &users {
         let mut c = Command::new(otchet())
-            .args(["users", "add", login, "--role", "department", "--department", dept, "--dir", ".", "--password-stdin"])
+            .args([
+                "users",
+                "add",
+                login,
+                "--role",
+                "department",
+                "--department",
+                dept,
+                "--dir",
+                ".",
+                "--password-stdin",
+            ])
             .current_dir(dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -147,7 +164,12 @@ fn main() {
                     loads.lock().unwrap().push(t.elapsed());
                     assert_eq!(status, 200);
                     let v: Value = serde_json::from_slice(&bytes).unwrap();
-                    let d = v["data"]["department"].as_array().unwrap().iter().position(|x| x["name"] == dept.as_str()).unwrap();
+                    let d = v["data"]["department"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .position(|x| x["name"] == dept.as_str())
+                        .unwrap();
                     let mut data = v["data"].clone();
                     let marker = format!("{login} сохранение {n}");
                     // Each user its own event of the section.
@@ -184,7 +206,8 @@ fn main() {
     let _ = server.kill();
     let _ = server.wait();
     let text = std::fs::read_to_string(dir.path().join("big.toml")).unwrap();
-    let lost: Vec<String> = last.lock().unwrap().iter().flatten().filter(|m| !text.contains(m.as_str())).cloned().collect();
+    let lost: Vec<String> =
+        last.lock().unwrap().iter().flatten().filter(|m| !text.contains(m.as_str())).cloned().collect();
     let (ok, conflicts, other) = *answers.lock().unwrap();
     let mut loads = loads.lock().unwrap().clone();
     let mut saves = saves.lock().unwrap().clone();

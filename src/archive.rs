@@ -261,11 +261,17 @@ pub fn safe_name(name: &str) -> Option<String> {
 /// A file name's stem safe on Windows and Linux (see [`safe_name`]), at
 /// most `max` bytes; `data` when nothing is left.
 pub fn safe_stem(stem: &str, max: usize) -> String {
-    let mut s: String = stem
-        .chars()
-        .filter(|&c| !invisible(c))
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
-        .collect();
+    let mut s: String =
+        stem.chars()
+            .filter(|&c| !invisible(c))
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
     s = s.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).trim().to_string();
     if s.is_empty() {
         s = "data".into();

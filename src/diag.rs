@@ -92,8 +92,8 @@ pub fn io_reason(e: &std::io::Error) -> String {
 
 fn io_words(e: &std::io::Error) -> (String, &'static str) {
     use std::io::ErrorKind::{
-        AddrInUse, AddrNotAvailable, AlreadyExists, FileTooLarge, InvalidInput, IsADirectory, NotADirectory,
-        NotFound, PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull,
+        AddrInUse, AddrNotAvailable, AlreadyExists, FileTooLarge, InvalidInput, IsADirectory, NotADirectory, NotFound,
+        PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull,
     };
     let (why, help) = match e.kind() {
         NotFound => ("нет такого файла или каталога", "проверьте путь"),

@@ -121,7 +121,8 @@ pub fn forms(report: &Report, t: &Template, spare: usize, only: &[String]) -> Re
         if let Some(r) = &report.region {
             properties.push((PROP_REGION.to_string(), r.clone()));
         }
-        let form = Form { table: &table, chosen: &chosen, agreements: &agreements, spare, instruction: &text, properties };
+        let form =
+            Form { table: &table, chosen: &chosen, agreements: &agreements, spare, instruction: &text, properties };
         let bytes = render_form(&form, t).map_err(|e| Diagnostic::error(format!("форма не сформирована: {e}")))?;
         out.push(FormFile {
             name: file_name(i + 1, width, &dep.name.value),
@@ -156,7 +157,10 @@ mod tests {
 
     #[test]
     fn names_sort_in_order_and_are_safe_and_short() {
-        assert_eq!(file_name(1, 2, "Департамент Смоленской области\nпо культуре"), "01 Департамент Смоленской области по культуре.docx");
+        assert_eq!(
+            file_name(1, 2, "Департамент Смоленской области\nпо культуре"),
+            "01 Департамент Смоленской области по культуре.docx"
+        );
         let long = file_name(
             12,
             2,

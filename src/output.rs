@@ -154,7 +154,8 @@ pub fn recover(dir: &Path) {
         }
         entries.push((dir.join(target), (!backup.is_empty()).then(|| dir.join(backup)), hash.to_string()));
     }
-    let replaced: Vec<bool> = entries.iter().map(|(target, _, hash)| content_hash(target).as_deref() == Some(hash)).collect();
+    let replaced: Vec<bool> =
+        entries.iter().map(|(target, _, hash)| content_hash(target).as_deref() == Some(hash)).collect();
     if replaced.iter().all(|r| *r) {
         // Complete: the write stands.
         for (_, backup, _) in &entries {

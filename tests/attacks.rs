@@ -266,16 +266,28 @@ fn a_pipe_swapped_in_for_a_report_never_stalls_the_server() {
     let side = s.path("side");
     std::fs::create_dir(&side).unwrap();
     let fifo = side.join("fifo");
-    rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR, 0)
-        .unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        0,
+    )
+    .unwrap();
     let q = s.path("q.toml");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let swapper = {
         let (stop, fifo, q) = (stop.clone(), fifo.clone(), q.clone());
         std::thread::spawn(move || {
             let swap = || {
-                rustix::fs::renameat_with(rustix::fs::CWD, &fifo, rustix::fs::CWD, &q, rustix::fs::RenameFlags::EXCHANGE)
-                    .unwrap();
+                rustix::fs::renameat_with(
+                    rustix::fs::CWD,
+                    &fifo,
+                    rustix::fs::CWD,
+                    &q,
+                    rustix::fs::RenameFlags::EXCHANGE,
+                )
+                .unwrap();
             };
             // The report and a pipe change places, again and again: a
             // request may list the report and open the pipe.
@@ -313,7 +325,11 @@ fn a_pipe_swapped_in_for_a_report_never_stalls_the_server() {
     // Every worker free: the page's own files and the list still answer.
     let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
     c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let req = format!("GET /api/reports HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.host(), s.token);
+    let req = format!(
+        "GET /api/reports HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        s.host(),
+        s.token
+    );
     c.write_all(req.as_bytes()).unwrap();
     let mut answer = Vec::new();
     let _ = c.read_to_end(&mut answer);
@@ -394,7 +410,13 @@ fn versions_are_described_when_kept_and_heavy_work_never_starves_the_page() {
             let token = token.clone();
             std::thread::spawn(move || {
                 let bearer = format!("Bearer {token}");
-                let r = raw(port, "GET", "/api/reports/big/pdf", &[("Host", &format!("127.0.0.1:{port}")), ("Authorization", &bearer)], b"");
+                let r = raw(
+                    port,
+                    "GET",
+                    "/api/reports/big/pdf",
+                    &[("Host", &format!("127.0.0.1:{port}")), ("Authorization", &bearer)],
+                    b"",
+                );
                 assert_eq!(r.status, 200);
                 started.elapsed()
             })
@@ -453,7 +475,8 @@ fn forms_take_a_departments_exact_name_even_inside_another() {
          agreement = \"moscow\"\ntitle = \"Т\"\ndates = 2020-10-20\nplace = \"П\"\nparticipants = \"У\"\nresult = \"Р\"\n",
     );
     std::fs::write(dir.path().join("q.toml"), text).unwrap();
-    let o = run(&["forms", "q.toml", "-o", "f", "--department", "Департамент Смоленской области по культуре"], dir.path());
+    let o =
+        run(&["forms", "q.toml", "-o", "f", "--department", "Департамент Смоленской области по культуре"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let made: Vec<_> = std::fs::read_dir(dir.path().join("f")).unwrap().collect();
     assert_eq!(made.len(), 1);

@@ -108,7 +108,8 @@ struct Expected {
 }
 
 fn expected_events() -> Vec<(String, Vec<Expected>)> {
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
     v.as_object()
         .unwrap()
         .iter()
@@ -153,7 +154,10 @@ fn forms_filled_with_python_docx_and_libreoffice_import_to_the_events_entered() 
             assert_eq!(g.agreement, e.agreement, "{file}: {}", e.title);
             assert_eq!(g.title.value, e.title);
             assert_eq!(otchet::dates::format(&g.dates, 2020), e.dates);
-            assert_eq!((g.place.value.as_str(), g.participants.value.as_str()), (e.place.as_str(), e.participants.as_str()));
+            assert_eq!(
+                (g.place.value.as_str(), g.participants.value.as_str()),
+                (e.place.as_str(), e.participants.as_str())
+            );
             assert_eq!(g.result.value, e.result);
         }
         // A list choice is exact: a warning only for the row typed beside it.
@@ -171,7 +175,11 @@ fn bad_forms_are_told_by_file_and_row() {
     let d = dir.path();
     // The third quarter's data: its forms are of another period.
     let q3 = std::fs::read_to_string(common::REFERENCE).unwrap().replace("quarter = 4", "quarter = 3");
-    std::fs::write(d.join("q3.toml"), q3.replace("2020-10-", "2020-07-").replace("2020-11-", "2020-08-").replace("2020-12-", "2020-09-")).unwrap();
+    std::fs::write(
+        d.join("q3.toml"),
+        q3.replace("2020-10-", "2020-07-").replace("2020-11-", "2020-08-").replace("2020-12-", "2020-09-"),
+    )
+    .unwrap();
     std::fs::copy(common::REFERENCE, d.join("q4.toml")).unwrap();
     let o = run(&["forms", "q3.toml", "-o", "f3", "--department", "по культуре"], d);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -188,12 +196,21 @@ fn bad_forms_are_told_by_file_and_row() {
     let o = run(&["import", &q4[0], &q3form, "--registry", "q4.toml", "-o", "x.toml"], d);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("форма сделана для отчета за III квартал 2020 года, а файл реестра — отчет за IV квартал 2020 года"), "{err}");
+    assert!(
+        err.contains(
+            "форма сделана для отчета за III квартал 2020 года, а файл реестра — отчет за IV квартал 2020 года"
+        ),
+        "{err}"
+    );
     assert!(err.contains(&format!("{q3form}: предупреждение")), "{err}");
     // The same department twice: refused, nothing written.
     let o = run(&["import", &q4[1], &q3form, "--registry", "q4.toml", "-o", "y.toml"], d);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("форма департамента «Департамент Смоленской области по культуре» уже указана"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("форма департамента «Департамент Смоленской области по культуре» уже указана"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!d.join("y.toml").exists());
     // A spare row filled without choosing an agreement: told at its row.
     let filled = common::docx_edit::edit_document(&std::fs::read(&q4[3]).unwrap(), |xml| {
@@ -208,7 +225,10 @@ fn bad_forms_are_told_by_file_and_row() {
     let o = run(&["import", "filled.docx", "--registry", "q4.toml", "-o", "z.toml"], d);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("filled.docx: предупреждение: строка таблицы 4: строка заполнена, но соглашение не выбрано"), "{err}");
+    assert!(
+        err.contains("filled.docx: предупреждение: строка таблицы 4: строка заполнена, но соглашение не выбрано"),
+        "{err}"
+    );
     let text = std::fs::read_to_string(d.join("z.toml")).unwrap();
     assert!(text.contains("Встреча без соглашения") && text.contains("Соглашение не указано"), "{text}");
 }

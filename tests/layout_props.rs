@@ -94,7 +94,14 @@ fn report(spec: &Spec) -> Report {
                 .collect(),
         })
         .collect();
-    Report { period: Period::Quarter { year: 2020, quarter: 4 }, region: None, title: None, due: None, agreements, departments }
+    Report {
+        period: Period::Quarter { year: 2020, quarter: 4 },
+        region: None,
+        title: None,
+        due: None,
+        agreements,
+        departments,
+    }
 }
 
 /// Text with everything the line breaker may add or drop removed: spaces,

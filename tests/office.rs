@@ -73,8 +73,13 @@ fn users(dir: &Path) {
         if let Some(d) = dept {
             args.extend(["--department", d]);
         }
-        let mut c =
-            Command::new(BIN).args(&args).current_dir(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut c = Command::new(BIN)
+            .args(&args)
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
         c.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
         let o = c.wait_with_output().unwrap();
         assert!(o.status.success(), "users add {login}");
@@ -229,7 +234,10 @@ fn sign_in_sessions_and_cookies() {
     let log = o.req("GET", "/api/audit", Some(&again), None).json();
     let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions[0], "logout", "{actions:?}");
-    assert!(actions.contains(&"logout") && actions.iter().filter(|a| **a == "login-failed").count() == 2, "{actions:?}");
+    assert!(
+        actions.contains(&"logout") && actions.iter().filter(|a| **a == "login-failed").count() == 2,
+        "{actions:?}"
+    );
     let out = Command::new(BIN).args(["audit", "--dir"]).arg(o.dir.path()).output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("login-failed"));
@@ -276,8 +284,7 @@ fn sign_in_is_throttled() {
 #[test]
 fn every_role_against_every_endpoint() {
     let o = start();
-    let cookies: Vec<(&str, String)> =
-        ["coord", "culture", "boss"].iter().map(|l| (*l, o.login(l))).collect();
+    let cookies: Vec<(&str, String)> = ["coord", "culture", "boss"].iter().map(|l| (*l, o.login(l))).collect();
     let v = o.load(&cookies[0].1);
     let same = json!({ "data": v["data"], "version": v["version"] });
     // (method, path, body, [coordinator, department, reader])
@@ -353,10 +360,20 @@ fn two_departments_saving_at_once_both_land_and_an_own_conflict_is_409() {
     let o = Arc::new(o);
     let (o1, o2) = (o.clone(), o.clone());
     let (va, vb) = (v["version"].clone(), v["version"].clone());
-    let ta = std::thread::spawn(move || o1.req("PUT", "/api/reports/q", Some(&a), Some(&json!({ "data": da, "version": va }))));
-    let tb = std::thread::spawn(move || o2.req("PUT", "/api/reports/q", Some(&b), Some(&json!({ "data": db, "version": vb }))));
+    let ta = std::thread::spawn(move || {
+        o1.req("PUT", "/api/reports/q", Some(&a), Some(&json!({ "data": da, "version": va })))
+    });
+    let tb = std::thread::spawn(move || {
+        o2.req("PUT", "/api/reports/q", Some(&b), Some(&json!({ "data": db, "version": vb })))
+    });
     let (ra, rb) = (ta.join().unwrap(), tb.join().unwrap());
-    assert_eq!((ra.status, rb.status), (200, 200), "{:?} {:?}", String::from_utf8_lossy(&ra.body), String::from_utf8_lossy(&rb.body));
+    assert_eq!(
+        (ra.status, rb.status),
+        (200, 200),
+        "{:?} {:?}",
+        String::from_utf8_lossy(&ra.body),
+        String::from_utf8_lossy(&rb.body)
+    );
     let text = std::fs::read_to_string(o.path("q.toml")).unwrap();
     assert!(text.contains("Правка культуры") && text.contains("Правка экономики"), "a section's save was lost");
     // The same department from the old version again: its section changed.
@@ -483,8 +500,9 @@ fn a_crash_during_saves_loses_no_answered_save() {
         let (o, answered) = (o.clone(), answered.clone());
         std::thread::spawn(move || {
             for i in 0..1000 {
-                let Ok(r) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| o.req("GET", "/api/reports/q", Some(&c), None)))
-                else {
+                let Ok(r) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    o.req("GET", "/api/reports/q", Some(&c), None)
+                })) else {
                     return;
                 };
                 if r.status != 200 {
@@ -532,7 +550,11 @@ fn a_crash_during_saves_loses_no_answered_save() {
 #[test]
 fn the_command_line_refuses_an_open_unencrypted_server() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(BIN).args(["serve", ".", "--listen", "0.0.0.0:0", "--no-browser"]).current_dir(dir.path()).output().unwrap();
+    let o = Command::new(BIN)
+        .args(["serve", ".", "--listen", "0.0.0.0:0", "--no-browser"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("не зашифровано") && err.contains("--insecure-http"), "{err}");
@@ -556,7 +578,11 @@ fn the_command_line_refuses_an_open_unencrypted_server() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("пароль слишком короткий"));
     // A generated password is printed once and works.
-    let out = Command::new(BIN).args(["users", "add", "y", "--role", "reader", "--dir", "."]).current_dir(dir.path()).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["users", "add", "y", "--role", "reader", "--dir", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let printed = String::from_utf8_lossy(&out.stdout);
     let password = printed.lines().last().unwrap().trim().to_string();
@@ -585,11 +611,23 @@ fn the_due_date_marks_late_sections_and_check_names_the_unaccepted() {
     assert!(std::fs::read_to_string(o.path("q.toml")).unwrap().contains("due = 2021-01-10"), "a date, not a string");
     let culture = o.login("culture");
     assert_eq!(
-        o.req("POST", "/api/reports/q/status", Some(&culture), Some(&json!({ "department": CULTURE, "status": "submitted" }))).status,
+        o.req(
+            "POST",
+            "/api/reports/q/status",
+            Some(&culture),
+            Some(&json!({ "department": CULTURE, "status": "submitted" }))
+        )
+        .status,
         200
     );
     assert_eq!(
-        o.req("POST", "/api/reports/q/status", Some(&coord), Some(&json!({ "department": CULTURE, "status": "accepted" }))).status,
+        o.req(
+            "POST",
+            "/api/reports/q/status",
+            Some(&coord),
+            Some(&json!({ "department": CULTURE, "status": "accepted" }))
+        )
+        .status,
         200
     );
     let s = o.req("GET", "/api/reports/q/status", Some(&coord), None).json();

@@ -173,9 +173,11 @@ fn typography_no_break_spaces_extract_as_plain_spaces_and_typed_ones_stay() {
     assert!(text.contains("и Администрацией"), "the phrase with a plain space is found");
     // A no-break space the user typed stays one (where typography would
     // put none); the ones typography puts beside it read as spaces.
-    let data = std::fs::read_to_string(common::REFERENCE)
-        .unwrap()
-        .replacen("title = \"", "title = \"Встреча Иван\u{a0}Петров и Администрацией: ", 1);
+    let data = std::fs::read_to_string(common::REFERENCE).unwrap().replacen(
+        "title = \"",
+        "title = \"Встреча Иван\u{a0}Петров и Администрацией: ",
+        1,
+    );
     let text: String = common::pdf_pages(&common::pdf(&common::load_str(&data))).concat();
     assert!(common::squash(&text).contains("ВстречаИванПетров"), "{text}");
     assert!(text.contains("Иван\u{a0}Петров"), "the typed no-break space is kept");

@@ -8,7 +8,6 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 
-
 use common::serve::{raw, start};
 use common::{run, stderr, REFERENCE};
 use serde_json::{json, Value};
@@ -313,7 +312,9 @@ fn import_previews_then_writes_what_the_cli_writes() {
     assert_eq!(r.status, 409);
     // Added to a report of the quarter without events: its departments
     // get the events, its registry keys are reused; the old file is kept.
-    assert!(run(&["new", "--from", "2020-q4.toml", "--year", "2020", "--quarter", "4", "-o", "empty.toml"], d).status.success());
+    assert!(run(&["new", "--from", "2020-q4.toml", "--year", "2020", "--quarter", "4", "-o", "empty.toml"], d)
+        .status
+        .success());
     let v = s.req("GET", "/api/reports/empty", None).json();
     let r = s.req(
         "POST",
@@ -330,17 +331,23 @@ fn import_previews_then_writes_what_the_cli_writes() {
     // Bad uploads: the CLI's messages; nothing written.
     let before = listing(d);
     let old_word = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
-    let r = s.req("POST", "/api/import", Some(&json!({ "files": [{ "name": "a.doc", "content": b64(&old_word) }], "new": "x" })));
+    let r = s.req(
+        "POST",
+        "/api/import",
+        Some(&json!({ "files": [{ "name": "a.doc", "content": b64(&old_word) }], "new": "x" })),
+    );
     assert_eq!(r.status, 422);
     assert!(r.json()["error"].as_str().unwrap().contains("старого формата Word"), "{}", r.json());
     let bomb = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/bomb.docx")).unwrap();
-    let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": [{ "name": "b.docx", "content": b64(&bomb) }] })));
+    let r =
+        s.req("POST", "/api/import/preview", Some(&json!({ "files": [{ "name": "b.docx", "content": b64(&bomb) }] })));
     assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
     let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": [{ "name": "c.docx", "content": "%%%" }] })));
     assert_eq!(r.status, 400);
     let r = s.req("POST", "/api/import", Some(&json!({ "files": files, "new": "../escape" })));
     assert_eq!(r.status, 400);
-    let many: Vec<Value> = (0..65).map(|i| json!({ "name": format!("{i}.docx"), "content": b64(&[i as u8]) })).collect();
+    let many: Vec<Value> =
+        (0..65).map(|i| json!({ "name": format!("{i}.docx"), "content": b64(&[i as u8]) })).collect();
     let r = s.req("POST", "/api/import/preview", Some(&json!({ "files": many })));
     assert_eq!(r.status, 413, "more documents than one import takes");
     let twice = json!([{ "name": "a.docx", "content": b64(&docx) }, { "name": "b.docx", "content": b64(&docx) }]);
@@ -382,7 +389,8 @@ fn versions_show_the_changes_diff_shows_and_restore_keeps_everything() {
     assert!(o.status.success(), "{}", stderr(&o));
     let printed: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect();
     let v = s.req("GET", &format!("/api/reports/2020-q4/versions/{id}"), None).json();
-    let summary: Vec<String> = v["summary"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    let summary: Vec<String> =
+        v["summary"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
     assert_eq!(summary, printed);
     let docx = s.req("GET", &format!("/api/reports/2020-q4/versions/{id}.docx"), None);
     assert_eq!(docx.status, 200);
@@ -466,7 +474,17 @@ fn messages_for_the_page_speak_the_pages_words() {
             d.as_object_mut().unwrap().remove("agreements");
         }),
     ];
-    let keys = ["«title»", "«dates»", "«place»", "«participants»", "«result»", "«agreement»", "«year»", "«quarter»", "«region»"];
+    let keys = [
+        "«title»",
+        "«dates»",
+        "«place»",
+        "«participants»",
+        "«result»",
+        "«agreement»",
+        "«year»",
+        "«quarter»",
+        "«region»",
+    ];
     let mut seen = 0;
     for edit in edits {
         let mut data = v["data"].clone();

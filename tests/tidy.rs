@@ -170,7 +170,8 @@ fn every_module_of_src_has_a_floor_and_the_map_names_it() {
 #[test]
 fn the_rule_catches_a_use_from_below() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("model.rs"), "// crate::serve in a comment is no use\nuse crate::serve::State;\n").unwrap();
+    std::fs::write(dir.path().join("model.rs"), "// crate::serve in a comment is no use\nuse crate::serve::State;\n")
+        .unwrap();
     std::fs::write(dir.path().join("text.rs"), "fn f() { let _ = \"crate::app\"; }\n").unwrap();
     std::fs::write(dir.path().join("import.rs"), "use crate::app::check;\n").unwrap();
     let v = violations(dir.path());

@@ -105,11 +105,8 @@ pub fn changes_by(
     let (a, b) = (layout::build(old, template), layout::build(new, template));
     let mut revised = crate::diff::compare(&a, &b);
     let afters: Vec<layout::Table> = saves.iter().map(|(r, _, _)| layout::build(r, template)).collect();
-    let steps: Vec<crate::diff::Save<'_>> = afters
-        .iter()
-        .zip(saves)
-        .map(|(after, (_, author, date))| crate::diff::Save { after, author, date })
-        .collect();
+    let steps: Vec<crate::diff::Save<'_>> =
+        afters.iter().zip(saves).map(|(after, (_, author, date))| crate::diff::Save { after, author, date }).collect();
     crate::diff::attribute(&mut revised, &a, &b, &steps);
     let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let bytes = crate::render::docx::render_revised(&revised, &b, template, "otchet", &date)?;

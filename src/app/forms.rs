@@ -39,7 +39,10 @@ pub fn forms(args: &FormsArgs) -> CliResult {
     let dir = args.outdir.clone().unwrap_or_else(|| default_dir(&args.input));
     let dir_shown = dir.display().to_string();
     if output::name_taken(&dir) && !dir.is_dir() {
-        return Err(CliError::at(&dir_shown, Diagnostic::error("это не каталог").help("укажите каталог для форм: -o КАТАЛОГ")));
+        return Err(CliError::at(
+            &dir_shown,
+            Diagnostic::error("это не каталог").help("укажите каталог для форм: -o КАТАЛОГ"),
+        ));
     }
     let paths: Vec<PathBuf> = made.iter().map(|f| dir.join(&f.name)).collect();
     let taken: Vec<String> = paths.iter().filter(|p| output::name_taken(p)).map(|p| p.display().to_string()).collect();

@@ -16,7 +16,10 @@ fn fail(m: impl std::fmt::Display) -> CliError {
 
 fn open(dir: &Path) -> Result<Office, CliError> {
     if !dir.is_dir() {
-        return Err(fail(format!("«{}» — не каталог; укажите папку с отчетами, которую обслуживает сервер", dir.display())));
+        return Err(fail(format!(
+            "«{}» — не каталог; укажите папку с отчетами, которую обслуживает сервер",
+            dir.display()
+        )));
     }
     Office::open(dir).map_err(fail)
 }
@@ -53,7 +56,14 @@ pub fn add(
     let user = User { login: login.to_string(), name: name.unwrap_or_else(|| login.to_string()), role, department };
     office.add_user(&user, &password).map_err(fail)?;
     office
-        .audit(None, "командная строка", "user-add", None, user.department.as_deref(), &format!("добавлен пользователь {} ({})", user.login, role.label()))
+        .audit(
+            None,
+            "командная строка",
+            "user-add",
+            None,
+            user.department.as_deref(),
+            &format!("добавлен пользователь {} ({})", user.login, role.label()),
+        )
         .map_err(fail)?;
     if made {
         print_out(&format!(
@@ -87,7 +97,9 @@ pub fn list(dir: &Path) -> CliResult {
 pub fn remove(dir: &Path, login: &str) -> CliResult {
     let office = open(dir)?;
     office.remove_user(login).map_err(fail)?;
-    office.audit(None, "командная строка", "user-remove", None, None, &format!("удален пользователь {login}")).map_err(fail)?;
+    office
+        .audit(None, "командная строка", "user-remove", None, None, &format!("удален пользователь {login}"))
+        .map_err(fail)?;
     print_out(&format!("Пользователь {login} удален; его сеансы закончены.\n"))
 }
 
@@ -111,7 +123,8 @@ pub fn passwd(dir: &Path, login: &str, password_stdin: bool) -> CliResult {
 
 /// `otchet audit`: the log, newest first, a line an entry.
 pub fn audit(dir: &Path, limit: usize) -> CliResult {
-    let office = open(dir).map_err(|e| CliError { code: e.code, text: e.text.replace("otchet users", "otchet audit") })?;
+    let office =
+        open(dir).map_err(|e| CliError { code: e.code, text: e.text.replace("otchet users", "otchet audit") })?;
     let log = office.audit_log(limit).map_err(fail)?;
     let mut out = String::new();
     for e in log {

@@ -832,13 +832,13 @@ fn end_sdt(s: &mut State, d: Sdt) {
     let finished = s.cell().map_or(0, |c| c.paragraphs.len());
     let text = match (d.in_para, s.para.as_ref()) {
         // Inside a paragraph: what the paragraph gained since it started.
-        (Some(at), Some(p)) if finished == d.paragraphs => {
-            p.text.get(at..).unwrap_or_default().to_string()
-        }
+        (Some(at), Some(p)) if finished == d.paragraphs => p.text.get(at..).unwrap_or_default().to_string(),
         // Around paragraphs: those finished since.
         _ => s
             .cell()
-            .map(|c| c.paragraphs.get(d.paragraphs..).unwrap_or_default().iter().map(|p| p.text.clone()).collect::<Vec<_>>())
+            .map(|c| {
+                c.paragraphs.get(d.paragraphs..).unwrap_or_default().iter().map(|p| p.text.clone()).collect::<Vec<_>>()
+            })
             .unwrap_or_default()
             .join("\n"),
     };
@@ -1045,7 +1045,10 @@ mod tests {
     #[test]
     fn a_flood_of_list_items_is_refused() {
         // Nested drop-down lists in one cell: all of them would be held.
-        let list = format!("<w:sdtPr><w:dropDownList>{}</w:dropDownList></w:sdtPr>", "<w:listItem w:value=\"k\"/>".repeat(100));
+        let list = format!(
+            "<w:sdtPr><w:dropDownList>{}</w:dropDownList></w:sdtPr>",
+            "<w:listItem w:value=\"k\"/>".repeat(100)
+        );
         let open = format!("<w:sdt>{list}<w:sdtContent>").repeat(MAX_LIST_ITEMS / 100 + 1);
         let close = "</w:sdtContent></w:sdt>".repeat(MAX_LIST_ITEMS / 100 + 1);
         let err = super::body(&format!("<w:document {W}><w:body><w:tbl><w:tr><w:tc>{open}<w:p/>{close}</w:tc></w:tr></w:tbl></w:body></w:document>"))

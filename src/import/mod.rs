@@ -13,8 +13,8 @@ mod title;
 mod write;
 
 use crate::diag::Diagnostic;
-use crate::render::docx::form;
 use crate::model::{Dates, Period};
+use crate::render::docx::form;
 use crate::template::{Template, COLUMNS};
 use crate::text::{normalize_title, one_line};
 
@@ -242,7 +242,15 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
     for (i, (input, doc)) in inputs.iter().zip(&docs).enumerate() {
         let fail = |d: Diagnostic| Message { file: i, diagnostic: d };
         let form = FormInfo::of(doc);
-        let mut cx = FileCx { file: i, warnings: &mut warnings, registry: &mut registry, t, form: form.as_ref(), known: &known, given: &given.registry };
+        let mut cx = FileCx {
+            file: i,
+            warnings: &mut warnings,
+            registry: &mut registry,
+            t,
+            form: form.as_ref(),
+            known: &known,
+            given: &given.registry,
+        };
         let mut section = cx.section(doc, input.name).map_err(fail)?;
         section.file = i;
         section.form = form;
@@ -387,8 +395,10 @@ fn forms_in_order(sections: &mut [Section], given: &Given, warnings: &mut Vec<Me
             if want != had {
                 warnings.push(Message {
                     file: s.file,
-                    diagnostic: Diagnostic::warning(format!("форма сделана для региона «{had}», а файл реестра — «{want}»"))
-                        .help("проверьте, та ли форма прислана; ее мероприятия перенесены"),
+                    diagnostic: Diagnostic::warning(format!(
+                        "форма сделана для региона «{had}», а файл реестра — «{want}»"
+                    ))
+                    .help("проверьте, та ли форма прислана; ее мероприятия перенесены"),
                 });
             }
         }

@@ -151,8 +151,10 @@ pub fn unaccepted(dir: &Path, report: &str, departments: &[String]) -> Option<Ve
             .iter()
             .filter_map(|d| {
                 let want = crate::text::normalize_title(d);
-                let status =
-                    rows.iter().find(|(n, _)| crate::text::normalize_title(n) == want).map_or("draft", |(_, s)| s.as_str());
+                let status = rows
+                    .iter()
+                    .find(|(n, _)| crate::text::normalize_title(n) == want)
+                    .map_or("draft", |(_, s)| s.as_str());
                 (status != "accepted").then(|| (d.clone(), label(status)))
             })
             .collect(),
@@ -294,7 +296,8 @@ impl Office {
         let conn = db::open(&db_path(dir)).map_err(|e| failed(&e))?;
         let dummy = hash("otchet-dummy-password")?;
         let env = |k: &str, default: i64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
-        let (idle, max_age) = (env("OTCHET_TEST_SESSION_IDLE", IDLE_SECONDS), env("OTCHET_TEST_SESSION_MAX", MAX_AGE_SECONDS));
+        let (idle, max_age) =
+            (env("OTCHET_TEST_SESSION_IDLE", IDLE_SECONDS), env("OTCHET_TEST_SESSION_MAX", MAX_AGE_SECONDS));
         Ok(Office { conn: Mutex::new(conn), idle, max_age, dummy })
     }
 
@@ -342,7 +345,8 @@ impl Office {
     /// Every account, by login.
     pub fn users(&self) -> Result<Vec<User>, String> {
         let db = self.db();
-        let mut st = db.prepare("SELECT login, name, role, department FROM users ORDER BY login").map_err(|e| failed(&e))?;
+        let mut st =
+            db.prepare("SELECT login, name, role, department FROM users ORDER BY login").map_err(|e| failed(&e))?;
         let rows = st.query_map([], user_of).map_err(|e| failed(&e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| failed(&e))
     }
@@ -391,8 +395,11 @@ impl Office {
                 db.query_row(sql, params![key, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok((n >= max).then(|| (oldest.unwrap_or(since) + FAILURE_WINDOW_SECONDS - now()).max(1)))
         };
-        let by_login =
-            wait("SELECT COUNT(*), MIN(at) FROM failures WHERE login = ?1 AND at >= ?2", login, MAX_FAILURES_PER_LOGIN)?;
+        let by_login = wait(
+            "SELECT COUNT(*), MIN(at) FROM failures WHERE login = ?1 AND at >= ?2",
+            login,
+            MAX_FAILURES_PER_LOGIN,
+        )?;
         let by_address = wait(
             "SELECT COUNT(*), MIN(at) FROM failures WHERE address = ?1 AND at >= ?2",
             address,
@@ -403,13 +410,25 @@ impl Office {
 
     /// Signs in: the user and a new session's cookie value (256 random
     /// bits; only its hash is stored). Every attempt is in the audit log.
-    pub fn sign_in(&self, login: &str, password: &str, address: &str) -> Result<Result<(User, String), SignIn>, String> {
+    pub fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<Result<(User, String), SignIn>, String> {
         let login = login.trim();
         {
             let db = self.db();
             if let Some(wait) = self.throttled(&db, login, address).map_err(|e| failed(&e))? {
                 drop(db);
-                self.audit(Some(login), address, "login-throttled", None, None, "слишком много неудачных попыток входа")?;
+                self.audit(
+                    Some(login),
+                    address,
+                    "login-throttled",
+                    None,
+                    None,
+                    "слишком много неудачных попыток входа",
+                )?;
                 return Ok(Err(SignIn::Throttled(wait)));
             }
         }
@@ -426,7 +445,10 @@ impl Office {
         let ok = Argon2::default().verify_password(password.as_bytes(), stored).is_ok() && found.is_some();
         let Some((user, _)) = found.filter(|_| ok) else {
             self.db()
-                .execute("INSERT INTO failures (at, login, address) VALUES (?1, ?2, ?3)", params![now(), login, address])
+                .execute(
+                    "INSERT INTO failures (at, login, address) VALUES (?1, ?2, ?3)",
+                    params![now(), login, address],
+                )
                 .map_err(|e| failed(&e))?;
             self.audit(Some(login), address, "login-failed", None, None, "неверное имя входа или пароль")?;
             return Ok(Err(SignIn::Wrong));
@@ -441,8 +463,11 @@ impl Office {
             )
             .map_err(|e| failed(&e))?;
             db.execute("DELETE FROM failures WHERE login = ?1", [&user.login]).map_err(|e| failed(&e))?;
-            db.execute("DELETE FROM sessions WHERE seen < ?1 OR created < ?2", params![t - self.idle, t - self.max_age])
-                .map_err(|e| failed(&e))?;
+            db.execute(
+                "DELETE FROM sessions WHERE seen < ?1 OR created < ?2",
+                params![t - self.idle, t - self.max_age],
+            )
+            .map_err(|e| failed(&e))?;
         }
         self.audit(Some(&user.login), address, "login", None, None, "вход")?;
         Ok(Ok((user, cookie)))
@@ -470,7 +495,8 @@ impl Office {
         match found {
             Some((user, created, seen)) if t - seen <= self.idle && t - created <= self.max_age => {
                 if t > seen {
-                    db.execute("UPDATE sessions SET seen = ?2 WHERE id_hash = ?1", params![id, t]).map_err(|e| failed(&e))?;
+                    db.execute("UPDATE sessions SET seen = ?2 WHERE id_hash = ?1", params![id, t])
+                        .map_err(|e| failed(&e))?;
                 }
                 Ok(Some(user))
             }
@@ -511,7 +537,9 @@ impl Office {
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, String> {
         let db = self.db();
         let mut st = db
-            .prepare("SELECT time, user, address, action, report, department, detail FROM audit ORDER BY id DESC LIMIT ?1")
+            .prepare(
+                "SELECT time, user, address, action, report, department, detail FROM audit ORDER BY id DESC LIMIT ?1",
+            )
             .map_err(|e| failed(&e))?;
         let rows = st
             .query_map([limit as i64], |r| {
@@ -578,7 +606,14 @@ impl Office {
     }
 
     /// Sets a department's status in `report`.
-    pub fn set_status(&self, report: &str, department: &str, status: &str, by: &User, remark: Option<&str>) -> Result<(), String> {
+    pub fn set_status(
+        &self,
+        report: &str,
+        department: &str,
+        status: &str,
+        by: &User,
+        remark: Option<&str>,
+    ) -> Result<(), String> {
         self.db()
             .execute(
                 "INSERT OR REPLACE INTO statuses (report, department, status, by_login, by_name, at, remark) \
@@ -617,7 +652,9 @@ mod tests {
             assert_eq!(o.sign_in("ivanov", "wrong password!!", "10.0.0.2").unwrap().unwrap_err(), SignIn::Wrong);
         }
         // Throttled now, even with the right password.
-        assert!(matches!(o.sign_in("ivanov", "correct horse battery", "10.0.0.3").unwrap(), Err(SignIn::Throttled(s)) if s > 0));
+        assert!(
+            matches!(o.sign_in("ivanov", "correct horse battery", "10.0.0.3").unwrap(), Err(SignIn::Throttled(s)) if s > 0)
+        );
         let log = o.audit_log(100).unwrap();
         assert_eq!(log[0].action, "login-throttled");
         assert!(log.iter().filter(|e| e.action == "login-failed").count() == MAX_FAILURES_PER_LOGIN as usize);

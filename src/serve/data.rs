@@ -284,14 +284,18 @@ fn unplaced(t: &Table) -> Table {
 pub fn append_import(doc: &mut DocumentMut, new: &DocumentMut) -> Result<(), String> {
     if let Some(agreements) = new.get("agreements").and_then(Item::as_table) {
         let target = doc.entry("agreements").or_insert_with(toml_edit::table);
-        let Some(target) = target.as_table_mut() else { return Err("[agreements] в файле — не таблица".into()) };
+        let Some(target) = target.as_table_mut() else {
+            return Err("[agreements] в файле — не таблица".into());
+        };
         for (k, v) in agreements {
             match target.get(k) {
                 None => {
                     target.insert(k, v.clone());
                 }
                 // The same agreement under the same key: nothing to add.
-                Some(old) if old.as_str().map(crate::text::normalize_title) == v.as_str().map(crate::text::normalize_title) => {}
+                Some(old)
+                    if old.as_str().map(crate::text::normalize_title)
+                        == v.as_str().map(crate::text::normalize_title) => {}
                 Some(_) => {
                     return Err(format!(
                         "ключ соглашения «{k}» в отчете уже занят другим соглашением: ничего не добавлено; \

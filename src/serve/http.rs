@@ -279,10 +279,11 @@ fn gate_local(
     if from_query.is_some() && p.method == Method::GET && !api {
         let cookie = format!("{cookie_name}={page_key}; HttpOnly; SameSite=Strict; Path=/");
         let location = format!("{}#token={token}", encode_path(&path));
-        return Gate::Answer(Resp::new(303, "text/plain; charset=utf-8", Vec::new()).with("Location", location).with(
-            "Set-Cookie",
-            cookie,
-        ));
+        return Gate::Answer(
+            Resp::new(303, "text/plain; charset=utf-8", Vec::new())
+                .with("Location", location)
+                .with("Set-Cookie", cookie),
+        );
     }
     let get = p.method == Method::GET || p.method == Method::HEAD;
     if !api {
@@ -359,7 +360,14 @@ fn gate_office(
     }
     if path == "/api/login" && p.method == Method::POST {
         let actor = Actor { user: None, address };
-        return Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query, actor, session: cookie(p, SESSION_COOKIE) });
+        return Gate::Pass(Pass {
+            method: p.method.clone(),
+            path,
+            query,
+            raw_query,
+            actor,
+            session: cookie(p, SESSION_COOKIE),
+        });
     }
     let user = match cookie(p, SESSION_COOKIE).map(|c| office.session(&c)) {
         Some(Ok(u)) => u,
@@ -426,17 +434,14 @@ fn office_only(office: &crate::office::Office, tls: bool, pass: &Pass, body: &Js
         return Some(match office.sign_in(login, password, &pass.actor.address) {
             Err(m) => error(503, &format!("Сервер временно недоступен: {m}")),
             Ok(Err(SignIn::Wrong)) => error(401, "Неверное имя входа или пароль"),
-            Ok(Err(SignIn::Throttled(wait))) => error(
-                429,
-                &format!("Слишком много неудачных попыток входа: повторите через {} мин.", (wait + 59) / 60),
-            )
-            .with("Retry-After", wait.to_string()),
+            Ok(Err(SignIn::Throttled(wait))) => {
+                error(429, &format!("Слишком много неудачных попыток входа: повторите через {} мин.", (wait + 59) / 60))
+                    .with("Retry-After", wait.to_string())
+            }
             Ok(Ok((user, cookie))) => {
                 let secure = if tls { "; Secure" } else { "" };
-                json_response(200, &me(&user)).with(
-                    "Set-Cookie",
-                    format!("{SESSION_COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}"),
-                )
+                json_response(200, &me(&user))
+                    .with("Set-Cookie", format!("{SESSION_COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}"))
             }
         });
     }
@@ -449,10 +454,10 @@ fn office_only(office: &crate::office::Office, tls: bool, pass: &Pass, body: &Js
         }
         let _ = office.audit(Some(&user.login), &pass.actor.address, "logout", None, None, "выход");
         let secure = if tls { "; Secure" } else { "" };
-        return Some(json_response(200, &json!({ "ok": true })).with(
-            "Set-Cookie",
-            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"),
-        ));
+        return Some(
+            json_response(200, &json!({ "ok": true }))
+                .with("Set-Cookie", format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}")),
+        );
     }
     let get = pass.method == Method::GET || pass.method == Method::HEAD;
     if path == "/api/me" && get {
@@ -546,7 +551,9 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
         (["api", "reports", name, "status"], true, _) => sections::get(state, name),
         (["api", "users"], true, _) => sections::users(state),
         (["api", "users"], _, true) => sections::add_user(state, body, &pass.actor),
-        (["api", "users", login], _, _) if *method == Method::DELETE => sections::remove_user(state, login, &pass.actor),
+        (["api", "users", login], _, _) if *method == Method::DELETE => {
+            sections::remove_user(state, login, &pass.actor)
+        }
         (["api", "users", login, "password"], _, true) => sections::reset_password(state, login, &pass.actor),
         (["api", "reports", name, "status"], _, true) => sections::set(state, name, body, &pass.actor),
         (["api", "reports", name, "versions", id], true, _) => {

@@ -96,7 +96,8 @@ pub fn serve(args: &ServeArgs) -> CliResult {
 
 /// `otchet serve DIR --listen ADDR:PORT …`: the office's server.
 fn office(args: &ServeArgs, dir: PathBuf) -> CliResult {
-    let usage = |m: &str| Err(CliError { code: 2, text: format!("otchet serve: {m}\nСправка: otchet serve --help\n") });
+    let usage =
+        |m: &str| Err(CliError { code: 2, text: format!("otchet serve: {m}\nСправка: otchet serve --help\n") });
     let fail = |m: String| Err(CliError { code: FAILED, text: format!("otchet serve: {m}\n") });
     let Some(addr) = args.listen else {
         return usage("параметры --tls-cert, --tls-key и --insecure-http относятся к серверу для сети: укажите и --listen АДРЕС:ПОРТ");
@@ -150,7 +151,11 @@ fn office(args: &ServeArgs, dir: PathBuf) -> CliResult {
         "otchet serve: отчеты из папки {} для сотрудников по сети; пользователей: {users}{}\n\
          Чтобы остановить, нажмите Ctrl+C.",
         dir.display(),
-        if users == 0 { " — добавьте их: otchet users add ЛОГИН --role coordinator --dir ПАПКА" } else { "" }
+        if users == 0 {
+            " — добавьте их: otchet users add ЛОГИН --role coordinator --dir ПАПКА"
+        } else {
+            ""
+        }
     );
     let mode = state::Mode::Office { office, tls: tls.is_some(), trusted_proxy: args.trusted_proxy };
     let state = state::State::new(dir, local.port(), mode);

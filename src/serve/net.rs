@@ -70,7 +70,8 @@ pub fn run(
         .enable_io()
         .enable_time()
         .build()?;
-    let shared = Arc::new(Shared { state, heavy: Arc::new(Semaphore::new(HEAVY_AT_ONCE)), clients: Mutex::new(HashMap::new()) });
+    let shared =
+        Arc::new(Shared { state, heavy: Arc::new(Semaphore::new(HEAVY_AT_ONCE)), clients: Mutex::new(HashMap::new()) });
     let tls = tls.map(tokio_rustls::TlsAcceptor::from);
     rt.block_on(async move {
         listener.set_nonblocking(true)?;
@@ -170,7 +171,8 @@ async fn answer(
         // threads.
         tokio::task::spawn_blocking(move || http::gate(&shared.state, &parts, peer)).await
     };
-    let resp = match gated.unwrap_or_else(|_| Gate::Answer(http::error(500, "Внутренняя ошибка сервера"))) {
+    let resp = match gated.unwrap_or_else(|_| Gate::Answer(http::error(500, "Внутренняя ошибка сервера")))
+    {
         Gate::Answer(resp) => resp,
         Gate::Pass(pass) => match read_body(body, pass.wants_body()).await {
             Err(resp) => resp,

@@ -104,7 +104,9 @@ fn uploads(body: &Json) -> Result<Vec<(String, Vec<u8>)>, Reply> {
 fn given(state: &State, registry: Option<&str>) -> Result<crate::import::Given, Reply> {
     let mut given = crate::import::Given::default();
     let Some(name) = registry.filter(|n| !n.is_empty()) else { return Ok(given) };
-    let Some(path) = state.find(name) else { return Err(error(404, format!("Нет отчета «{name}» в папке"))) };
+    let Some(path) = state.find(name) else {
+        return Err(error(404, format!("Нет отчета «{name}» в папке")));
+    };
     let bytes = read(&path)?;
     let loaded = crate::load::load_bytes(&format!("{name}.toml"), &bytes)
         .map_err(|_| error(422, format!("В отчете «{name}» есть ошибки: исправьте их, чтобы взять его реестр")))?;
@@ -243,7 +245,9 @@ pub fn create(state: &State, body: &Json, actor: &Actor) -> Reply {
     let Some(name) = body["add"].as_str() else {
         return error(400, "Укажите, куда перенести данные: новый отчет (new) или существующий (add)");
     };
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
     // Another period's documents are never added to a report.
     let target_period = given(state, Some(name)).ok().and_then(|g| g.registry_period);
     if let Some(want) = target_period.filter(|p| *p != imported.period) {
@@ -288,8 +292,12 @@ pub fn create(state: &State, body: &Json, actor: &Actor) -> Reply {
 /// --from NAME.toml` writes it (`YYYY-qQ.toml` beside it; never over an
 /// existing file).
 pub fn next(state: &State, name: &str, actor: &Actor) -> Reply {
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
-    let Ok(loaded) = read(&path).map_err(|_| ()).and_then(|b| crate::load::load_bytes(&format!("{name}.toml"), &b).map_err(|_| ())) else {
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
+    let Ok(loaded) =
+        read(&path).map_err(|_| ()).and_then(|b| crate::load::load_bytes(&format!("{name}.toml"), &b).map_err(|_| ()))
+    else {
         return error(422, "В отчете есть ошибки: исправьте их, чтобы начать следующий квартал");
     };
     let (year, quarter) = match loaded.report.period {
@@ -349,7 +357,9 @@ pub fn versions(state: &State, name: &str) -> Reply {
 /// `GET /api/reports/NAME/versions/ID`: the changes since version ID as
 /// `otchet diff` prints them; `…/ID.docx`: its DOCX.
 pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply {
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
     let Ok(old) = state.store.read(name, id) else {
         return error(404, "Нет такой версии");
     };
@@ -389,7 +399,8 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
     match compared {
         Ok((bytes, _)) if docx => document_reply(bytes, &format!("{name}-исправления"), Format::Docx),
         Ok((_, revised)) => {
-            let summary = if revised.is_empty() { vec!["изменений нет".to_string()] } else { revised.summary };
+            let summary =
+                if revised.is_empty() { vec!["изменений нет".to_string()] } else { revised.summary };
             Reply::Json(200, json!({ "id": id, "time": when(id), "summary": summary }))
         }
         Err(r) => r,
@@ -399,7 +410,9 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
 /// `POST /api/reports/NAME/versions/ID/restore` with `{ version }`: the
 /// version becomes the file again; what it replaces is kept as a version.
 pub fn restore(state: &State, name: &str, id: &str, body: &Json, actor: &Actor) -> Reply {
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
     let _guard = match state.lock() {
         Ok(g) => g,
         Err(r) => return r,
@@ -552,10 +565,8 @@ pub fn restore_data(state: &State, body: &Json, actor: &Actor) -> Reply {
         Err(e) => return error(422, format!("{file}: {e}")),
     };
     let want = body["data"].as_str();
-    let Some(data) = files
-        .iter()
-        .filter(|f| f.name.to_lowercase().ends_with(".toml"))
-        .find(|f| want.is_none_or(|w| w == f.name))
+    let Some(data) =
+        files.iter().filter(|f| f.name.to_lowercase().ends_with(".toml")).find(|f| want.is_none_or(|w| w == f.name))
     else {
         return error(422, format!("{file}: в PDF нет файла данных (он сформирован с --no-source)"));
     };
@@ -565,9 +576,7 @@ pub fn restore_data(state: &State, body: &Json, actor: &Actor) -> Reply {
         Ok(g) => g,
         Err(r) => return r,
     };
-    let name = (1..1000)
-        .map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") })
-        .find(|n| !taken(state, n));
+    let name = (1..1000).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| !taken(state, n));
     let Some(name) = name else { return error(409, "Нет свободного имени для файла") };
     if let Err(d) = crate::output::write_new(&state.dir.join(format!("{name}.toml")), &data.bytes) {
         return error(500, format!("Не удалось записать файл: {}", d.message));

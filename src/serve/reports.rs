@@ -11,8 +11,8 @@ use toml_edit::DocumentMut;
 
 use super::data::{self, Paths};
 use super::state::{error, read, Actor, Held, Reply, State};
-use super::store::Content;
 pub use super::store::version;
+use super::store::Content;
 use crate::diag::{Diagnostic, Severity, Source};
 use crate::layout::{Merge, Row, Table};
 use crate::render::Format;
@@ -303,7 +303,6 @@ pub fn check(state: &State, body: &Json) -> Reply {
 /// A version other than the file's own (it changed since the page loaded
 /// it) is a conflict: 409, the file unchanged.
 pub fn save(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
-
     let (path, seen, guard, current) = match super::state::open_for_save(state, name, body) {
         Ok(x) => x,
         Err(r) => return r,
@@ -391,7 +390,11 @@ pub(super) fn replace(
 ) -> Result<String, Reply> {
     // What the page could not have: a file the TOML reader refuses (data
     // nested deeper than it reads, say) is never written.
-    if std::str::from_utf8(bytes).ok().and_then(|t| t.trim_start_matches('\u{FEFF}').parse::<DocumentMut>().ok()).is_none() {
+    if std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|t| t.trim_start_matches('\u{FEFF}').parse::<DocumentMut>().ok())
+        .is_none()
+    {
         return Err(error(
             422,
             "Данные не сохранены: в таком виде файл нельзя было бы открыть снова (слишком глубокая вложенность \
@@ -417,7 +420,14 @@ pub(super) fn replace(
 /// Keeps beside version `id` what the save from `old` to the content
 /// whose table is `new` (or, without a table, `new_bytes`) changed, and
 /// returns it. Needs no lock: called after the save.
-pub(super) fn describe(state: &State, name: &str, id: &str, old: &[u8], new: Option<&Table>, new_bytes: &[u8]) -> String {
+pub(super) fn describe(
+    state: &State,
+    name: &str,
+    id: &str,
+    old: &[u8],
+    new: Option<&Table>,
+    new_bytes: &[u8],
+) -> String {
     let table = match new {
         Some(t) => Some(std::borrow::Cow::Borrowed(t)),
         None => crate::app::check_bytes("new.toml", new_bytes)

@@ -28,10 +28,7 @@ pub fn label(status: &str) -> &'static str {
 /// The index of the department called `name` in the data's sections.
 fn section_of(data: &Json, name: &str) -> Option<usize> {
     let want = normalize_title(name);
-    data["department"]
-        .as_array()?
-        .iter()
-        .position(|d| d["name"].as_str().is_some_and(|n| normalize_title(n) == want))
+    data["department"].as_array()?.iter().position(|d| d["name"].as_str().is_some_and(|n| normalize_title(n) == want))
 }
 
 fn events(data: &Json, i: usize) -> Json {
@@ -123,7 +120,9 @@ pub fn get(state: &State, name: &str) -> Reply {
     let Some(office) = state.office() else {
         return error(404, "Статусы разделов есть только на сервере для сети");
     };
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
     let bytes = match read(&path) {
         Ok(b) => b,
         Err(r) => return r,
@@ -133,8 +132,10 @@ pub fn get(state: &State, name: &str) -> Reply {
     let diags = reports::diagnostics(name, &bytes);
     let due = data["report"]["due"].as_str().map(str::to_string);
     let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y-%m-%d").to_string();
-    let names: Vec<&str> =
-        data["department"].as_array().map(|a| a.iter().filter_map(|d| d["name"].as_str()).collect()).unwrap_or_default();
+    let names: Vec<&str> = data["department"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["name"].as_str()).collect())
+        .unwrap_or_default();
     let list: Vec<Json> = names
         .into_iter()
         .enumerate()
@@ -182,7 +183,9 @@ pub fn set(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
     let (Some(office), Some(user)) = (state.office(), actor.user.as_ref()) else {
         return error(404, "Статусы разделов есть только на сервере для сети");
     };
-    let Some(path) = state.find(name) else { return error(404, format!("Нет отчета «{name}» в папке")) };
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
     let (Some(department), Some(to)) = (body["department"].as_str(), body["status"].as_str()) else {
         return error(400, "Укажите департамент и новый статус раздела");
     };
@@ -255,7 +258,9 @@ pub fn set(state: &State, name: &str, body: &Json, actor: &Actor) -> Reply {
 
 /// `GET /api/users`: every account (coordinator only; checked before).
 pub fn users(state: &State) -> Reply {
-    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    let Some(office) = state.office() else {
+        return error(404, "Пользователи есть только на сервере для сети");
+    };
     match office.users() {
         Ok(list) => Reply::Json(
             200,
@@ -270,7 +275,9 @@ pub fn users(state: &State) -> Reply {
 /// `POST /api/users` `{ login, role, department?, name? }`: a new account
 /// with a generated password, shown in this answer only.
 pub fn add_user(state: &State, body: &Json, actor: &Actor) -> Reply {
-    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    let Some(office) = state.office() else {
+        return error(404, "Пользователи есть только на сервере для сети");
+    };
     let (Some(login), Some(role)) = (body["login"].as_str(), body["role"].as_str().and_then(Role::parse)) else {
         return error(400, "Укажите имя входа и роль: координатор, департамент или читатель");
     };
@@ -285,13 +292,21 @@ pub fn add_user(state: &State, body: &Json, actor: &Actor) -> Reply {
     if let Err(m) = office.add_user(&user, &password) {
         return error(422, crate::text::capitalize(&m));
     }
-    state.record(actor, "user-add", None, user.department.as_deref(), &format!("добавлен пользователь {} ({})", user.login, role.label()));
+    state.record(
+        actor,
+        "user-add",
+        None,
+        user.department.as_deref(),
+        &format!("добавлен пользователь {} ({})", user.login, role.label()),
+    );
     Reply::Json(200, json!({ "login": user.login, "password": password }))
 }
 
 /// `DELETE /api/users/LOGIN`.
 pub fn remove_user(state: &State, login: &str, actor: &Actor) -> Reply {
-    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    let Some(office) = state.office() else {
+        return error(404, "Пользователи есть только на сервере для сети");
+    };
     if actor.user.as_ref().is_some_and(|u| u.login == login) {
         return error(422, "Свою учетную запись удалить нельзя: это делает другой координатор");
     }
@@ -305,7 +320,9 @@ pub fn remove_user(state: &State, login: &str, actor: &Actor) -> Reply {
 /// `POST /api/users/LOGIN/password`: a new generated password (the
 /// account's sessions end).
 pub fn reset_password(state: &State, login: &str, actor: &Actor) -> Reply {
-    let Some(office) = state.office() else { return error(404, "Пользователи есть только на сервере для сети") };
+    let Some(office) = state.office() else {
+        return error(404, "Пользователи есть только на сервере для сети");
+    };
     let password = match crate::office::generate_password() {
         Ok(p) => p,
         Err(m) => return error(503, m),

@@ -153,7 +153,6 @@ pub(super) fn error(status: u16, message: impl Into<String>) -> Reply {
     Reply::Json(status, json!({ "error": message.into() }))
 }
 
-
 /// What every save starts from: the report's file, the version the page
 /// loaded (`version` in the body), the folder's write lock — held — and
 /// the file's content under it.

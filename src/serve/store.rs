@@ -241,7 +241,12 @@ impl Dir {
             file
         };
         #[cfg(not(unix))]
-        let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(self.path.join(name))?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(self.path.join(name))?;
         file.lock()?;
         Ok(file)
     }
@@ -411,8 +416,14 @@ mod tests {
     fn a_pipe_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("q.toml");
-        rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR, 0)
-            .unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
         assert!(read_regular(&fifo, 1024).is_err());
     }
 }

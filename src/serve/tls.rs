@@ -17,14 +17,16 @@ pub fn config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, Stri
     };
     let cert_pem = read(cert, "сертификат")?;
     let key_pem = read(key, "закрытый ключ")?;
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&cert_pem)
-        .collect::<Result<_, _>>()
-        .map_err(|_| format!("«{}»: сертификат не читается (нужен PEM: -----BEGIN CERTIFICATE-----)", cert.display()))?;
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(&cert_pem).collect::<Result<_, _>>().map_err(|_| {
+            format!("«{}»: сертификат не читается (нужен PEM: -----BEGIN CERTIFICATE-----)", cert.display())
+        })?;
     if chain.is_empty() {
         return Err(format!("«{}»: в файле нет сертификата (-----BEGIN CERTIFICATE-----)", cert.display()));
     }
-    let key_der = PrivateKeyDer::from_pem_slice(&key_pem)
-        .map_err(|_| format!("«{}»: закрытый ключ не читается (нужен PEM: -----BEGIN PRIVATE KEY-----)", key.display()))?;
+    let key_der = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|_| {
+        format!("«{}»: закрытый ключ не читается (нужен PEM: -----BEGIN PRIVATE KEY-----)", key.display())
+    })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

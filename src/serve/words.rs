@@ -98,7 +98,21 @@ pub fn page(text: &str, path: Option<&str>, dir: &str) -> String {
         s = s.replace(from, to);
     }
     // «key» -> «Label» for every key the page has a field for.
-    for key in ["title", "dates", "place", "participants", "result", "agreement", "name", "year", "quarter", "region", "due", "from", "to"] {
+    for key in [
+        "title",
+        "dates",
+        "place",
+        "participants",
+        "result",
+        "agreement",
+        "name",
+        "year",
+        "quarter",
+        "region",
+        "due",
+        "from",
+        "to",
+    ] {
         if let Some(l) = label(key, under_report) {
             s = s.replace(&format!("поле «{key}»"), &format!("поле «{l}»"));
             s = s.replace(&format!("«{key}»"), &format!("«{l}»"));
@@ -127,7 +141,10 @@ mod tests {
             page("добавьте мероприятия [[department.event]] или удалите раздел", None, ""),
             "добавьте мероприятия или удалите департамент"
         );
-        assert_eq!(page("квартал вне допустимого диапазона 1..=4", None, ""), "квартал вне допустимого диапазона от 1 до 4");
+        assert_eq!(
+            page("квартал вне допустимого диапазона 1..=4", None, ""),
+            "квартал вне допустимого диапазона от 1 до 4"
+        );
         assert!(!page("укажите --allow-partial", None, "").contains("--"));
         assert_eq!(page("нет файла /srv/otchet/q.toml", None, "/srv/otchet"), "нет файла q.toml");
     }

@@ -146,4 +146,3 @@ impl Server {
         self.root.join(name)
     }
 }
-

@@ -222,7 +222,8 @@ pub(super) fn page_content(
     let mut current: Option<(usize, f32)> = None;
     let mut last = (0.0f32, 0.0f32);
     for run in &page.texts {
-        if matches!(run.owner, Owner::Title | Owner::Cell { col: 0, .. }) && anchors.last().is_none_or(|a| a.0 != run.owner)
+        if matches!(run.owner, Owner::Title | Owner::Cell { col: 0, .. })
+            && anchors.last().is_none_or(|a| a.0 != run.owner)
         {
             anchors.push((run.owner, h - run.y + run.size));
         }

@@ -28,8 +28,7 @@ pub(super) fn flags(m: &crate::fonts::Metrics, chars: impl IntoIterator<Item = c
 /// Is `c` in the Adobe standard Latin character set (ISO 32000-1, annex
 /// D.2: ASCII, Latin-1 and the typographic characters below)?
 fn standard_latin(c: char) -> bool {
-    matches!(c, ' '..='~' | '\u{A0}'..='\u{FF}')
-        || "ŒœŠšŸŽžƒˆ˜ˇ˘˙˚˛˝ıŁł–—‘’‚“”„†‡•…‰‹›€™ﬁﬂ−".contains(c)
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{FF}') || "ŒœŠšŸŽžƒˆ˜ˇ˘˙˚˛˝ıŁł–—‘’‚“”„†‡•…‰‹›€™ﬁﬂ−".contains(c)
 }
 
 /// The Type 0 font, its CID font, descriptor, font file and ToUnicode map.

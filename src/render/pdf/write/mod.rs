@@ -209,9 +209,8 @@ pub fn write(
     let mut marked = Vec::with_capacity(streams.len());
     // Where each bookmark points: the first page and line of its row (of
     // the rows the outline names only).
-    let wanted: std::collections::HashSet<Owner> = std::iter::once(Owner::Title)
-        .chain(table.outline.iter().map(|m| Owner::Cell { row: m.row, col: 0 }))
-        .collect();
+    let wanted: std::collections::HashSet<Owner> =
+        std::iter::once(Owner::Title).chain(table.outline.iter().map(|m| Owner::Cell { row: m.row, col: 0 })).collect();
     let mut first_at: std::collections::HashMap<Owner, (lopdf::ObjectId, f32)> = std::collections::HashMap::new();
     for (n, (packed, owners, anchors)) in streams.into_iter().enumerate() {
         let stream = Stream::new(dictionary! { "Filter" => "FlateDecode" }, packed);
