@@ -214,7 +214,9 @@ fn content_hash(path: &Path) -> Option<String> {
     Some(sha256_hex(&bytes))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// The SHA-256 of `bytes`, as lower-case hex (the journal's content
+/// check, the server's content versions and session ids).
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -14,6 +14,8 @@ use std::sync::Mutex;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::output::sha256_hex;
+
 /// A session ends after this long without a request.
 pub const IDLE_SECONDS: i64 = 30 * 60;
 /// A session ends this long after sign-in, whatever happens.
@@ -203,11 +205,6 @@ fn db_reason(e: &rusqlite::Error) -> String {
         },
         _ => "ошибка чтения".into(),
     }
-}
-
-fn sha256_hex(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `n` random bytes as hex (the operating system's generator).
@@ -459,7 +456,7 @@ impl Office {
             let db = self.db();
             db.execute(
                 "INSERT INTO sessions (id_hash, login, created, seen, address) VALUES (?1, ?2, ?3, ?3, ?4)",
-                params![sha256_hex(&cookie), user.login, t, address],
+                params![sha256_hex(cookie.as_bytes()), user.login, t, address],
             )
             .map_err(|e| failed(&e))?;
             db.execute("DELETE FROM failures WHERE login = ?1", [&user.login]).map_err(|e| failed(&e))?;
@@ -480,7 +477,7 @@ impl Office {
         if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let id = sha256_hex(cookie);
+        let id = sha256_hex(cookie.as_bytes());
         let t = now();
         let db = self.db();
         let found: Option<(User, i64, i64)> = db
@@ -510,7 +507,9 @@ impl Office {
 
     /// Ends a session on the server.
     pub fn sign_out(&self, cookie: &str) -> Result<(), String> {
-        self.db().execute("DELETE FROM sessions WHERE id_hash = ?1", [sha256_hex(cookie)]).map_err(|e| failed(&e))?;
+        self.db()
+            .execute("DELETE FROM sessions WHERE id_hash = ?1", [sha256_hex(cookie.as_bytes())])
+            .map_err(|e| failed(&e))?;
         Ok(())
     }
 

@@ -88,10 +88,7 @@ fn changes(m: &Method) -> bool {
 
 /// 128 random bits from the operating system, as hex.
 pub fn new_token() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|_| "операционная система не дала случайных чисел для ключа доступа".to_string())?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::office::random_hex(16)
 }
 
 /// Compares without an early exit (the token's bytes cannot be guessed one
@@ -198,11 +195,35 @@ pub fn gate(state: &State, p: &Parts, peer: std::net::IpAddr) -> Gate {
     let (Some(query), Some(_)) = (query_pairs(&raw_query), segments(&path)) else {
         return Gate::Answer(error(400, "Неверный адрес запроса"));
     };
+    let asked = Asked { p, path, query, raw_query, peer };
     match &state.mode {
-        Mode::Local { token, page_key } => gate_local(state.port, token, page_key, p, path, query, raw_query, peer),
-        Mode::Office { office, tls, trusted_proxy } => {
-            gate_office(office, *tls, *trusted_proxy, p, path, query, raw_query, peer)
-        }
+        Mode::Local { token, page_key } => gate_local(state.port, token, page_key, asked),
+        Mode::Office { office, tls, trusted_proxy } => gate_office(office, *tls, *trusted_proxy, asked),
+    }
+}
+
+/// A request as the gate sees it: its head, its decoded path and query,
+/// and the peer's address.
+struct Asked<'a> {
+    p: &'a Parts,
+    path: String,
+    query: Vec<(String, String)>,
+    raw_query: String,
+    peer: std::net::IpAddr,
+}
+
+impl Asked<'_> {
+    /// Admitted, as `actor`.
+    fn pass(self, actor: Actor) -> Gate {
+        let session = cookie(self.p, SESSION_COOKIE);
+        Gate::Pass(Pass {
+            method: self.p.method.clone(),
+            path: self.path,
+            query: self.query,
+            raw_query: self.raw_query,
+            actor,
+            session,
+        })
     }
 }
 
@@ -224,17 +245,8 @@ fn page_file(path: &str, get: bool) -> Option<Resp> {
 }
 
 /// The local mode: Host (DNS rebinding), the token, Origin (CSRF).
-#[allow(clippy::too_many_arguments)]
-fn gate_local(
-    port: u16,
-    token: &str,
-    page_key: &str,
-    p: &Parts,
-    path: String,
-    query: Vec<(String, String)>,
-    raw_query: String,
-    peer: std::net::IpAddr,
-) -> Gate {
+fn gate_local(port: u16, token: &str, page_key: &str, asked: Asked<'_>) -> Gate {
+    let (p, path, query) = (asked.p, asked.path.as_str(), &asked.query);
     let host_ok =
         header(p, "host").is_some_and(|v| v == format!("127.0.0.1:{port}") || v == format!("localhost:{port}"));
     if !host_ok {
@@ -278,7 +290,7 @@ fn gate_local(
     // a server, never in a Referer), where the page takes it.
     if from_query.is_some() && p.method == Method::GET && !api {
         let cookie = format!("{cookie_name}={page_key}; HttpOnly; SameSite=Strict; Path=/");
-        let location = format!("{}#token={token}", encode_path(&path));
+        let location = format!("{}#token={token}", encode_path(path));
         return Gate::Answer(
             Resp::new(303, "text/plain; charset=utf-8", Vec::new())
                 .with("Location", location)
@@ -287,10 +299,10 @@ fn gate_local(
     }
     let get = p.method == Method::GET || p.method == Method::HEAD;
     if !api {
-        return Gate::Answer(page_file(&path, get).unwrap_or_else(|| error(404, "Нет такой страницы")));
+        return Gate::Answer(page_file(path, get).unwrap_or_else(|| error(404, "Нет такой страницы")));
     }
-    let actor = Actor { user: None, address: peer.to_string() };
-    Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query, actor, session: cookie(p, SESSION_COOKIE) })
+    let address = asked.peer.to_string();
+    asked.pass(Actor { user: None, address })
 }
 
 /// The value of cookie `name`, from every `Cookie` header.
@@ -325,18 +337,14 @@ fn client_address(p: &Parts, peer: std::net::IpAddr, trusted_proxy: Option<std::
 /// The office mode: a signed-in session for everything but the sign-in
 /// page, the page's files and `POST /api/login`; Origin (CSRF) against the
 /// address the browser used.
-#[allow(clippy::too_many_arguments)]
 fn gate_office(
     office: &crate::office::Office,
     tls: bool,
     trusted_proxy: Option<std::net::IpAddr>,
-    p: &Parts,
-    path: String,
-    query: Vec<(String, String)>,
-    raw_query: String,
-    peer: std::net::IpAddr,
+    asked: Asked<'_>,
 ) -> Gate {
-    let address = client_address(p, peer, trusted_proxy);
+    let (p, path) = (asked.p, asked.path.as_str());
+    let address = client_address(p, asked.peer, trusted_proxy);
     let get = p.method == Method::GET || p.method == Method::HEAD;
     if changes(&p.method) {
         let scheme = if tls || trusted_proxy.is_some() { "https" } else { "http" };
@@ -354,20 +362,12 @@ fn gate_office(
         let page = if path == "/login" {
             Some(Resp::new(200, "text/html; charset=utf-8", LOGIN_HTML.as_bytes().to_vec()))
         } else {
-            page_file(&path, true)
+            page_file(path, true)
         };
         return Gate::Answer(page.unwrap_or_else(|| error(404, "Нет такой страницы")));
     }
     if path == "/api/login" && p.method == Method::POST {
-        let actor = Actor { user: None, address };
-        return Gate::Pass(Pass {
-            method: p.method.clone(),
-            path,
-            query,
-            raw_query,
-            actor,
-            session: cookie(p, SESSION_COOKIE),
-        });
+        return asked.pass(Actor { user: None, address });
     }
     let user = match cookie(p, SESSION_COOKIE).map(|c| office.session(&c)) {
         Some(Ok(u)) => u,
@@ -381,10 +381,9 @@ fn gate_office(
         return Gate::Answer(Resp::new(303, "text/plain; charset=utf-8", Vec::new()).with("Location", "/login".into()));
     };
     if !api {
-        return Gate::Answer(page_file(&path, get).unwrap_or_else(|| error(404, "Нет такой страницы")));
+        return Gate::Answer(page_file(path, get).unwrap_or_else(|| error(404, "Нет такой страницы")));
     }
-    let actor = Actor { user: Some(user), address };
-    Gate::Pass(Pass { method: p.method.clone(), path, query, raw_query, actor, session: cookie(p, SESSION_COOKIE) })
+    asked.pass(Actor { user: Some(user), address })
 }
 
 /// Does the work of an admitted request.

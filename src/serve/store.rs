@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 /// The version of a file's content: changes whenever a byte does (the
 /// first 128 bits of its SHA-256, and its length).
 pub fn version(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}-{}", bytes.len())
+    format!("{}-{}", &crate::output::sha256_hex(bytes)[..32], bytes.len())
 }
 
 /// The name of the server's folder inside the working folder.
