@@ -81,8 +81,11 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
     if !missing.is_empty() && !allow_partial && errors.is_empty() {
         errors.push((
             0,
-            Diagnostic::error(format!("нет данных за {} квартал(ы)", missing.join(", ")))
-                .help("укажите файлы всех четырех кварталов или добавьте --allow-partial"),
+            Diagnostic::error(match missing.len() {
+                1 => format!("нет данных за {} квартал", missing[0]),
+                n => format!("нет данных за {} и {} кварталы", missing[..n - 1].join(", "), missing[n - 1]),
+            })
+            .help("укажите файлы всех четырех кварталов или добавьте --allow-partial"),
         ));
     }
 

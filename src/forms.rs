@@ -134,6 +134,24 @@ pub fn forms(report: &Report, t: &Template, spare: usize, only: &[String]) -> Re
     Ok(out)
 }
 
+/// The forms as one ZIP (for a download): each under its file name, in
+/// order, with fixed times, so the same forms give the same bytes.
+pub fn zip(forms: &[FormFile]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // DOCX files are compressed already.
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for f in forms {
+        zip.start_file(f.name.as_str(), opts)?;
+        zip.write_all(&f.bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
 /// `NN name.docx`: the department's number (zero-padded, so files sort in
 /// the departments' order) and its name on one line, cut at a word to
 /// [`NAME_CHARS`] characters, safe on Windows and Linux.

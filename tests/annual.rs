@@ -102,7 +102,7 @@ fn missing_quarter_needs_allow_partial() {
     let o = run(&["annual", "q1.toml", "q2.toml", "q4.toml"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("нет данных за III квартал(ы)") && err.contains("--allow-partial"), "{err}");
+    assert!(err.contains("нет данных за III квартал") && err.contains("--allow-partial"), "{err}");
     let o = run(&["annual", "q1.toml", "q2.toml", "q4.toml", "--allow-partial", "--format", "pdf"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
 }

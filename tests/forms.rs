@@ -229,6 +229,14 @@ fn bad_forms_are_told_by_file_and_row() {
         err.contains("filled.docx: предупреждение: строка таблицы 4: строка заполнена, но соглашение не выбрано"),
         "{err}"
     );
+    // No made-up agreement: the event stays without one, an error at its
+    // field that blocks the documents until one is chosen.
     let text = std::fs::read_to_string(d.join("z.toml")).unwrap();
-    assert!(text.contains("Встреча без соглашения") && text.contains("Соглашение не указано"), "{text}");
+    assert!(text.contains("Встреча без соглашения") && text.contains("agreement = \"\""), "{text}");
+    assert!(!text.contains("не указано"), "a made-up agreement: {text}");
+    assert!(err.contains("Мероприятий без соглашения: 1"), "{err}");
+    let o = run(&["render", "z.toml", "-o", "z"], d);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("z.toml:27:13: соглашение не выбрано"), "{}", stderr(&o));
+    assert!(!d.join("z").exists() || std::fs::read_dir(d.join("z")).unwrap().next().is_none());
 }

@@ -145,8 +145,12 @@ proptest! {
         let body = format!("{title}{PERIOD}<w:tbl>{}{}</w:tbl>{title}", header_row(), body_rows(&rows));
         match import_body(&body) {
             Ok(imported) => {
+                // Valid, but for rows that named no agreement: those stay
+                // without one (an error until one is chosen), never made up.
                 if let Err(f) = otchet::load::load_bytes("x.toml", imported.toml.as_bytes()) {
-                    panic!("{}\n{}", otchet::diag::render(&f.diagnostics, &f.source, false), imported.toml);
+                    if otchet::import::refusing(&f.diagnostics).next().is_some() {
+                        panic!("{}\n{}", otchet::diag::render(&f.diagnostics, &f.source, false), imported.toml);
+                    }
                 }
             }
             // The header and the period are there: nothing else refuses a file.

@@ -76,12 +76,18 @@ pub fn import(args: &ImportArgs) -> CliResult {
     };
     let shown = path.display().to_string();
     // The data must pass `check` (with this template): else it is our bug.
-    let loaded = match load::load_bytes(&shown, imported.toml.as_bytes()) {
-        Ok(l) => l,
-        Err(f) => return Err(unusable(&f, &imported, &names)),
+    // Rows that named no agreement stay without one: the data is written,
+    // and the error stays at each such event until one is chosen.
+    let (found, source, unchosen) = match load::load_bytes(&shown, imported.toml.as_bytes()) {
+        Ok(l) => (l.warnings, l.source, 0),
+        Err(f) if import::refusing(&f.diagnostics).next().is_some() => return Err(unusable(&f, &imported, &names)),
+        Err(f) => {
+            let unchosen = f.diagnostics.iter().filter(|d| d.is_error()).count();
+            (f.diagnostics, f.source, unchosen)
+        }
     };
-    if !loaded.warnings.is_empty() {
-        say(&rendered(&loaded.warnings, &loaded.source));
+    if !found.is_empty() {
+        say(&rendered(&found, &source));
     }
     if let Err(d) = output::write_new(&path, imported.toml.as_bytes()) {
         let d = d.help("otchet не перезаписывает файлы: укажите другое имя через -o или удалите старый файл");
@@ -89,12 +95,17 @@ pub fn import(args: &ImportArgs) -> CliResult {
     }
     put_schema_beside(&path);
     let (departments, events, agreements) = imported.counts;
-    let warned = imported.warnings.len() + loaded.warnings.len();
+    let warned = imported.warnings.len() + found.len() - unchosen;
     say(&format!(
         "Создан файл {shown} — отчет {}: разделов {departments}, мероприятий {events}, соглашений {agreements}{}. Проверьте данные: otchet check {shown}\n",
         imported.period.label(),
         if warned > 0 { format!(", предупреждений {warned}") } else { String::new() },
     ));
+    if unchosen > 0 {
+        say(&format!(
+            "Мероприятий без соглашения: {unchosen} — документы не сформируются, пока у каждого не будет выбрано соглашение (поле agreement — ключ из [agreements]).\n"
+        ));
+    }
     print_out(&format!("{shown}\n"))
 }
 
@@ -105,7 +116,7 @@ pub fn import(args: &ImportArgs) -> CliResult {
 fn unusable(f: &load::Failure, imported: &import::Imported, names: &[String]) -> CliError {
     let mut text = String::new();
     let mut count = 0;
-    for d in f.diagnostics.iter().filter(|d| d.is_error()) {
+    for d in import::refusing(&f.diagnostics) {
         count += 1;
         let origin = d.span.as_ref().and_then(|s| imported.origin_at(s.start));
         let (file, at) = match origin {

@@ -100,8 +100,17 @@ impl Imported {
 
 /// The placeholder written for an empty required cell.
 pub const EMPTY_CELL: &str = "—";
-/// The agreement written when a row names none.
-pub const NO_AGREEMENT: &str = "Соглашение не указано";
+
+/// What to do about a row that names no agreement.
+const NO_AGREEMENT_HELP: &str =
+    "выберите соглашение у мероприятия (в файле данных — ключ из [agreements]): пока оно не выбрано, документы не формируются";
+
+/// The loader's errors in imported data that refuse it: all but an
+/// agreement not chosen (a row that named none), which the data keeps for
+/// the user to choose.
+pub fn refusing(diagnostics: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
+    diagnostics.iter().filter(|d| d.is_error() && d.message != crate::load::AGREEMENT_NOT_CHOSEN)
+}
 
 /// Where an event of the written data came from: its text in the TOML,
 /// and the document's file and table row.
@@ -118,8 +127,10 @@ pub struct Origin {
 /// An event as imported.
 #[derive(Debug, Clone)]
 struct Event {
-    /// Index into the registry.
-    agreement: usize,
+    /// Index into the registry; `None` for a row that names no agreement
+    /// (written as an empty key: an error until one is chosen, never a
+    /// made-up agreement).
+    agreement: Option<usize>,
     /// Title, dates, place, participants, result (as printed).
     fields: [String; 5],
     /// Where its row is, for messages.
@@ -336,7 +347,7 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
                     .events
                     .iter()
                     .map(|e| write::Event {
-                        agreement: &keys[e.agreement],
+                        agreement: e.agreement.map_or("", |a| keys[a].as_str()),
                         title: &e.fields[0],
                         dates: dates(&e.fields[1], period),
                         place: &e.fields[2],
@@ -752,16 +763,16 @@ impl FileCx<'_> {
     /// value (a registry key) — exactly; text typed over or beside the
     /// list is matched by title as in any document, with a warning; no
     /// agreement is a warning too (a form's rows never take the one above).
-    fn chosen(&mut self, agr: &LCell, place: &Place) -> usize {
+    fn chosen(&mut self, agr: &LCell, place: &Place) -> Option<usize> {
         if agr.text.is_empty() {
             self.warn(
                 Diagnostic::warning(format!(
-                    "{}: строка заполнена, но соглашение не выбрано — записано «{NO_AGREEMENT}»",
+                    "{}: строка заполнена, но соглашение не выбрано — мероприятие перенесено без соглашения",
                     place.label()
                 ))
-                .help("выберите соглашение в форме и повторите импорт или впишите ключ соглашения в файл данных"),
+                .help(NO_AGREEMENT_HELP),
             );
-            return self.registry.add(NO_AGREEMENT, self.file).0;
+            return None;
         }
         let title_of = |key: &str| self.known.iter().find(|(k, _)| k == key).map(|(_, t)| t.clone());
         if let Some(c) = agr.choice.as_ref().filter(|c| c.text == agr.text) {
@@ -775,7 +786,7 @@ impl FileCx<'_> {
                 let now = self.given.iter().find(|(k, _)| k == value).map(|(_, t)| t.clone());
                 match now {
                     Some(t) if form::item_text(&t) == *shown || normalize_title(&t) == normalize_title(shown) => {
-                        return self.registry.add(&t, self.file).0;
+                        return Some(self.registry.add(&t, self.file).0);
                     }
                     _ => {
                         let by_text = self
@@ -800,7 +811,7 @@ impl FileCx<'_> {
                             ))
                             .help("проверьте соглашение этой строки в отчете"),
                         );
-                        return self.registry.add(by_text.as_deref().unwrap_or(shown), self.file).0;
+                        return Some(self.registry.add(by_text.as_deref().unwrap_or(shown), self.file).0);
                     }
                 }
             }
@@ -809,7 +820,7 @@ impl FileCx<'_> {
                 .or_else(|| title_of(&agr.text))
                 .or_else(|| self.known.iter().find(|(_, t)| form::item_text(t) == agr.text).map(|(_, t)| t.clone()));
             if let Some(title) = title {
-                return self.registry.add(&title, self.file).0;
+                return Some(self.registry.add(&title, self.file).0);
             }
             if item.is_some() {
                 if !agr.text.contains(char::is_whitespace) {
@@ -823,7 +834,7 @@ impl FileCx<'_> {
                         .help("укажите файл данных квартала, из которого сделаны формы: --registry КВАРТАЛ.toml"),
                     );
                 }
-                return self.registry.add(&agr.text, self.file).0;
+                return Some(self.registry.add(&agr.text, self.file).0);
             }
         }
         self.warn(
@@ -834,7 +845,7 @@ impl FileCx<'_> {
             ))
             .help("проверьте соглашение в файле данных; в форме выбирайте его из списка, а реестр укажите: --registry КВАРТАЛ.toml"),
         );
-        self.registry.add(&agr.text, self.file).0
+        Some(self.registry.add(&agr.text, self.file).0)
     }
 
     /// Maps one table row.
@@ -989,7 +1000,7 @@ impl FileCx<'_> {
         // The agreement.
         let agr = &cells[1];
         let agreement = if self.form.is_some() {
-            Some(self.chosen(agr, place))
+            self.chosen(agr, place)
         } else if agr.v_merge == Some(VMerge::Continue) {
             rows.agreement
         } else if agr.text.is_empty() {
@@ -1011,14 +1022,16 @@ impl FileCx<'_> {
             }
             Some(i)
         };
-        let agreement = agreement.unwrap_or_else(|| {
+        if agreement.is_none() && self.form.is_none() {
             self.warn(
-                Diagnostic::warning(format!("{}: не указано соглашение — записано «{NO_AGREEMENT}»", place.label()))
-                    .help("впишите соглашение в [agreements] и укажите его ключ у мероприятия"),
+                Diagnostic::warning(format!(
+                    "{}: не указано соглашение — мероприятие перенесено без соглашения",
+                    place.label()
+                ))
+                .help(NO_AGREEMENT_HELP),
             );
-            self.registry.add(NO_AGREEMENT, self.file).0
-        });
-        rows.agreement = Some(agreement);
+        }
+        rows.agreement = agreement;
         // The other cells; a vertically merged cell repeats the one above.
         let mut fields: [String; 5] = Default::default();
         for (f, col) in fields.iter_mut().zip(2..COLUMNS) {

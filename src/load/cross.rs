@@ -67,6 +67,24 @@ impl Cx<'_> {
                             .label("вне периода")
                             .help("проверьте год и месяц"),
                     );
+                } else if b > q_to || a < q_from {
+                    // Partly inside: the event belongs here, but the
+                    // period was likely mistyped (a year or month off).
+                    let (what, day) = if b > q_to {
+                        ("заканчивается после конца", b)
+                    } else {
+                        ("начинается до начала", a)
+                    };
+                    self.err(
+                        Diagnostic::warning(format!(
+                            "период мероприятия {what} отчетного периода ({}): {}",
+                            period.label(),
+                            day.format("%d.%m.%Y")
+                        ))
+                        .at(ev.dates_span.clone())
+                        .label("за пределами периода")
+                        .help("проверьте даты; если мероприятие действительно продолжается, это не ошибка"),
+                    );
                 }
             }
         }

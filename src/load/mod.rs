@@ -13,6 +13,7 @@ pub(crate) mod walk;
 
 pub use template::key_span as template_key_span;
 
+pub use report::AGREEMENT_NOT_CHOSEN;
 pub use walk::Glyphs;
 
 use std::path::Path;
@@ -162,6 +163,24 @@ fn parse_with(source: &Source, glyphs: Option<Glyphs<'_>>) -> (Option<Report>, V
     // In file order; diagnostics without a place first.
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start + 1));
     (report, diags)
+}
+
+/// The report as far as it can be read, for showing the table while the
+/// data has errors: every department and event kept, faulty values left
+/// empty. `None` when the file cannot be parsed or has no period. Never
+/// for documents: those are made only from data without errors.
+pub fn parse_lenient(source: &Source) -> Option<Report> {
+    let text = source.text.as_str();
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        return None;
+    }
+    let mut cx = report::Cx::new(text);
+    cx.lenient = true;
+    let report = cx.report(&doc)?;
+    // Every event kept, or the rows would not be the data's.
+    let events: usize = report.departments.iter().map(|d| d.events.len()).sum();
+    (events == cx.event_items).then_some(report)
 }
 
 /// The closest known key, for "did you mean".

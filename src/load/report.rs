@@ -9,13 +9,18 @@ use toml::Spanned;
 
 use super::walk::{type_ru, Val, Walker};
 use crate::diag::Diagnostic;
-use crate::model::{Agreement, Dates, Department, Event, Period, Report, Span};
+use crate::model::{Agreement, Dates, Department, Event, Period, Report, Span, Text};
 
 const TOP_KEYS: &[&str] = &["report", "agreements", "department"];
 const REPORT_KEYS: &[&str] = &["year", "quarter", "region", "title", "due"];
 const DEPARTMENT_KEYS: &[&str] = &["name", "event"];
 const EVENT_KEYS: &[&str] = &["agreement", "title", "dates", "place", "participants", "result"];
 const RANGE_KEYS: &[&str] = &["from", "to"];
+
+/// The error of an event whose agreement is not chosen (an empty key): the
+/// one error an import may leave in the data it writes, for the user to
+/// choose the agreement (a row of a form sent back without one).
+pub const AGREEMENT_NOT_CHOSEN: &str = "соглашение не выбрано";
 
 /// The data walk: the shared accessor plus what the cross-checks need.
 pub(super) struct Cx<'s> {
@@ -25,6 +30,9 @@ pub(super) struct Cx<'s> {
     pub agreement_refs: Vec<(String, Span)>,
     /// `[[department.event]]` entries seen, valid or not.
     pub event_items: usize,
+    /// Keep every department and event, faulty values left empty, so the
+    /// table can be shown while the data has errors (never for documents).
+    pub lenient: bool,
 }
 
 impl<'s> Deref for Cx<'s> {
@@ -42,7 +50,7 @@ impl<'s> DerefMut for Cx<'s> {
 
 impl<'s> Cx<'s> {
     pub fn new(src: &'s str) -> Cx<'s> {
-        Cx { w: Walker::new(src), agreement_refs: Vec::new(), event_items: 0 }
+        Cx { w: Walker::new(src), agreement_refs: Vec::new(), event_items: 0, lenient: false }
     }
 
     pub fn report(&mut self, doc: &Spanned<DeTable<'_>>) -> Option<Report> {
@@ -158,6 +166,7 @@ impl<'s> Cx<'s> {
                 }
             }
         }
+        let name = if self.lenient { name.or_else(|| Some(Text::new("", at))) } else { name };
         Some(Department { name: name?, events })
     }
 
@@ -177,8 +186,9 @@ impl<'s> Cx<'s> {
             }
             DeValue::String(_) => {
                 self.err(
-                    Diagnostic::error("поле «agreement» пустое")
+                    Diagnostic::error(AGREEMENT_NOT_CHOSEN)
                         .at(v.span())
+                        .label("соглашение не выбрано")
                         .help("укажите ключ соглашения из раздела [agreements]"),
                 );
                 None
@@ -202,6 +212,21 @@ impl<'s> Cx<'s> {
             .and_then(|v| self.text(v, "participants", what));
         let result =
             req(self, "result", "result = \"Содержание и результат …\"").and_then(|v| self.text(v, "result", what));
+        if self.lenient {
+            // Shown, never printed: each faulty value left empty.
+            let empty = || Text::new("", at.clone());
+            return Some(Event {
+                agreement: agreement.as_ref().map_or(String::new(), |a| a.0.clone()),
+                agreement_span: agreement.map_or(at.clone(), |a| a.1),
+                title: title.unwrap_or_else(empty),
+                dates_span: dates.as_ref().map_or(at.clone(), |d| d.1.clone()),
+                dates: dates.map_or(Dates::Text(String::new()), |d| d.0),
+                place: place.unwrap_or_else(empty),
+                participants: participants.unwrap_or_else(empty),
+                result: result.unwrap_or_else(empty),
+                span: at.clone(),
+            });
+        }
         let (agreement, agreement_span) = agreement?;
         let (dates, dates_span) = dates?;
         Some(Event {

@@ -74,6 +74,7 @@ impl Pass {
             || p.starts_with("/api/archive")
             || (p.starts_with("/api/reports/")
                 && (p.ends_with(".docx")
+                    || p.ends_with(".zip")
                     || p.ends_with(".pdf")
                     || p.ends_with("/docx")
                     || p.ends_with("/pdf")
@@ -538,6 +539,9 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
         (["api", "import"], _, true) => quarter::create(state, body, &pass.actor),
         (["api", "archive"], true, _) => quarter::archive(state),
         (["api", "archive", "restore"], _, true) => quarter::restore_data(state, body, &pass.actor),
+        (["api", "annual.json"], true, _) => {
+            quarter::annual_check(state, &annual_names(pass), param("partial") == Some("1"))
+        }
         (["api", f @ ("annual.docx" | "annual.pdf")], true, _) => {
             let format = if f.ends_with(".pdf") { Pdf } else { Docx };
             quarter::annual(state, &annual_names(pass), param("partial") == Some("1"), format)
@@ -545,6 +549,8 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
         (["api", "reports", name, "data"], true, _) => reports::load(state, name),
         (["api", "reports", name, "docx"], true, _) => reports::document_of(state, name, Docx),
         (["api", "reports", name, "pdf"], true, _) => reports::document_of(state, name, Pdf),
+        (["api", "reports", name, "forms.zip"], true, _) => quarter::forms(state, name, None),
+        (["api", "reports", name, "forms", which], true, _) => quarter::forms(state, name, Some(which)),
         (["api", "reports", name, "next"], _, true) => quarter::next(state, name, &pass.actor),
         (["api", "reports", name, "versions"], true, _) => quarter::versions(state, name),
         (["api", "reports", name, "status"], true, _) => sections::get(state, name),

@@ -144,12 +144,15 @@ fn import(state: &State, body: &Json) -> Result<Imported, Reply> {
     })?;
     let mut warnings: Vec<Json> =
         imported.warnings.iter().map(|w| diag_json(Some(&files[w.file].0), &w.diagnostic)).collect();
-    let (_, report, diags) = crate::app::check_bytes("import.toml", imported.toml.as_bytes());
+    let (source, report, diags) = crate::app::check_bytes("import.toml", imported.toml.as_bytes());
+    // Rows that named no agreement stay without one (an error at each, in
+    // the report, until one is chosen); any other error refuses the data.
+    let report = report.or_else(|| {
+        crate::import::refusing(&diags).next().is_none().then(|| crate::load::parse_lenient(&source)).flatten()
+    });
     let Some(report) = report else {
         // Data the loader refuses (as import says it): each at its row.
-        let list: Vec<Json> = diags
-            .iter()
-            .filter(|d| d.is_error())
+        let list: Vec<Json> = crate::import::refusing(&diags)
             .map(|d| {
                 let origin = d.span.as_ref().and_then(|s| imported.origin_at(s.start));
                 let file = origin.map(|o| files[o.file].0.as_str());
@@ -283,7 +286,7 @@ pub fn create(state: &State, body: &Json, actor: &Actor) -> Reply {
         Ok(id) => id,
         Err(r) => return r,
     };
-    describe(state, name, &id, &current.bytes, None, &bytes);
+    describe(state, name, &id, &current.bytes, &bytes);
     state.record(actor, "import", Some(name), None, "добавлены мероприятия из документов Word");
     Reply::Json(200, json!({ "name": name, "version": version(&bytes), "warnings": imported.warnings }))
 }
@@ -318,6 +321,54 @@ pub fn next(state: &State, name: &str, actor: &Actor) -> Reply {
     }
     state.record(actor, "next", Some(&new), None, &format!("начат следующий квартал из отчета «{name}»"));
     Reply::Json(200, json!({ "name": new, "period": Period::Quarter { year, quarter }.label() }))
+}
+
+/// `GET /api/reports/NAME/forms.zip` (every department) and
+/// `GET /api/reports/NAME/forms/N.docx` (department N, from 0): the forms
+/// `otchet forms NAME.toml` writes, byte for byte (the same spare rows).
+pub fn forms(state: &State, name: &str, which: Option<&str>) -> Reply {
+    let Some(path) = state.find(name) else {
+        return error(404, format!("Нет отчета «{name}» в папке"));
+    };
+    let bytes = match read(&path) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Ok(loaded) = crate::load::load_bytes(&format!("{name}.toml"), &bytes) else {
+        return error(422, "В отчете есть ошибки: исправьте их, чтобы сделать формы");
+    };
+    let departments = &loaded.report.departments;
+    let only = match which {
+        None => Vec::new(),
+        Some(n) => match n.strip_suffix(".docx").and_then(|i| i.parse::<usize>().ok()).and_then(|i| departments.get(i))
+        {
+            Some(d) => vec![d.name.value.clone()],
+            None => return error(404, "Нет такого департамента в отчете"),
+        },
+    };
+    let template = crate::template::Template::official();
+    let made = match crate::forms::forms(&loaded.report, &template, crate::forms::DEFAULT_ROWS, &only) {
+        Ok(m) => m,
+        Err(d) => return error(422, d.message),
+    };
+    match (which, made.as_slice()) {
+        (Some(_), [form]) => Reply::File {
+            bytes: form.bytes.clone(),
+            content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            name: form.name.clone(),
+            inline: false,
+        },
+        (Some(_), _) => error(422, "Название департамента совпадает с другим: форма не выбрана однозначно"),
+        (None, []) => error(422, "В отчете нет департаментов"),
+        (None, all) => match crate::forms::zip(all) {
+            Ok(bytes) => {
+                Reply::File {
+                    bytes, content_type: "application/zip", name: format!("{name} формы.zip"), inline: false
+                }
+            }
+            Err(e) => error(500, format!("Не удалось собрать архив форм: {e}")),
+        },
+    }
 }
 
 /// When a version was kept (RFC 3339, UTC): its id starts
@@ -433,7 +484,7 @@ pub fn restore(state: &State, name: &str, id: &str, body: &Json, actor: &Actor) 
             Ok(k) => k,
             Err(r) => return r,
         };
-        describe(state, name, &kept, &current.bytes, None, &bytes);
+        describe(state, name, &kept, &current.bytes, &bytes);
         state.record(actor, "restore", Some(name), None, &format!("восстановлена версия {id}"));
     }
     Reply::Json(200, json!({ "version": version(&bytes), "restored": restored }))
@@ -444,40 +495,12 @@ pub fn restore(state: &State, name: &str, id: &str, body: &Json, actor: &Actor) 
 /// (the PDF carries the quarters' files); errors as `annual` reports them
 /// (422 with the diagnostics, by file).
 pub fn annual(state: &State, names: &[String], partial: bool, format: Format) -> Reply {
-    let mut paths = Vec::new();
-    for n in names {
-        match state.find(n) {
-            Some(p) => paths.push((n.clone(), p)),
-            None => return error(404, format!("Нет отчета «{n}» в папке")),
-        }
-    }
-    if paths.is_empty() {
-        return error(400, "Выберите кварталы годового отчета");
-    }
-    let template = crate::template::Template::official();
     let pdf = format == Format::Pdf;
-    let mut loaded = Vec::new();
-    let mut problems = Vec::new();
-    for (n, p) in &paths {
-        let bytes = match read(p) {
-            Ok(b) => b,
-            Err(r) => return r,
-        };
-        match crate::app::load_bytes_checked(&p.display().to_string(), &bytes, &template, pdf) {
-            Ok(l) => loaded.push(l),
-            Err(f) => problems.extend(f.diagnostics.iter().filter(|d| d.is_error()).map(|d| diag_json(Some(n), d))),
-        }
-    }
-    if !problems.is_empty() {
-        return Reply::Json(422, json!({ "error": "В файлах кварталов есть ошибки", "diagnostics": problems }));
-    }
-    let (merged, _warnings) = match crate::annual::merge(&loaded, partial) {
+    let (paths, loaded, merged, _) = match annual_merged(state, names, partial, pdf) {
         Ok(x) => x,
-        Err(errors) => {
-            let list: Vec<Json> = errors.iter().map(|(i, d)| diag_json(Some(&paths[*i].0), d)).collect();
-            return Reply::Json(422, json!({ "error": "Годовой отчет не собирается", "diagnostics": list }));
-        }
+        Err(r) => return r,
     };
+    let template = crate::template::Template::official();
     let table = crate::app::annual_table(&loaded, &merged, &template);
     let mut files: Vec<crate::app::Carried> =
         paths.iter().zip(&loaded).map(|((_, p), l)| crate::app::Carried::data(p, l.raw_bytes())).collect();
@@ -485,6 +508,59 @@ pub fn annual(state: &State, names: &[String], partial: bool, format: Format) ->
     match crate::app::render_bytes(&table, &template, format, &files) {
         Ok(bytes) => document_reply(bytes, &format!("{}-annual", merged.period.year()), format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
+    }
+}
+
+/// `GET /api/annual.json?names=…[&partial=1]`: what the annual report of
+/// those quarters would be — its period and the warnings `otchet annual`
+/// prints (a missing quarter, a department or agreement named two ways) —
+/// or its errors (422), before any document is made.
+pub fn annual_check(state: &State, names: &[String], partial: bool) -> Reply {
+    match annual_merged(state, names, partial, false) {
+        Ok((_, _, merged, warnings)) => {
+            Reply::Json(200, json!({ "period": merged.period.label(), "warnings": warnings }))
+        }
+        Err(r) => r,
+    }
+}
+
+type Merged = (Vec<(String, PathBuf)>, Vec<crate::load::Loaded>, crate::model::Report, Vec<Json>);
+
+/// The quarters `names`, loaded as `otchet annual` loads them (`pdf`: with
+/// the PDF fonts' glyph check) and merged; errors as 422 by file.
+fn annual_merged(state: &State, names: &[String], partial: bool, pdf: bool) -> Result<Merged, Reply> {
+    let mut paths = Vec::new();
+    for n in names {
+        match state.find(n) {
+            Some(p) => paths.push((n.clone(), p)),
+            None => return Err(error(404, format!("Нет отчета «{n}» в папке"))),
+        }
+    }
+    if paths.is_empty() {
+        return Err(error(400, "Выберите кварталы годового отчета"));
+    }
+    let template = crate::template::Template::official();
+    let mut loaded = Vec::new();
+    let mut problems = Vec::new();
+    for (n, p) in &paths {
+        let bytes = read(p)?;
+        match crate::app::load_bytes_checked(&p.display().to_string(), &bytes, &template, pdf) {
+            Ok(l) => loaded.push(l),
+            Err(f) => problems.extend(f.diagnostics.iter().filter(|d| d.is_error()).map(|d| diag_json(Some(n), d))),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Reply::Json(422, json!({ "error": "В отчетах кварталов есть ошибки", "diagnostics": problems })));
+    }
+    match crate::annual::merge(&loaded, partial) {
+        Ok((merged, warnings)) => {
+            let warnings = warnings.iter().map(|(i, d)| diag_json(Some(&paths[*i].0), d)).collect();
+            Ok((paths, loaded, merged, warnings))
+        }
+        Err(errors) => {
+            let list: Vec<Json> = errors.iter().map(|(i, d)| diag_json(Some(&paths[*i].0), d)).collect();
+            Err(Reply::Json(422, json!({ "error": "Годовой отчет не собирается", "diagnostics": list })))
+        }
     }
 }
 

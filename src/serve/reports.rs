@@ -48,23 +48,34 @@ fn diagnostics_json(diags: &[Diagnostic], source: &Source) -> Vec<Json> {
     diags.iter().map(|d| diagnostic_json(d, source, &paths)).collect()
 }
 
-/// Checks data file bytes: the diagnostics (with paths) and, when the data
-/// has no error, the logical table the documents will show.
-fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Table>, Option<crate::model::Report>) {
+/// Checks data file bytes: the diagnostics (with paths), the table the
+/// page shows and, when the data has no error, the documents' table.
+fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Table>, Option<Table>) {
     let (source, report, diags) = crate::app::check_bytes(name, bytes);
     let list = diagnostics_json(&diags, &source);
-    let table = report.as_ref().map(|r| crate::layout::build(r, &crate::template::Template::official()));
-    (list, table, report)
+    let shown = shown_table(&source, report.as_ref());
+    let official = if report.is_some() { shown.clone() } else { None };
+    (list, shown, official)
+}
+
+/// The table the page shows: the documents' own; while the data has
+/// errors, the same layout of the data as far as it reads (faulty values
+/// empty), so the page keeps the official form and marks the faults.
+fn shown_table(source: &Source, report: Option<&crate::model::Report>) -> Option<Table> {
+    let official = crate::template::Template::official();
+    match report {
+        Some(r) => Some(crate::layout::build(r, &official)),
+        None => crate::load::parse_lenient(source).map(|r| crate::layout::build(&r, &official)),
+    }
 }
 
 /// What a save changed, in one line (kept beside the version it
-/// replaced): from the old content to the new one's table.
-fn summary_of(old: &[u8], new: Option<&Table>) -> String {
-    let (_, old_report, _) = crate::app::check_bytes("old.toml", old);
-    match (old_report, new) {
+/// replaced): from the old content (`file`'s) to the new one's table.
+fn summary_of(file: &str, old: &[u8], new: Option<&Table>) -> String {
+    let old = seen_json(file, old);
+    match (old.official.as_deref(), new) {
         (Some(old), Some(new)) => {
-            let old = crate::layout::build(&old, &crate::template::Template::official());
-            let lines = crate::diff::compare(&old, new).summary;
+            let lines = crate::diff::compare(old, new).summary;
             match lines.len() {
                 0 => "изменений в документе нет".to_string(),
                 1 => lines[0].clone(),
@@ -160,8 +171,9 @@ pub fn load(state: &State, name: &str) -> Reply {
         Err(r) => return r,
     };
     let file = format!("{name}.toml");
-    let seen = seen_json(&file, &bytes, None);
-    let (diags, table, data) = (&seen.diagnostics, &seen.table, &seen.data);
+    let seen = seen_json(&file, &bytes);
+    let data = data_of(&bytes);
+    let (diags, table) = (&seen.diagnostics, &seen.table);
     Reply::Json(
         200,
         json!({
@@ -176,39 +188,40 @@ pub fn load(state: &State, name: &str) -> Reply {
     )
 }
 
-/// What the page is shown of one content of a report: its data, its
-/// diagnostics and its table, as JSON.
+/// What the page is shown of one content of a report: its diagnostics
+/// and its table as JSON, and the documents' table when it has no error.
 pub(super) struct Seen {
-    data: Option<Json>,
     diagnostics: Vec<Json>,
     table: Option<Json>,
+    official: Option<std::sync::Arc<Table>>,
 }
 
-/// [`Seen`] of `bytes` (file name `file`), computed once per content: many
-/// people load the same report between two saves. `table`: the content's
-/// table when the caller has it already.
-pub(super) fn seen_json(file: &str, bytes: &[u8], known: Option<(Vec<Json>, Option<&Table>)>) -> std::sync::Arc<Seen> {
+/// [`Seen`] of `bytes` (file name `file`), computed once per content: the
+/// page's check of an edit, the save of the same edit, the summary of what
+/// the save changed and many people loading one report between two saves
+/// all use one check and one layout.
+pub(super) fn seen_json(file: &str, bytes: &[u8]) -> std::sync::Arc<Seen> {
     type Cache = Vec<(String, String, std::sync::Arc<Seen>)>;
     static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
     const KEEP: usize = 8;
     let v = version(bytes);
     {
-        let cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, _, seen)) = cache.iter().find(|(f, ver, _)| f == file && *ver == v) {
-            return seen.clone();
+        let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(i) = cache.iter().position(|(f, ver, _)| f == file && *ver == v) {
+            // The most recently used last.
+            let hit = cache.remove(i);
+            let seen = hit.2.clone();
+            cache.push(hit);
+            return seen;
         }
     }
-    let (diagnostics, table_json) = match known {
-        Some((d, t)) => (d, t.map(table_json)),
-        None => {
-            let (d, t, _) = checked(file, bytes);
-            (d, t.as_ref().map(table_json))
-        }
-    };
-    let data = file_document(bytes).ok().map(|(_, d)| data::to_json(&d));
-    let seen = std::sync::Arc::new(Seen { data, diagnostics, table: table_json });
+    let (diagnostics, shown, official) = checked(file, bytes);
+    let seen = std::sync::Arc::new(Seen {
+        diagnostics,
+        table: shown.as_ref().map(table_json),
+        official: official.map(std::sync::Arc::new),
+    });
     let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    cache.retain(|(f, _, _)| f != file);
     cache.push((file.to_string(), v, seen.clone()));
     if cache.len() > KEEP {
         cache.remove(0);
@@ -294,8 +307,8 @@ pub fn check(state: &State, body: &Json) -> Reply {
             Err(m) => return error(400, m),
         },
     };
-    let (diags, table, _) = checked(&format!("{}.toml", name.unwrap_or("data")), &bytes);
-    Reply::Json(200, json!({ "diagnostics": diags, "table": table.as_ref().map(table_json) }))
+    let seen = seen_json(&format!("{}.toml", name.unwrap_or("data")), &bytes);
+    Reply::Json(200, json!({ "diagnostics": seen.diagnostics, "table": seen.table }))
 }
 
 /// `PUT /api/reports/NAME` with `{ "data": …, "version": … }`: saves into
@@ -350,13 +363,12 @@ pub(super) fn store_data(
     // Written: the others may save while this one is described.
     drop(guard);
     let file = format!("{name}.toml");
-    let (source, report, diags) = crate::app::check_bytes(&file, &bytes);
-    let table = report.as_ref().map(|r| crate::layout::build(r, &crate::template::Template::official()));
+    // The page checked this very content while it was typed: one check.
+    let seen = seen_json(&file, &bytes);
     if let Some(id) = kept {
-        let summary = describe(state, name, &id, &current.bytes, table.as_ref(), &bytes);
+        let summary = describe(state, name, &id, &current.bytes, &bytes);
         state.record(actor, "save", Some(name), department, &summary);
     }
-    let seen = seen_json(&file, &bytes, Some((diagnostics_json(&diags, &source), table.as_ref())));
     Reply::Json(
         200,
         json!({ "version": version(&bytes), "diagnostics": seen.diagnostics, "table": seen.table, "saved": saved }),
@@ -371,7 +383,7 @@ pub(super) fn data_of(bytes: &[u8]) -> Option<Json> {
 
 /// The diagnostics of a data file's content, as the page shows them.
 pub(super) fn diagnostics(name: &str, bytes: &[u8]) -> Vec<Json> {
-    checked(&format!("{name}.toml"), bytes).0
+    seen_json(&format!("{name}.toml"), bytes).diagnostics.clone()
 }
 
 /// Replaces report `name`'s file (`path`, now `current`) with `bytes`
@@ -417,24 +429,13 @@ pub(super) fn replace(
     Ok(id)
 }
 
-/// Keeps beside version `id` what the save from `old` to the content
-/// whose table is `new` (or, without a table, `new_bytes`) changed, and
-/// returns it. Needs no lock: called after the save.
-pub(super) fn describe(
-    state: &State,
-    name: &str,
-    id: &str,
-    old: &[u8],
-    new: Option<&Table>,
-    new_bytes: &[u8],
-) -> String {
-    let table = match new {
-        Some(t) => Some(std::borrow::Cow::Borrowed(t)),
-        None => crate::app::check_bytes("new.toml", new_bytes)
-            .1
-            .map(|r| std::borrow::Cow::Owned(crate::layout::build(&r, &crate::template::Template::official()))),
-    };
-    let summary = summary_of(old, table.as_deref());
+/// Keeps beside version `id` what the save from `old` to `new` (report
+/// `name`'s contents) changed, and returns it. Needs no lock: called after
+/// the save.
+pub(super) fn describe(state: &State, name: &str, id: &str, old: &[u8], new: &[u8]) -> String {
+    let file = format!("{name}.toml");
+    let new = seen_json(&file, new);
+    let summary = summary_of(&file, old, new.official.as_deref());
     state.store.describe(name, id, &summary);
     summary
 }

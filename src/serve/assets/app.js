@@ -329,7 +329,22 @@ const S = {
   name: decodeURIComponent(location.pathname.replace(/^\/reports\//, "")),
   data: null, version: null, diagnostics: [], table: null,
   dirty: false, selected: null, editable: true, checkTimer: null, checkSeq: 0, header: null,
+  // The rows on screen: [{ sig, tr }] in table order (reused while equal).
+  rendered: [], headerSig: "", attachJob: null,
+  // Errors per row and per cell, as shown.
+  bad: { rows: new Set(), cells: new Set() },
+  // New events: the fields left so far (their errors show from then on).
+  fresh: new WeakMap(),
+  // Undo: earlier states of the data (JSON), the state as of the last
+  // check, when the last change was made.
+  undo: [], shadow: "", lastChange: 0,
 };
+
+const ROMAN = ["", "I", "II", "III", "IV"];
+function periodLabel(year, quarter) {
+  if (!year) return "";
+  return quarter ? `${ROMAN[quarter] || quarter} квартал ${year} года` : `${year} год`;
+}
 
 // The signed-in user's rights (the office server); the local mode has no
 // accounts and every right. The server checks every request itself: the
@@ -360,37 +375,62 @@ function events(d) {
   return dep.event;
 }
 
+// A diagnostic's place: department, event, field.
+function placeOf(path) {
+  const m = /^\/department\/(\d+)(?:\/event\/(\d+)(?:\/([a-z]+))?)?/.exec(path || "");
+  return m ? { d: +m[1], e: m[2] === undefined ? null : +m[2], f: m[3] || null } : null;
+}
+
+// A new event starts clean: a field's errors show once it has been left,
+// or after a save.
+function shown(diag) {
+  const p = placeOf(diag.path);
+  if (!p || p.e === null || !p.f) return true;
+  const dep = depts()[p.d];
+  const ev = dep && Array.isArray(dep.event) ? dep.event[p.e] : null;
+  const left = ev ? S.fresh.get(ev) : null;
+  return !left || left.has(p.f);
+}
+function visibleDiagnostics() { return S.diagnostics.filter(shown); }
+
 function diagsAt(prefix) {
-  return S.diagnostics.filter(d => d.path && (d.path === prefix || d.path.startsWith(prefix + "/")));
+  return S.diagnostics.filter(d => d.path && (d.path === prefix || d.path.startsWith(prefix + "/")) && shown(d));
 }
 
 async function reportPage() {
-  document.getElementById("file").textContent = S.name + ".toml";
-  document.title = S.name + " — otchet";
+  document.getElementById("file").textContent = "";
+  document.title = "Отчет — otchet";
   const base = "/api/reports/" + encodeURIComponent(S.name);
   document.getElementById("docx").href = base + "/docx";
   document.getElementById("pdf").href = base + "/pdf";
   for (const id of ["docx", "pdf"]) {
     document.getElementById(id).addEventListener("click", ev => {
       ev.preventDefault();
-      if (S.dirty) { banner("Сначала сохраните правки: документы формируются из сохраненного файла."); return; }
+      if (S.dirty) { banner("Сначала сохраните правки: документы формируются из сохраненного отчета."); return; }
       if (S.diagnostics.some(d => d.severity === "error")) { banner("Документы не формируются, пока в отчете есть ошибки: исправьте их (список над таблицей)."); return; }
       const box = document.getElementById("banner");
       download(base + "/" + id, box, S.name + "." + id, id === "pdf").then(ok => { if (!ok) box.hidden = false; });
     });
   }
   document.getElementById("save").addEventListener("click", save);
+  document.getElementById("undo").addEventListener("click", undo);
   document.getElementById("add-department").addEventListener("click", addDepartment);
   document.getElementById("edit-registry").addEventListener("click", () => select({ kind: "registry" }));
   document.getElementById("edit-report").addEventListener("click", () => select({ kind: "report" }));
   document.getElementById("versions").addEventListener("click", () => select({ kind: "versions" }));
+  document.getElementById("forms").addEventListener("click", () => {
+    if (S.dirty) { banner("Сначала сохраните правки: формы делаются из сохраненного отчета."); return; }
+    download(base + "/forms.zip", document.getElementById("banner"), "формы.zip").then(ok => { if (!ok) document.getElementById("banner").hidden = false; });
+  });
   document.getElementById("next-quarter").addEventListener("click", nextQuarter);
   window.addEventListener("beforeunload", ev => { if (S.dirty) { ev.preventDefault(); ev.returnValue = ""; } });
   if (role() !== "coordinator") {
-    for (const id of ["add-department", "edit-report", "next-quarter"]) document.getElementById(id).hidden = true;
+    for (const id of ["add-department", "edit-report", "next-quarter", "forms"]) document.getElementById(id).hidden = true;
   }
-  if (role() === "reader") document.getElementById("save").hidden = true;
+  if (role() === "reader") { document.getElementById("save").hidden = true; document.getElementById("undo").hidden = true; }
   await reload();
+  // Ready when the table is drawn: after the next frame's layout.
+  requestAnimationFrame(() => setTimeout(() => performance.mark("otchet-ready"), 0));
   if (ME) await renderSections();
   // A department starts at its own section.
   if (role() === "department" && S.data) {
@@ -477,10 +517,17 @@ async function reload() {
   if (code !== 200) { status(json.error || "Ошибка", "bad"); return; }
   S.data = json.data; S.version = json.version; S.diagnostics = json.diagnostics; S.table = json.table;
   S.editable = json.editable; S.dirty = false;
+  S.undo = []; S.shadow = JSON.stringify(S.data); S.fresh = new WeakMap();
+  document.getElementById("save").disabled = true;
+  updateUndo();
   if (!S.editable) {
-    banner("Файл не читается как TOML — страница его не меняет. Исправьте ошибку в текстовом редакторе и обновите страницу.");
+    banner("Файл отчета поврежден и не читается — страница его не меняет. Обратитесь к тому, кто ведет папку отчетов.");
     for (const id of ["add-department", "edit-registry", "edit-report"]) document.getElementById(id).disabled = true;
   }
+  const r = (S.data && S.data.report) || {};
+  const period = periodLabel(r.year, r.quarter);
+  document.getElementById("file").textContent = period ? "Отчет за " + period + (r.region ? " — " + r.region : "") : S.name;
+  document.title = (period ? "Отчет за " + period : S.name) + " — otchet";
   render();
   status("");
 }
@@ -492,26 +539,58 @@ function banner(text, ok) {
   b.hidden = !text;
 }
 
-function changed() {
+// Every edit: the page's data changed. Edits close together are undone
+// together; the check runs once typing pauses.
+function changed(now) {
+  const t = Date.now();
+  if (t - S.lastChange > 1000 && S.shadow) { S.undo.push(S.shadow); if (S.undo.length > 200) S.undo.shift(); }
+  S.lastChange = t;
   S.dirty = true;
   document.getElementById("save").disabled = false;
+  updateUndo();
   status("Есть несохраненные правки");
   clearTimeout(S.checkTimer);
-  S.checkTimer = setTimeout(check, 250);
+  S.checkTimer = setTimeout(check, now ? 0 : 250);
+}
+
+function updateUndo() {
+  const u = document.getElementById("undo");
+  if (u) u.disabled = S.undo.length === 0;
+}
+
+// Back to the data as it was before the last group of edits.
+function undo() {
+  if (!S.undo.length) return;
+  clearTimeout(S.checkTimer);
+  const text = S.undo.pop();
+  S.data = JSON.parse(text);
+  S.shadow = text;
+  S.lastChange = 0;
+  S.fresh = new WeakMap();
+  S.dirty = true;
+  document.getElementById("save").disabled = false;
+  updateUndo();
+  status("Правка отменена; изменения не сохранены");
+  const sel = S.selected;
+  if (sel && (sel.kind === "event" ? !(depts()[sel.d] && events(sel.d)[sel.e]) : sel.kind === "department" ? !depts()[sel.d] : false)) S.selected = null;
+  renderEditor();
+  check();
 }
 
 async function check() {
   const seq = ++S.checkSeq;
+  S.shadow = JSON.stringify(S.data);
   const { status: code, json } = await api("POST", "/api/check", { name: S.name, data: S.data });
   if (seq !== S.checkSeq) return; // a newer check is on its way
   if (code !== 200) { banner(json.error || "Проверка не удалась"); return; }
   S.diagnostics = json.diagnostics;
-  if (json.table) S.table = json.table; else S.table = null;
+  S.table = json.table || null;
   renderTable(); renderProblems(); markFields();
 }
 
 async function save() {
   clearTimeout(S.checkTimer);
+  S.checkSeq++; // an answer to an earlier check is older than the save's
   status("Сохранение…");
   const { status: code, json } = await api("PUT", "/api/reports/" + encodeURIComponent(S.name), { data: S.data, version: S.version });
   if (code === 409) {
@@ -521,6 +600,8 @@ async function save() {
   }
   if (code !== 200) { banner(json.error || "Не сохранено"); status("Не сохранено", "bad"); return; }
   S.version = json.version; S.diagnostics = json.diagnostics; S.table = json.table; S.dirty = false;
+  // After a save every field shows its errors.
+  S.fresh = new WeakMap();
   document.getElementById("save").disabled = true;
   const errors = S.diagnostics.filter(d => d.severity === "error").length;
   banner(errors ? `Сохранено как черновик: ошибок ${errors}. Документы сформируются, когда ошибки будут исправлены.` : "Сохранено.", !errors);
@@ -537,72 +618,151 @@ function renderTitle() {
   t.textContent = S.table ? S.table.title.join("\n") : (S.data && S.data.report && S.data.report.title) || "";
 }
 
+// The errors and warnings above the table: the first few, the rest
+// behind «Показать все» (so they never push the table off the screen).
 function renderProblems() {
   const box = document.getElementById("problems");
+  const list = visibleDiagnostics().sort((a, b) => (a.severity === "error" ? 0 : 1) - (b.severity === "error" ? 0 : 1));
+  const errors = list.filter(d => d.severity === "error").length;
+  const open = box.classList.contains("open");
   box.replaceChildren();
-  for (const d of S.diagnostics) {
-    const kind = d.severity === "error" ? "ошибка" : "предупреждение";
+  if (!list.length) return;
+  box.append(el("p", { className: "problems-head" }, `Ошибок: ${errors}, предупреждений: ${list.length - errors}. Нажмите на строку, чтобы перейти к месту.`));
+  const FEW = 3;
+  list.slice(0, open ? list.length : FEW).forEach(d => {
+    const kind = d.severity === "error" ? "Ошибка" : "Предупреждение";
     box.append(el("button", {
       type: "button", className: "problem " + d.severity,
       onclick: () => goTo(d.path),
     }, `${kind}: ${d.text || d.message}`, (d.advice || d.hint) ? ` — ${d.advice || d.hint}` : ""));
+  });
+  if (list.length > FEW) {
+    box.append(el("button", { type: "button", className: "more", "aria-expanded": open ? "true" : "false", onclick: () => {
+      box.classList.toggle("open"); renderProblems();
+      const m = box.querySelector("button.more"); if (m) m.focus();
+    } }, open ? "Свернуть список" : `Показать все (${list.length})`));
   }
 }
 
 function goTo(path) {
   if (!path) return;
-  const m = path.match(/^\/department\/(\d+)(?:\/event\/(\d+))?/);
-  if (m && m[2] !== undefined) select({ kind: "event", d: +m[1], e: +m[2] });
-  else if (m) select({ kind: "department", d: +m[1] });
+  const p = placeOf(path);
+  if (p && p.e !== null) select({ kind: "event", d: p.d, e: p.e });
+  else if (p) select({ kind: "department", d: p.d });
   else if (path.startsWith("/agreements")) select({ kind: "registry" });
   else if (path.startsWith("/report")) select({ kind: "report" });
-  const f = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
+  const f = document.querySelector(`#editor [data-path="${CSS.escape(path)}"]`) || document.querySelector(`#editor [data-path^="${CSS.escape(path)}"]`);
   if (f) f.focus();
 }
 
+// The fields of the table's cells 1..6 (the first is the number).
+const CELL_FIELDS = [null, "agreement", "title", "dates", "place", "participants", "result"];
+
+// Which rows and cells have errors (as shown).
+function computeBad() {
+  const rows = new Set(), cells = new Set();
+  for (const d of S.diagnostics) {
+    if (d.severity !== "error" || !shown(d)) continue;
+    const p = placeOf(d.path);
+    if (!p) continue;
+    if (p.e === null) rows.add("d" + p.d);
+    else {
+      rows.add(`e${p.d}-${p.e}`);
+      if (p.f) cells.add(`e${p.d}-${p.e}/${p.f}`);
+    }
+  }
+  S.bad = { rows, cells };
+}
+
+function rowKeyOf(r) { return r.kind === "department" ? `d${r.department}` : `e${r.department}-${r.event}`; }
+
+function rowSig(r) {
+  const key = rowKeyOf(r);
+  let sig = JSON.stringify(r) + (S.bad.rows.has(key) ? "!" : "");
+  if (r.kind === "event") for (const f of CELL_FIELDS) if (f && S.bad.cells.has(key + "/" + f)) sig += "/" + f;
+  return sig;
+}
+
+function rowElement(r) {
+  const key = rowKeyOf(r);
+  const bad = S.bad.rows.has(key);
+  if (r.kind === "department") {
+    const sel = { kind: "department", d: r.department };
+    return el("tr", {
+      className: "department" + (bad ? " has-error" : ""),
+      onclick: () => select(sel), onkeydown: ev => rowKey(ev, sel),
+      tabindex: 0, "data-row": key,
+      "aria-label": "Департамент: " + (r.text || "без названия") + (bad ? ". Есть ошибки" : "") + ". Enter — открыть",
+    }, el("td", { colspan: 7 }, r.text));
+  }
+  const sel = { kind: "event", d: r.department, e: r.event };
+  const tr = el("tr", {
+    className: "event" + (bad ? " has-error" : ""),
+    onclick: () => select(sel), onkeydown: ev => rowKey(ev, sel),
+    tabindex: 0, "data-row": key, "data-number": r.number,
+    "aria-label": `Мероприятие № ${r.number}: ${r.cells[2] || "без названия"}` + (bad ? ". Есть ошибки" : "") + ". Enter — открыть",
+  });
+  r.cells.forEach((c, i) => {
+    if (i === 1 && r.merge === "continue") return;
+    const faulty = CELL_FIELDS[i] && S.bad.cells.has(key + "/" + CELL_FIELDS[i]);
+    tr.append(el("td", { rowspan: i === 1 && r.merge === "start" ? r.rows : null, className: faulty ? "faulty" : null }, c));
+  });
+  return tr;
+}
+
+// The table: the documents' own rows (numbers, merges, dates as printed),
+// also while the data has errors (faulty cells marked). Rows equal to
+// those on screen are kept; a large table is attached in parts so the
+// page answers at once.
+const FIRST_ROWS = 120, MORE_ROWS = 200;
 function renderTable() {
   renderTitle();
   const table = document.getElementById("table");
   const head = table.querySelector("thead"), body = table.querySelector("tbody");
-  table.querySelectorAll("colgroup").forEach(c => c.remove());
-  table.prepend(el("colgroup", {}, [0, 1, 2, 3, 4, 5, 6].map(i => el("col", { className: "c" + i }))));
+  if (!table.querySelector("colgroup")) table.prepend(el("colgroup", {}, [0, 1, 2, 3, 4, 5, 6].map(i => el("col", { className: "c" + i }))));
   if (S.table) S.header = S.table.header;
-  const header = S.header || ["№ п/п", "Соглашение", "Наименование мероприятия", "Сроки", "Место", "Участники", "Содержание и результат"];
-  head.replaceChildren(el("tr", {}, header.map(h => el("th", { scope: "col" }, h))));
-  body.replaceChildren();
-  if (!S.data) return;
-  const sel = S.selected || {};
+  const header = S.header || ["№ п/п", "Соглашение", "Наименование мероприятия", "Сроки проведения мероприятия", "Место проведения мероприятия", "Участники мероприятия", "Содержание и результат мероприятия"];
+  const hs = JSON.stringify(header);
+  if (hs !== S.headerSig) { head.replaceChildren(el("tr", {}, header.map(h => el("th", { scope: "col" }, h)))); S.headerSig = hs; }
+  document.getElementById("table-note").hidden = !S.data || !!S.table;
+  if (!S.data) { body.replaceChildren(); S.rendered = []; return; }
+  computeBad();
   const rows = S.table ? S.table.rows : fallbackRows();
-  for (const r of rows) {
-    if (r.kind === "department") {
-      const bad = diagsAt(`/department/${r.department}/name`).some(d => d.severity === "error");
-      body.append(el("tr", {
-        className: "department" + (sel.kind === "department" && sel.d === r.department ? " selected" : "") + (bad ? " has-error" : ""),
-        onclick: () => select({ kind: "department", d: r.department }),
-        onkeydown: ev => rowKey(ev, { kind: "department", d: r.department }),
-        tabindex: 0, "data-row": `d${r.department}`,
-        "aria-label": "Департамент: " + r.text + ". Enter — открыть",
-      }, el("td", { colspan: 7 }, r.text)));
-    } else {
-      const bad = diagsAt(`/department/${r.department}/event/${r.event}`).some(d => d.severity === "error");
-      const tr = el("tr", {
-        className: "event" + (sel.kind === "event" && sel.d === r.department && sel.e === r.event ? " selected" : "") + (bad ? " has-error" : ""),
-        onclick: () => select({ kind: "event", d: r.department, e: r.event }),
-        onkeydown: ev => rowKey(ev, { kind: "event", d: r.department, e: r.event }),
-        tabindex: 0, "data-row": `e${r.department}-${r.event}`,
-        "data-number": r.number,
-      });
-      r.cells.forEach((c, i) => {
-        if (i === 1 && r.merge === "continue") return;
-        tr.append(el("td", { rowspan: i === 1 && r.merge === "start" ? r.rows : null }, c));
-      });
-      body.append(tr);
-    }
+  const old = S.rendered;
+  const next = rows.map((r, i) => {
+    const sig = rowSig(r);
+    return old[i] && old[i].sig === sig ? old[i] : { sig, tr: rowElement(r) };
+  });
+  S.rendered = next;
+  const attached = body.children.length;
+  if (old.length === next.length) {
+    for (let i = 0; i < Math.min(attached, next.length); i++) if (old[i] !== next[i]) body.replaceChild(next[i].tr, old[i].tr);
+  } else if (attached === 0) {
+    body.append(...next.slice(0, FIRST_ROWS).map(x => x.tr));
+  } else {
+    body.replaceChildren(...next.map(x => x.tr));
   }
-  if (!S.table) {
-    body.append(el("tr", {}, el("td", { colspan: 7, className: "note" },
-      "Таблица показана упрощенно (без объединения ячеек): в данных есть ошибки.")));
-  }
+  attachRest();
+  markSelected();
+}
+
+function attachRest() {
+  if (S.attachJob) return;
+  const body = document.querySelector("#table tbody");
+  if (body.children.length >= S.rendered.length) return;
+  S.attachJob = setTimeout(() => {
+    S.attachJob = null;
+    const n = body.children.length;
+    body.append(...S.rendered.slice(n, n + MORE_ROWS).map(x => x.tr));
+    markSelected();
+    attachRest();
+  }, 0);
+}
+
+function markSelected() {
+  document.querySelectorAll("#table tr.selected").forEach(r => { r.classList.remove("selected"); r.removeAttribute("aria-current"); });
+  const r = rowOf(S.selected);
+  if (r) { r.classList.add("selected"); r.setAttribute("aria-current", "true"); }
 }
 
 // A row by keyboard: Enter (or Space) opens it in the editor, whose first
@@ -625,13 +785,13 @@ function rowOf(sel) {
 function closeEditor() {
   const sel = S.selected;
   S.selected = null;
-  renderTable(); renderEditor();
+  markSelected(); renderEditor();
   const row = rowOf(sel);
   if (row) row.focus();
 }
 
-// The table while the data has errors (the server lays out valid data
-// only): rows in data order, numbers in order, no merges.
+// The rows while the data cannot be laid out at all (no period, a file
+// that does not read): in data order, no merges.
 function fallbackRows() {
   const rows = [];
   let n = 0;
@@ -639,7 +799,7 @@ function fallbackRows() {
     rows.push({ kind: "department", text: dep.name || "", department: d });
     (dep.event || []).forEach((ev, e) => {
       n += 1;
-      const title = (S.data.agreements || {})[ev.agreement] || ev.agreement || "";
+      const title = (S.data.agreements || {})[ev.agreement] || "";
       const dates = typeof ev.dates === "object" && ev.dates ? `${ev.dates.from || ""} – ${ev.dates.to || ""}` : (ev.dates || "");
       rows.push({ kind: "event", number: n, department: d, event: e, merge: "single", rows: 1,
         cells: [`${n}.`, title, ev.title || "", dates, ev.place || "", ev.participants || "", ev.result || ""] });
@@ -648,10 +808,12 @@ function fallbackRows() {
   return rows;
 }
 
+// Opens a row (or a panel) in the editor. The table keeps its width, so
+// the row stays where it was clicked.
 function select(sel) {
   if (!S.editable) return;
   S.selected = sel;
-  renderTable(); renderEditor();
+  markSelected(); renderEditor();
 }
 
 function field(label, path, input) {
@@ -659,17 +821,24 @@ function field(label, path, input) {
   const id = "f-" + path.replace(/[^a-z0-9]/gi, "-");
   input.id = id;
   return el("div", { className: "field", "data-field": path }, el("label", { for: id }, label), input,
-    el("div", { className: "field-error", "data-errors": path }));
+    el("div", { className: "field-error", "data-errors": path, id: "e" + id }));
 }
 
+// Each field's errors under it, tied to it for screen readers.
 function markFields() {
   document.querySelectorAll("[data-field]").forEach(f => {
     const path = f.getAttribute("data-field");
     const ds = diagsAt(path);
     const box = f.querySelector("[data-errors]");
+    if (!box.id) box.id = "e-" + path.replace(/[^a-z0-9]/gi, "-");
     box.replaceChildren(...ds.map(d => el("div", { className: d.severity === "error" ? "field-error" : "field-warning" },
       (d.text || d.message) + ((d.advice || d.hint) ? ` (${d.advice || d.hint})` : ""))));
-    f.classList.toggle("invalid", ds.some(d => d.severity === "error"));
+    const invalid = ds.some(d => d.severity === "error");
+    f.classList.toggle("invalid", invalid);
+    f.querySelectorAll("input, textarea, select").forEach(i => {
+      if (invalid) i.setAttribute("aria-invalid", "true"); else i.removeAttribute("aria-invalid");
+      if (ds.length) i.setAttribute("aria-describedby", box.id); else i.removeAttribute("aria-describedby");
+    });
   });
 }
 
@@ -684,17 +853,22 @@ function renderEditor() {
   const box = document.getElementById("editor");
   const sel = S.selected;
   box.replaceChildren();
-  if (!sel || !S.data) { box.hidden = true; return; }
-  box.hidden = false;
+  document.body.classList.toggle("editing", !!(sel && S.data));
+  if (!sel || !S.data) {
+    box.append(el("h2", {}, "Правка"), el("p", { className: "note" },
+      "Выберите строку таблицы — мероприятие или департамент, — чтобы изменить ее. С клавиатуры: Tab — к строке, Enter — открыть, Escape — закрыть."));
+    return;
+  }
   const close = el("button", { type: "button", className: "close", onclick: closeEditor }, "Закрыть");
   if (sel.kind === "event") eventEditor(box, sel.d, sel.e);
   else if (sel.kind === "department") departmentEditor(box, sel.d);
   else if (sel.kind === "registry") registryEditor(box);
   else if (sel.kind === "report") reportEditor(box);
   else if (sel.kind === "versions") versionsEditor(box);
+  if (!S.selected) { renderEditor(); return; }
   box.append(el("div", { className: "actions" }, close));
   if (!mayEditSelection(sel)) {
-    box.querySelectorAll("input, select, textarea, button").forEach(x => { if (x !== close) x.disabled = true; });
+    box.querySelectorAll("input, select, textarea, button").forEach(x => { if (x !== close && !x.classList.contains("keep")) x.disabled = true; });
     const why = role() === "reader" ? "Только просмотр: ваша роль — читатель."
       : "Только просмотр: это меняет координатор или департамент этого раздела.";
     box.insertBefore(el("p", { className: "note readonly" }, why), box.children[1] || null);
@@ -702,38 +876,82 @@ function renderEditor() {
   markFields();
 }
 
+// A field of a new event shows its errors once left.
+function leaveTracking(box, ev) {
+  box.addEventListener("focusout", e => {
+    const left = S.fresh.get(ev);
+    const path = e.target && e.target.getAttribute ? e.target.getAttribute("data-path") : null;
+    const p = placeOf(path);
+    if (!left || !p || !p.f || left.has(p.f)) return;
+    left.add(p.f);
+    renderTable(); renderProblems(); markFields();
+  });
+}
+
+// The agreement: a list of the registry's full titles (wrapped, never
+// cut), with a search when the registry is long.
+function agreementChooser(ev, path) {
+  const agreements = S.data.agreements || {};
+  const entries = Object.entries(agreements);
+  const wrap = el("fieldset", { className: "field agreements", "data-field": path },
+    el("legend", {}, "Соглашение о сотрудничестве"));
+  const list = el("div", { className: "choices" });
+  const name = "agr-" + path;
+  const items = [];
+  const add = (key, title) => {
+    const r = el("input", { type: "radio", name, value: key, "data-path": path });
+    r.checked = ev.agreement === key;
+    r.addEventListener("change", () => { if (r.checked) { ev.agreement = key; changed(); } });
+    const label = el("label", { className: "choice" }, r, el("span", {}, title));
+    list.append(label);
+    items.push([label, norm(title)]);
+  };
+  for (const [k, t] of entries) add(k, t);
+  if (ev.agreement && !(ev.agreement in agreements)) add(ev.agreement, "(соглашения нет в реестре — выберите другое или добавьте его в реестр)");
+  if (!entries.length) list.append(el("p", { className: "note" }, "Реестр соглашений пуст: добавьте соглашение в «Реестр соглашений»."));
+  if (entries.length > 6) {
+    const find = el("input", { type: "search", className: "keep", placeholder: "слова из названия", "aria-label": "Найти соглашение по словам названия" });
+    find.addEventListener("input", () => {
+      const words = norm(find.value).split(" ").filter(Boolean);
+      for (const [label, title] of items) label.hidden = !words.every(w => title.includes(w)) && !label.querySelector("input").checked;
+    });
+    wrap.append(el("label", { className: "find" }, "Найти: ", find));
+  }
+  wrap.append(list, el("div", { className: "field-error", "data-errors": path }));
+  return wrap;
+}
+
 function eventEditor(box, d, e) {
-  const ev = events(d)[e];
-  if (!ev) { S.selected = null; box.hidden = true; return; }
+  const dep = depts()[d];
+  const ev = dep ? events(d)[e] : null;
+  if (!ev) { S.selected = null; return; }
   const p = `/department/${d}/event/${e}`;
   const row = S.table && S.table.rows.find(r => r.kind === "event" && r.department === d && r.event === e);
   box.append(el("h2", {}, row ? `Мероприятие № ${row.number}` : "Мероприятие"));
-  const agreements = S.data.agreements || {};
-  const select = el("select", {});
-  select.append(el("option", { value: "" }, "— выберите соглашение —"));
-  for (const [key, title] of Object.entries(agreements)) {
-    const o = el("option", { value: key }, title);
-    if (key === ev.agreement) o.selected = true;
-    select.append(o);
-  }
-  if (ev.agreement && !(ev.agreement in agreements)) {
-    select.append(el("option", { value: ev.agreement, selected: true }, `(нет в реестре: ${ev.agreement})`));
-  }
-  select.addEventListener("change", () => { ev.agreement = select.value; changed(); });
-  box.append(field("Соглашение о сотрудничестве", p + "/agreement", select));
+  box.append(agreementChooser(ev, p + "/agreement"));
   for (const [key, label] of FIELDS) {
     if (key === "dates") box.append(datesEditor(ev, p + "/dates"));
     else box.append(field(label, `${p}/${key}`, textInput(ev[key], v => { ev[key] = v; }, true)));
   }
+  leaveTracking(box, ev);
   const list = events(d);
   box.append(el("div", { className: "actions" },
     el("button", { type: "button", disabled: e === 0, onclick: () => moveEvent(d, e, -1) }, "↑ Выше"),
     el("button", { type: "button", disabled: e === list.length - 1, onclick: () => moveEvent(d, e, 1) }, "↓ Ниже"),
     el("button", { type: "button", onclick: () => addEvent(d, e + 1) }, "+ Мероприятие ниже"),
     el("button", { type: "button", className: "danger", onclick: () => {
-      if (confirm("Удалить это мероприятие?")) { list.splice(e, 1); S.selected = null; changed(); renderEditor(); renderTable(); }
+      if (confirm("Удалить это мероприятие?")) { list.splice(e, 1); S.selected = null; changed(true); renderEditor(); }
     } }, "Удалить")));
+  // To another department (the coordinator's; a department edits only its own).
+  const others = depts().map((x, i) => [i, x.name]).filter(([i]) => i !== d);
+  if (others.length && role() === "coordinator") {
+    const to = el("select", { id: "move-to" }, others.map(([i, n]) => el("option", { value: i }, n || "(без названия)")));
+    box.append(el("div", { className: "field move" }, el("label", { for: "move-to" }, "Перенести в департамент"),
+      el("div", { className: "row" }, to, el("button", { type: "button", id: "move-event", onclick: () => moveToDepartment(d, e, +to.value) }, "Перенести"))));
+  }
 }
+
+const DATE_MIN = "2000-01-01", DATE_MAX = "2100-12-31";
 
 function datesEditor(ev, path) {
   const kind = typeof ev.dates === "object" && ev.dates !== null ? "period"
@@ -745,6 +963,11 @@ function datesEditor(ev, path) {
   const wrap = el("div", { className: "field", "data-field": path },
     el("label", {}, "Сроки проведения мероприятия"), mode);
   const inner = el("div", {});
+  const dateInput = (p, label, value) => {
+    const i = el("input", { type: "date", "data-path": p, "aria-label": label, min: DATE_MIN, max: DATE_MAX });
+    i.value = value || "";
+    return i;
+  };
   const draw = () => {
     inner.replaceChildren();
     const k = mode.value;
@@ -754,15 +977,13 @@ function datesEditor(ev, path) {
       i.setAttribute("aria-label", "Сроки текстом");
       inner.append(i);
     } else if (k === "date") {
-      const i = el("input", { type: "date", "data-path": path, "aria-label": "Дата" });
-      i.value = typeof ev.dates === "string" && /^\d{4}-\d{2}-\d{2}$/.test(ev.dates) ? ev.dates : "";
+      const i = dateInput(path, "Дата", typeof ev.dates === "string" && /^\d{4}-\d{2}-\d{2}$/.test(ev.dates) ? ev.dates : "");
       i.addEventListener("input", () => { ev.dates = i.value; changed(); });
       inner.append(i);
     } else {
       const cur = typeof ev.dates === "object" && ev.dates ? ev.dates : { from: "", to: "" };
-      const from = el("input", { type: "date", "data-path": path + "/from", "aria-label": "С" });
-      const to = el("input", { type: "date", "data-path": path + "/to", "aria-label": "По" });
-      from.value = cur.from || ""; to.value = cur.to || "";
+      const from = dateInput(path + "/from", "С", cur.from);
+      const to = dateInput(path + "/to", "По", cur.to);
       const upd = () => { ev.dates = { from: from.value, to: to.value }; changed(); };
       from.addEventListener("input", upd); to.addEventListener("input", upd);
       inner.append(el("div", { className: "row" }, el("label", {}, "с ", from), el("label", {}, "по ", to)));
@@ -780,18 +1001,18 @@ function datesEditor(ev, path) {
   return wrap;
 }
 
-// A new event: the agreement of the event before it (events of one
-// agreement follow each other), else the registry's first.
-function blankEvent(before) {
-  const keys = Object.keys(S.data.agreements || {});
-  const agreement = before && before.agreement ? before.agreement : keys[0] || "";
-  return { agreement, title: "", dates: "", place: "", participants: "", result: "" };
+// A new event: empty, no agreement chosen (the clerk chooses it); its
+// fields show their errors once left or after a save.
+function blankEvent() {
+  const ev = { agreement: "", title: "", dates: "", place: "", participants: "", result: "" };
+  S.fresh.set(ev, new Set());
+  return ev;
 }
 
 function addEvent(d, at) {
   const list = events(d);
-  list.splice(at, 0, blankEvent(list[at - 1]));
-  changed();
+  list.splice(at, 0, blankEvent());
+  changed(true);
   select({ kind: "event", d, e: at });
 }
 
@@ -799,13 +1020,22 @@ function moveEvent(d, e, by) {
   const list = events(d);
   const [x] = list.splice(e, 1);
   list.splice(e + by, 0, x);
-  changed();
+  changed(true);
   select({ kind: "event", d, e: e + by });
+}
+
+function moveToDepartment(d, e, to) {
+  const [x] = events(d).splice(e, 1);
+  const list = events(to);
+  list.push(x);
+  changed(true);
+  select({ kind: "event", d: to, e: list.length - 1 });
+  banner(`Мероприятие перенесено в «${depts()[to].name}» (в конец раздела). Не забудьте сохранить.`, true);
 }
 
 function departmentEditor(box, d) {
   const dep = depts()[d];
-  if (!dep) { S.selected = null; box.hidden = true; return; }
+  if (!dep) { S.selected = null; return; }
   const p = `/department/${d}`;
   box.append(el("h2", {}, "Департамент"));
   box.append(field("Название", p + "/name", textInput(dep.name, v => { dep.name = v; }, true)));
@@ -817,58 +1047,74 @@ function departmentEditor(box, d) {
     el("button", { type: "button", className: "danger", onclick: () => {
       const n = (dep.event || []).length;
       if (confirm(n ? `Удалить департамент вместе с мероприятиями (${n})?` : "Удалить департамент?")) {
-        all.splice(d, 1); S.selected = null; changed(); renderEditor(); renderTable();
+        all.splice(d, 1); S.selected = null; changed(true); renderEditor();
       }
     } }, "Удалить")));
+  box.append(el("div", { className: "actions" },
+    el("button", { type: "button", className: "keep form-docx", onclick: () => {
+      if (S.dirty) { banner("Сначала сохраните правки: форма делается из сохраненного отчета."); return; }
+      download("/api/reports/" + encodeURIComponent(S.name) + "/forms/" + d + ".docx", document.getElementById("banner"), "форма.docx")
+        .then(ok => { if (!ok) document.getElementById("banner").hidden = false; });
+    } }, "Форма для департамента (Word)")));
 }
 
 function moveDepartment(d, by) {
   const all = depts();
   const [x] = all.splice(d, 1);
   all.splice(d + by, 0, x);
-  changed();
+  changed(true);
   select({ kind: "department", d: d + by });
 }
 
 function addDepartment() {
   depts().push({ name: "Новый департамент", event: [] });
-  changed();
+  changed(true);
   select({ kind: "department", d: depts().length - 1 });
 }
 
+// The registry: each agreement's title; one no event uses can be removed.
 function registryEditor(box) {
   box.append(el("h2", {}, "Реестр соглашений"));
-  box.append(el("p", { className: "note" }, "Ключ — короткое имя соглашения в файле данных (латиница, цифры, дефис); название печатается в таблице."));
+  box.append(el("p", { className: "note" }, "Полные названия соглашений печатаются в таблице. Краткое обозначение (латиницей) связывает мероприятия с соглашением; его не видно в документах."));
   const reg = S.data.agreements || (S.data.agreements = {});
+  const uses = {};
+  for (const dep of depts()) for (const ev of dep.event || []) uses[ev.agreement] = (uses[ev.agreement] || 0) + 1;
   for (const key of Object.keys(reg)) {
+    const n = uses[key] || 0;
     box.append(el("div", { className: "registry-item" },
-      field(`Ключ «${key}»`, `/agreements/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-        textInput(reg[key], v => { reg[key] = v; }, true))));
+      field(`Соглашение «${key}»`, `/agreements/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        textInput(reg[key], v => { reg[key] = v; }, true)),
+      n ? el("p", { className: "note" }, `Мероприятий с этим соглашением: ${n}. Удалить можно соглашение, которое нигде не выбрано.`)
+        : el("button", { type: "button", className: "danger remove-agreement", onclick: () => {
+          if (!confirm("Удалить соглашение из реестра? Ни одно мероприятие его не использует.")) return;
+          delete reg[key]; changed(true); renderEditor();
+        } }, "Удалить из реестра")));
   }
-  const newKey = el("input", { type: "text", placeholder: "например, moscow", "aria-label": "Ключ нового соглашения" });
-  const newTitle = el("textarea", { rows: 3, "aria-label": "Название нового соглашения" });
-  const msg = el("div", { className: "field-error" });
+  const newKey = el("input", { type: "text", id: "new-agreement-key", placeholder: "например, moscow" });
+  const newTitle = el("textarea", { rows: 3, id: "new-agreement-title" });
+  const msg = el("div", { className: "field-error", role: "alert" });
   box.append(el("div", { className: "registry-item" }, el("h2", {}, "Новое соглашение"),
-    el("div", { className: "field" }, el("label", {}, "Ключ"), newKey),
-    el("div", { className: "field" }, el("label", {}, "Полное название"), newTitle), msg,
+    el("div", { className: "field" }, el("label", { for: "new-agreement-title" }, "Полное название"), newTitle),
+    el("div", { className: "field" }, el("label", { for: "new-agreement-key" }, "Краткое обозначение (латиницей)"), newKey), msg,
     el("button", { type: "button", onclick: () => {
       const k = newKey.value.trim();
-      if (!k) { msg.textContent = "Укажите ключ."; return; }
-      if (k in reg) { msg.textContent = "Такой ключ уже есть."; return; }
-      reg[k] = newTitle.value; changed(); renderEditor();
+      if (!newTitle.value.trim()) { msg.textContent = "Впишите полное название соглашения."; return; }
+      if (!/^[A-Za-z0-9_-]+$/.test(k)) { msg.textContent = "Краткое обозначение — латинские буквы, цифры, дефис, например tver."; return; }
+      if (k in reg) { msg.textContent = "Такое обозначение уже есть."; return; }
+      reg[k] = newTitle.value; changed(true); renderEditor();
     } }, "Добавить")));
 }
 
 function reportEditor(box) {
   const r = S.data.report || (S.data.report = {});
   box.append(el("h2", {}, "Период и заголовок"));
-  const num = (key, label) => {
-    const i = el("input", { type: "number" });
+  const num = (key, label, min, max) => {
+    const i = el("input", { type: "number", min, max });
     i.value = r[key] === undefined ? "" : r[key];
     i.addEventListener("input", () => { const v = parseInt(i.value, 10); if (Number.isNaN(v)) delete r[key]; else r[key] = v; changed(); });
     return field(label, "/report/" + key, i);
   };
-  box.append(num("year", "Год"), num("quarter", "Квартал (1–4)"));
+  box.append(num("year", "Год", 2000, 2100), num("quarter", "Квартал (1–4)", 1, 4));
   const opt = (key, label) => field(label, "/report/" + key, textInput(r[key], v => { if (v === "") delete r[key]; else r[key] = v; }, key === "title"));
   box.append(opt("region", "Регион"), opt("title", "Заголовок (пусто — заголовок формы)"));
 }
@@ -879,7 +1125,6 @@ async function nextQuarter() {
   if (code !== 200) { banner(json.error || "Ошибка"); return; }
   location.href = "/reports/" + encodeURIComponent(json.name);
 }
-
 async function versionsEditor(box) {
   box.append(el("h2", {}, "Версии и исправления"),
     el("p", { className: "note" }, "Каждое сохранение оставляет прежнюю версию; под ее временем — что изменило следующее сохранение. «Изменения» — всё, что изменилось с тех пор, «DOCX с исправлениями» — то же в режиме рецензирования (для проверяющего)."));
@@ -930,9 +1175,16 @@ async function whoAmI() {
 }
 
 document.addEventListener("keydown", ev => {
-  if (ev.key === "Escape" && S.selected && document.getElementById("editor") && !document.getElementById("editor").hidden) {
+  if (!document.getElementById("editor")) return;
+  if (ev.key === "Escape" && S.selected) {
     ev.preventDefault();
     closeEditor();
+  }
+  // Ctrl+Z outside a text field (a field undoes its own typing first).
+  const typing = ev.target && /^(INPUT|TEXTAREA)$/.test(ev.target.tagName) && !/^(radio|checkbox)$/.test(ev.target.type || "");
+  if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && (ev.key === "z" || ev.key === "я") && !typing && S.undo.length) {
+    ev.preventDefault();
+    undo();
   }
 });
 

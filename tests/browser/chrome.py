@@ -1,0 +1,26 @@
+"""One Chromium for the browser tests (Debian's chromium and
+chromium-driver over WebDriver): headless, a fresh profile, the window
+size given; `scale` 2 shows the page as at 200 % zoom (the CSS viewport
+halves, as the browser's zoom halves it)."""
+
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+
+def browser(width=1440, height=900, scale=1):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--lang=ru", f"--window-size={width},{height}", f"--user-data-dir={tempfile.mkdtemp()}"]:
+        opts.add_argument(a)
+    if scale != 1:
+        opts.add_argument(f"--force-device-scale-factor={scale}")
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    if scale != 1:
+        # The CSS viewport of a window at `scale` zoom.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width // scale, "height": height // scale, "deviceScaleFactor": scale, "mobile": False})
+    return driver
