@@ -424,7 +424,7 @@ fn annual_documents_are_what_annual_writes() {
     }
     let r = s.req("GET", "/api/annual.docx?names=2020-q4", None);
     assert_eq!(r.status, 422);
-    assert!(r.json().to_string().contains("нет данных за I, II, III квартал"), "{}", r.json());
+    assert!(r.json().to_string().contains("нет данных за I, II и III кварталы"), "{}", r.json());
 }
 
 #[test]
@@ -508,4 +508,118 @@ fn messages_for_the_page_speak_the_pages_words() {
         }
     }
     assert!(seen >= 12, "too few messages checked: {seen}");
+}
+
+/// A copy of the reference report filed as another quarter.
+fn reference_as_quarter(q: u8) -> Vec<u8> {
+    String::from_utf8(reference()).unwrap().replacen("quarter = 4", &format!("quarter = {q}"), 1).into_bytes()
+}
+
+#[test]
+fn an_annual_pdf_restores_the_quarters_chosen_or_all() {
+    let s = start(&[("2020-q3.toml", &reference_as_quarter(3)), ("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    let o = run(&["annual", "2020-q3.toml", "2020-q4.toml", "--allow-partial", "-o", "out", "--format", "pdf"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = "out/2020-annual.pdf";
+    // One quarter, chosen by name.
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": pdf, "data": "2020-q4.toml" })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["restored"].as_array().unwrap().len(), 1);
+    assert!(std::fs::read(d.join("2020-q4-2.toml")).unwrap() == reference());
+    // All of them when none is named: both quarters, each byte for byte.
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": pdf })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let names: Vec<String> =
+        r.json()["restored"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["2020-q3-2", "2020-q4-3"]);
+    assert!(std::fs::read(d.join("2020-q3-2.toml")).unwrap() == reference_as_quarter(3));
+    assert!(std::fs::read(d.join("2020-q4-3.toml")).unwrap() == reference());
+    // A name the PDF does not carry: refused, nothing written.
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": pdf, "data": "../x.toml" })));
+    assert_eq!(r.status, 422);
+}
+
+#[test]
+fn annual_warnings_and_errors_are_told_before_the_document() {
+    let s = start(&[("2020-q3.toml", &reference_as_quarter(3)), ("2020-q4.toml", &reference())]);
+    let r = s.req("GET", "/api/annual.json?names=2020-q3,2020-q4&partial=1", None);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["period"], "за 2020 год");
+    // The quarter-three copy's dates lie in the fourth quarter: told per file.
+    let warnings = r.json()["warnings"].to_string();
+    assert!(warnings.contains("2020-q3"), "{warnings}");
+    let r = s.req("GET", "/api/annual.json?names=2020-q3,2020-q4", None);
+    assert_eq!(r.status, 422);
+    assert!(r.json().to_string().contains("нет данных за I и II кварталы"), "{}", r.json());
+}
+
+#[test]
+fn forms_from_the_page_are_what_forms_writes() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    let o = run(&["forms", "2020-q4.toml", "-o", "cli"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut cli: Vec<(String, Vec<u8>)> = std::fs::read_dir(d.join("cli"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    cli.sort();
+    assert_eq!(cli.len(), 5);
+    let r = s.req("GET", "/api/reports/2020-q4/forms.zip", None);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.clone())).unwrap();
+    let mut got = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        got.push((f.name().to_string(), b));
+    }
+    assert!(got == cli, "the ZIP is not otchet forms' files");
+    assert!(s.req("GET", "/api/reports/2020-q4/forms.zip", None).body == r.body, "deterministic");
+    let one = s.req("GET", "/api/reports/2020-q4/forms/2.docx", None);
+    assert_eq!(one.status, 200);
+    assert!(one.body == cli[2].1);
+    assert_eq!(s.req("GET", "/api/reports/2020-q4/forms/9.docx", None).status, 404);
+}
+
+#[test]
+fn the_table_stays_the_official_one_while_the_data_has_errors() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let v = s.req("GET", "/api/reports/2020-q4", None).json();
+    let mut data = v["data"].clone();
+    // An event without title, another without agreement.
+    data["department"][0]["event"][0]["title"] = json!("");
+    data["department"][1]["event"][0]["agreement"] = json!("");
+    let r = s.req("POST", "/api/check", Some(&json!({ "name": "2020-q4", "data": data }))).json();
+    let errors: Vec<&Value> =
+        r["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 2, "{r}");
+    let at = |p: &str| errors.iter().find(|d| d["path"] == p).unwrap_or_else(|| panic!("no error at {p}: {r}"));
+    assert!(at("/department/1/event/0/agreement")["text"].as_str().unwrap().contains("соглашение не выбрано"));
+    at("/department/0/event/0/title");
+    // The table: every event, numbered and merged as in the documents.
+    let rows = r["table"]["rows"].as_array().expect("a table despite the errors");
+    let good = v["table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), good.len());
+    let events: Vec<&Value> = rows.iter().filter(|x| x["kind"] == "event").collect();
+    assert_eq!(events.len(), 17);
+    assert!(events.iter().zip(1..).all(|(e, n)| e["number"] == n));
+    assert!(rows.iter().any(|x| x["merge"] == "start"), "merges kept");
+    assert_eq!(events[0]["cells"][2], "");
+    assert_eq!(r["table"]["header"], v["table"]["header"], "the official header");
+}
+
+#[test]
+fn a_period_running_past_the_quarter_is_warned_about() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let v = s.req("GET", "/api/reports/2020-q4", None).json();
+    let mut data = v["data"].clone();
+    data["department"][0]["event"][0]["dates"] = json!({ "from": "2020-12-20", "to": "2021-01-10" });
+    let r = s.req("POST", "/api/check", Some(&json!({ "name": "2020-q4", "data": data }))).json();
+    let w = r["diagnostics"].to_string();
+    assert!(w.contains("заканчивается после конца отчетного периода"), "{w}");
+    assert!(r["table"].is_object(), "a warning, not an error");
 }

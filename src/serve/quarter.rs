@@ -554,7 +554,10 @@ fn annual_merged(state: &State, names: &[String], partial: bool, pdf: bool) -> R
     }
     match crate::annual::merge(&loaded, partial) {
         Ok((merged, warnings)) => {
-            let warnings = warnings.iter().map(|(i, d)| diag_json(Some(&paths[*i].0), d)).collect();
+            // Each quarter's own warnings, then the merge's (as the CLI).
+            let own =
+                paths.iter().zip(&loaded).flat_map(|((n, _), l)| l.warnings.iter().map(move |d| diag_json(Some(n), d)));
+            let warnings = own.chain(warnings.iter().map(|(i, d)| diag_json(Some(&paths[*i].0), d))).collect();
             Ok((paths, loaded, merged, warnings))
         }
         Err(errors) => {
@@ -623,10 +626,11 @@ pub fn archive(state: &State) -> Reply {
     Reply::Json(200, json!({ "pdfs": list }))
 }
 
-/// `POST /api/archive/restore` with `{ file, data? }`: the PDF's data file
-/// (`data`: which, when it carries several) extracted byte for byte into a
-/// new report file of the folder — named as embedded, made safe, never over
-/// an existing file (a free name is chosen).
+/// `POST /api/archive/restore` with `{ file, data? }`: the PDF's data
+/// files — `data` names one, lists several, or is left out for all (an
+/// annual PDF carries each quarter's) — extracted byte for byte into new
+/// report files of the folder, named as embedded, made safe, never over an
+/// existing file (a free name is chosen).
 pub fn restore_data(state: &State, body: &Json, actor: &Actor) -> Reply {
     let Some(file) = body["file"].as_str() else { return error(400, "Не указан PDF") };
     let Some((_, path)) = pdfs(state).into_iter().find(|(f, _)| f == file) else {
@@ -640,24 +644,46 @@ pub fn restore_data(state: &State, body: &Json, actor: &Actor) -> Reply {
         Ok(f) => f,
         Err(e) => return error(422, format!("{file}: {e}")),
     };
-    let want = body["data"].as_str();
-    let Some(data) =
-        files.iter().filter(|f| f.name.to_lowercase().ends_with(".toml")).find(|f| want.is_none_or(|w| w == f.name))
-    else {
-        return error(422, format!("{file}: в PDF нет файла данных (он сформирован с --no-source)"));
+    // Which of its data files: one (`data`: its name), several (a list),
+    // or all of them (an annual PDF carries each quarter's).
+    let carried: Vec<&crate::archive::EmbeddedFile> =
+        files.iter().filter(|f| f.name.to_lowercase().ends_with(".toml")).collect();
+    if carried.is_empty() {
+        return error(422, format!("{file}: в PDF нет файла данных (он сформирован без данных)"));
+    }
+    let wanted: Vec<&str> = match &body["data"] {
+        Json::String(s) => vec![s.as_str()],
+        Json::Array(a) => a.iter().filter_map(Json::as_str).collect(),
+        _ => carried.iter().map(|f| f.name.as_str()).collect(),
     };
-    let safe = crate::archive::safe_name(&data.name).unwrap_or_else(|| data.name.clone());
-    let stem = safe.strip_suffix(".toml").unwrap_or(&safe).to_string();
+    let mut chosen = Vec::new();
+    for w in &wanted {
+        match carried.iter().find(|f| f.name == *w) {
+            Some(f) => chosen.push(*f),
+            None => return error(422, format!("{file}: в PDF нет данных «{w}»")),
+        }
+    }
+    if chosen.is_empty() {
+        return error(400, "Выберите, какие данные восстановить");
+    }
     let _guard = match state.lock() {
         Ok(g) => g,
         Err(r) => return r,
     };
-    let name = (1..1000).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| !taken(state, n));
-    let Some(name) = name else { return error(409, "Нет свободного имени для файла") };
-    if let Err(d) = crate::output::write_new(&state.dir.join(format!("{name}.toml")), &data.bytes) {
-        return error(500, format!("Не удалось записать файл: {}", d.message));
+    let mut restored = Vec::new();
+    for data in chosen {
+        let safe = crate::archive::safe_name(&data.name).unwrap_or_else(|| data.name.clone());
+        let stem = safe.strip_suffix(".toml").unwrap_or(&safe).to_string();
+        let name =
+            (1..1000).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| !taken(state, n));
+        let Some(name) = name else { return error(409, "Нет свободного имени для файла") };
+        if let Err(d) = crate::output::write_new(&state.dir.join(format!("{name}.toml")), &data.bytes) {
+            return error(500, format!("Не удалось записать файл: {}", d.message));
+        }
+        state.record(actor, "archive-restore", Some(&name), None, &format!("данные из архивного PDF «{file}»"));
+        let warning = (data.checksum_ok == Some(false)).then_some("файл данных изменен внутри PDF после его создания");
+        restored.push(json!({ "name": name, "warning": warning }));
     }
-    state.record(actor, "archive-restore", Some(&name), None, &format!("данные из архивного PDF «{file}»"));
-    let warning = (data.checksum_ok == Some(false)).then_some("файл данных изменен внутри PDF после его создания");
-    Reply::Json(200, json!({ "name": name, "warning": warning }))
+    let first = restored[0].clone();
+    Reply::Json(200, json!({ "name": first["name"], "warning": first["warning"], "restored": restored }))
 }
