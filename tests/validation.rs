@@ -204,3 +204,34 @@ fn windows_line_endings_are_accepted() {
     );
     assert_eq!(l.report.departments[0].events[0].result.value, "Первый\nВторой");
 }
+
+#[test]
+fn years_are_bounded_and_a_mistyped_date_is_not_taken_as_text() {
+    // A six-digit year (the browser's date field allows one): not printed
+    // as text.
+    error(
+        &OK.replace("dates = 2020-10-20", "dates = \"202020-10-20\""),
+        "q.toml:11:9: «202020-10-20» похоже на дату, но это не дата календаря",
+    );
+    error(&OK.replace("dates = 2020-10-20", "dates = 1920-10-20"), "q.toml:11:9: год 1920 вне допустимого диапазона");
+    error(
+        &OK.replace("dates = 2020-10-20", "dates = { from = 2020-10-20, to = 9999-12-31 }"),
+        "год 9999 вне допустимого диапазона",
+    );
+    // Text with hyphens that is not a date stays text.
+    let o =
+        otchet::load::load_bytes("q.toml", OK.replace("dates = 2020-10-20", "dates = \"2020-2024 гг.\"").as_bytes());
+    assert!(o.is_ok());
+}
+
+#[test]
+fn a_period_running_into_the_next_quarter_is_warned_about() {
+    let t = OK.replace("dates = 2020-10-20", "dates = { from = 2020-12-28, to = 2021-01-12 }");
+    let l = otchet::load::load_bytes("q.toml", t.as_bytes()).expect("a warning, not an error");
+    let w: Vec<&str> = l.warnings.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        w.iter()
+            .any(|m| m.contains("заканчивается после конца отчетного периода (за IV квартал 2020 года): 12.01.2021")),
+        "{w:?}"
+    );
+}

@@ -17,6 +17,15 @@ const DEPARTMENT_KEYS: &[&str] = &["name", "event"];
 const EVENT_KEYS: &[&str] = &["agreement", "title", "dates", "place", "participants", "result"];
 const RANGE_KEYS: &[&str] = &["from", "to"];
 
+/// Years a date may have (as the report's year).
+const YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
+
+/// A text of digits and two hyphens (`202020-10-16`): a date mistyped.
+fn looks_like_a_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The error of an event whose agreement is not chosen (an empty key): the
 /// one error an import may leave in the data it writes, for the user to
 /// choose the agreement (a row of a form sent back without one).
@@ -75,7 +84,7 @@ impl<'s> Cx<'s> {
                     self.check_keys(t, REPORT_KEYS, "в разделе [report]");
                     let year = self
                         .required(t, "year", at.clone(), "в разделе [report]", "year = 2020")
-                        .and_then(|v| self.integer(v, "year", 2000..=2100, "year = 2020"));
+                        .and_then(|v| self.integer(v, "year", YEARS, "year = 2020"));
                     let quarter = self
                         .required(t, "quarter", at.clone(), "в разделе [report]", "quarter = 4")
                         .and_then(|v| self.integer(v, "quarter", 1..=4, "quarter = 4"));
@@ -246,6 +255,14 @@ impl<'s> Cx<'s> {
         let help = "дата пишется без кавычек: 2020-10-20; период — { from = 2020-11-26, to = 2020-12-16 }";
         match v.get_ref() {
             DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+                (Some(d), None, None) if !(YEARS.contains(&(d.year as i64))) => {
+                    self.err(
+                        Diagnostic::error(format!("год {} вне допустимого диапазона 2000..=2100", d.year))
+                            .at(v.span())
+                            .help("проверьте год даты"),
+                    );
+                    None
+                }
                 (Some(d), None, None) => {
                     NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32).or_else(|| {
                         self.err(Diagnostic::error("такой даты нет в календаре").at(v.span()).help(help));
@@ -274,6 +291,16 @@ impl<'s> Cx<'s> {
 
     fn dates(&mut self, v: &Val<'_>) -> Option<Dates> {
         match v.get_ref() {
+            DeValue::String(s) if looks_like_a_date(s) => {
+                // «202020-10-16», «2020-1-5»: meant as a date, printed as
+                // typed were it taken as text.
+                self.err(
+                    Diagnostic::error(format!("«{s}» похоже на дату, но это не дата календаря"))
+                        .at(v.span())
+                        .help("дата пишется как 2020-10-20 (год из четырех цифр, от 2000 до 2100); сроки словами — например, «в течение квартала»"),
+                );
+                None
+            }
             DeValue::String(_) => self.text(v, "dates", "мероприятия").map(|t| Dates::Text(t.value)),
             DeValue::Datetime(_) => self.date(v, "dates").map(Dates::Day),
             DeValue::Table(t) => {

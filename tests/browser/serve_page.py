@@ -23,10 +23,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chrome import browser  # noqa: E402
 from docx_words import docx_words  # noqa: E402
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -39,13 +39,7 @@ url = server.stdout.readline().strip()
 assert url.startswith("http://127.0.0.1:") and "?token=" in url, url
 base = url.split("/?")[0]
 
-opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
-for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-          "--window-size=1500,1000", f"--user-data-dir={tempfile.mkdtemp()}"]:
-    opts.add_argument(a)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+driver = browser(1500, 1000)
 wait = WebDriverWait(driver, 20)
 NEW_TITLE = "Тестовое мероприятие из браузера"
 MARKUP = "<script>window.pwned=1</script>"
@@ -73,7 +67,8 @@ def errors_at(path):
 try:
     # The list, then the report (the token URL: the page keeps the token).
     driver.get(url)
-    wait.until(EC.presence_of_element_located((By.LINK_TEXT, "2020-q4.toml"))).click()
+    # Reports are listed by period, not by file name.
+    wait.until(EC.presence_of_element_located((By.LINK_TEXT, "IV квартал 2020 года"))).click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
     numbers = [r.get_attribute("data-number") for r in driver.find_elements(By.CSS_SELECTOR, "#table tr.event")]
     assert numbers == [str(i) for i in range(1, 18)], numbers
@@ -86,13 +81,22 @@ try:
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 18)
     title_path = driver.find_element(By.CSS_SELECTOR, "aside [data-path$='/title']").get_attribute("data-path")
     prefix = title_path.rsplit("/", 1)[0]
-    # The empty title: the loader's Russian error, at the field.
-    wait.until(lambda d: "пуст" in errors_at(title_path))
+    # A new event starts clean: no error before a field is left, no
+    # agreement chosen for the clerk.
+    time.sleep(0.8)
+    assert errors_at(title_path) == "", errors_at(title_path)
+    assert not driver.find_elements(By.CSS_SELECTOR, "aside input[type=radio]:checked"), "an agreement was chosen"
+    # The empty title, left: the loader's Russian error, at the field.
+    field(title_path).click()
+    field(title_path).send_keys(Keys.TAB)
+    wait.until(lambda d: "не заполнено" in errors_at(title_path))
+    assert field(title_path).get_attribute("aria-invalid") == "true"
     msg = errors_at(title_path)
     assert any("а" <= c <= "я" for c in msg.lower()), msg
     driver.save_screenshot(os.path.join(outdir, "serve-error.png"))
 
     field(title_path).send_keys(NEW_TITLE)
+    driver.find_elements(By.CSS_SELECTOR, "aside input[type=radio]")[0].click()
     for key, text in [("place", "г. Смоленск"), ("participants", "Сотрудники департамента"), ("result", "Проверка страницы")]:
         field(f"{prefix}/{key}").send_keys(text)
     field(f"{prefix}/dates").send_keys("ноябрь")
@@ -163,6 +167,7 @@ try:
     title_path = driver.find_element(By.CSS_SELECTOR, "aside [data-path$='/title']").get_attribute("data-path")
     prefix = title_path.rsplit("/", 1)[0]
     field(title_path).send_keys("Совещание по обмену опытом")
+    driver.find_elements(By.CSS_SELECTOR, "aside input[type=radio]")[0].click()
     for key, text in [("place", "г. Смоленск"), ("participants", "Представители двух областей"), ("result", "Подписан протокол")]:
         field(f"{prefix}/{key}").send_keys(text)
     field(f"{prefix}/dates").send_keys("январь")

@@ -66,15 +66,28 @@ function status(text, cls) {
 
 // ---------------------------------------------------------------- list
 
+// A report as lists name it: its period (and the file's name only when
+// there is no period to show, or two reports share one).
+let REPORTS = [];
+function reportLabel(r) {
+  const p = periodLabel(r.year, r.quarter);
+  if (!p) return "Отчет без периода (" + r.name + ")";
+  const twins = REPORTS.filter(x => x.year === r.year && x.quarter === r.quarter).length > 1;
+  return (p.charAt(0).toUpperCase() + p.slice(1)) + (twins ? " (" + r.name + ")" : "");
+}
+function labelOfName(name) {
+  const r = REPORTS.find(x => x.name === name);
+  return r ? reportLabel(r) : name;
+}
+
 async function indexPage() {
   status("Загрузка…");
   const { status: code, json } = await api("GET", "/api/reports");
   if (code !== 200) { status(json.error || "Ошибка", "bad"); return; }
+  REPORTS = json.reports;
   const body = document.querySelector("#reports tbody");
   body.replaceChildren();
   for (const r of json.reports) {
-    const roman = ["", "I", "II", "III", "IV"];
-    const period = r.year ? (r.quarter ? `${roman[r.quarter]} квартал ${r.year} года` : `${r.year} год`) : "—";
     let check;
     if (r.errors > 0) {
       const e = r.first_error;
@@ -82,13 +95,12 @@ async function indexPage() {
     } else if (r.warnings > 0) check = el("span", { className: "warn" }, `предупреждений: ${r.warnings}`);
     else check = el("span", { className: "good" }, "в порядке");
     body.append(el("tr", {},
-      el("td", {}, el("a", { href: "/reports/" + encodeURIComponent(r.name) }, r.file)),
-      el("td", {}, period),
+      el("td", {}, el("a", { href: "/reports/" + encodeURIComponent(r.name) }, reportLabel(r))),
       el("td", {}, r.region || "—"),
       el("td", {}, r.events === null ? "—" : r.events),
       el("td", {}, check)));
   }
-  status(json.reports.length ? "" : "В папке нет файлов отчетов (.toml).");
+  status(json.reports.length ? "" : "Отчетов пока нет: перенесите их из Word (ниже) или попросите того, кто ведет папку, положить в нее отчет.");
   if (role() !== "coordinator") {
     document.getElementById("import-step").hidden = true;
   }
@@ -198,7 +210,7 @@ async function busy(box, text, work) {
 function messages(list) {
   if (!list || !list.length) return null;
   return el("ul", { className: "messages" }, list.map(m => el("li", { className: m.severity },
-    (m.file ? m.file + ": " : "") + (m.text || m.message) + ((m.advice || m.hint) ? " — " + (m.advice || m.hint) : ""))));
+    (m.file ? labelOfName(m.file) + ": " : "") + (m.text || m.message) + ((m.advice || m.hint) ? " — " + (m.advice || m.hint) : ""))));
 }
 
 function fileBase64(file) {
@@ -233,12 +245,11 @@ async function download(url, box, fallbackName, show) {
 function workflow(reports) {
   const registry = document.getElementById("import-registry");
   registry.replaceChildren(el("option", { value: "" }, "— не брать —"));
-  for (const r of reports) registry.append(el("option", { value: r.name }, r.file));
+  for (const r of reports) registry.append(el("option", { value: r.name }, reportLabel(r)));
   const quarters = document.getElementById("annual-quarters");
   quarters.replaceChildren();
-  const roman = ["", "I", "II", "III", "IV"];
   for (const r of reports.filter(r => r.quarter)) {
-    quarters.append(el("label", {}, el("input", { type: "checkbox", value: r.name }), ` ${r.file} (${roman[r.quarter]} квартал ${r.year})`));
+    quarters.append(el("label", {}, el("input", { type: "checkbox", value: r.name }), " " + reportLabel(r)));
   }
   const importBox = document.getElementById("import-result");
   const picker = document.getElementById("import-files");
@@ -256,7 +267,11 @@ function workflow(reports) {
     const { status: code, json } = await busy(importBox, "Идет чтение документов…", () => api("POST", "/api/import/preview", body));
     if (code !== 200) { importBox.replaceChildren(el("p", { className: "bad" }, json.error || "Ошибка"), messages(json.diagnostics)); return; }
     const name = el("input", { type: "text", id: "import-name", value: json.suggested });
-    const target = el("select", { id: "import-target" }, reports.map(r => el("option", { value: r.name }, r.file)));
+    // Into an existing report: the user picks it; preselected only when
+    // exactly one report has the documents' period (never just the first).
+    const same = reports.filter(r => "за " + periodLabel(r.year, r.quarter) === json.period);
+    const target = el("select", { id: "import-target" }, el("option", { value: "" }, "— выберите отчет —"),
+      reports.map(r => el("option", { value: r.name, selected: same.length === 1 && same[0] === r }, reportLabel(r))));
     const result = el("div");
     // Writes the import (as a new report or into one), then opens it.
     const write = async where => {
@@ -266,7 +281,7 @@ function workflow(reports) {
     };
     const create = el("button", { type: "button", id: "import-create", onclick: () => write({ new: name.value }) }, "Создать новый отчет");
     const add = el("button", { type: "button", id: "import-add", onclick: async () => {
-      if (!target.value) return;
+      if (!target.value) { result.replaceChildren(el("p", { className: "bad" }, "Выберите отчет, в который добавить мероприятия.")); return; }
       const v = await api("GET", "/api/reports/" + encodeURIComponent(target.value) + "/data");
       await write({ add: target.value, version: v.json.version });
     } }, "Добавить в отчет");
@@ -280,7 +295,7 @@ function workflow(reports) {
       el("p", {}, `Найдено: отчет ${json.period}; разделов ${json.departments}, мероприятий ${json.events.length}, соглашений ${json.agreements}; предупреждений ${json.warnings.length}.`),
       messages(json.warnings),
       el("table", { className: "reports" }, el("thead", {}, el("tr", {}, ["№", "Соглашение", "Мероприятие", "Сроки"].map(h => el("th", {}, h)))), el("tbody", {}, rows)),
-      el("div", { className: "row" }, el("label", { className: "inline" }, "Имя нового файла: ", name), create),
+      el("div", { className: "row" }, el("label", { className: "inline" }, "Краткое имя нового отчета (латиницей): ", name), create),
       reports.length ? el("div", { className: "row" }, el("label", { className: "inline" }, "или в отчет: ", target), add) : null,
       result));
   };
@@ -290,8 +305,11 @@ function workflow(reports) {
     if (!names.length) { annualBox.replaceChildren(el("p", { className: "bad" }, "Отметьте файлы кварталов")); return; }
     const partial = document.getElementById("annual-partial").checked ? "&partial=1" : "";
     const url = `/api/annual.${ext}?names=${names.map(encodeURIComponent).join(",")}${partial}`;
+    const checked = await busy(annualBox, "Проверка кварталов…", () => api("GET", `/api/annual.json?names=${names.map(encodeURIComponent).join(",")}${partial}`));
+    if (checked.status !== 200) { annualBox.replaceChildren(el("p", { className: "bad" }, checked.json.error || "Ошибка"), messages(checked.json.diagnostics)); return; }
+    const told = messages(checked.json.warnings);
     const ok = await busy(annualBox, "Идет сборка годового отчета…", () => download(url, annualBox, "annual." + ext));
-    if (ok) annualBox.replaceChildren(el("p", { className: "good" }, "Годовой отчет сформирован"));
+    if (ok) annualBox.replaceChildren(el("p", { className: "good" }, "Годовой отчет " + checked.json.period + " сформирован" + (told ? "; предупреждения:" : "")), told);
   };
   document.getElementById("annual-docx").onclick = annual("docx");
   document.getElementById("annual-pdf").onclick = annual("pdf");
@@ -306,18 +324,22 @@ async function archive() {
   body.replaceChildren();
   for (const p of json.pdfs) {
     const data = p.data || [];
-    const restore = data.length && role() === "coordinator" ? el("button", { type: "button", onclick: async () => {
-      const { status: c, json: j } = await api("POST", "/api/archive/restore", { file: p.file });
+    // An annual PDF carries each quarter: restore the one chosen, or all.
+    const restoreData = async which => {
+      const { status: c, json: j } = await api("POST", "/api/archive/restore", which ? { file: p.file, data: which } : { file: p.file });
       if (c !== 200) { box.replaceChildren(el("p", { className: "bad" }, j.error || "Ошибка")); return; }
       await indexPage();
-      box.replaceChildren(el("p", { className: "good" }, "Данные восстановлены в файл ",
-        el("a", { href: "/reports/" + encodeURIComponent(j.name) }, j.name + ".toml"), j.warning ? " (" + j.warning + ")" : ""));
-    } }, "Восстановить данные") : null;
+      box.replaceChildren(el("p", { className: "good" }, "Данные восстановлены как новые отчеты: ",
+        ...j.restored.map((x, i) => [i ? ", " : "", el("a", { href: "/reports/" + encodeURIComponent(x.name) }, labelOfName(x.name)), x.warning ? " (" + x.warning + ")" : ""])));
+    };
+    const restore = data.length && role() === "coordinator" ? el("div", { className: "actions" },
+      data.length > 1 ? data.map(d => el("button", { type: "button", onclick: () => restoreData(d.name) }, "Восстановить: " + (d.period || d.name))) : null,
+      el("button", { type: "button", className: "restore-all", onclick: () => restoreData(null) }, data.length > 1 ? "Восстановить все" : "Восстановить данные")) : null;
     body.append(el("tr", {},
       el("td", {}, p.file),
       el("td", {}, p.error ? el("span", { className: "bad" }, p.error) : (data.map(d => d.period).filter(Boolean).join(", ") || "—")),
       el("td", {}, p.pages === undefined ? "—" : p.pages),
-      el("td", {}, p.error ? "—" : data.length ? data.map(d => d.name + (d.intact ? "" : " (изменен)")).join(", ") : "нет"),
+      el("td", {}, p.error ? "—" : data.length ? data.map(d => (d.period || d.name) + (d.intact ? "" : " (изменены)")).join(", ") : "нет"),
       el("td", {}, restore)));
   }
   if (!json.pdfs.length) box.replaceChildren(el("p", { className: "hint" }, "PDF пока нет."));
