@@ -36,7 +36,7 @@ figures = {}
 
 try:
     driver.get(url)
-    wait.until(lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "big"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#reports tbody a"))
     events = None
     ready = []
     for _ in range(3):

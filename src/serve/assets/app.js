@@ -62,6 +62,7 @@ function status(text, cls) {
   const s = document.getElementById("status");
   s.textContent = text;
   s.className = cls || "";
+  barHeight();
 }
 
 // ---------------------------------------------------------------- list
@@ -705,6 +706,13 @@ function rowSig(r) {
   return sig;
 }
 
+// A cell as the screen shows it: a long run of words joined by no-break
+// spaces («Музей Ю.А. Гагарина») may break at them where a narrow column
+// could not hold it, rather than inside a word. The data is unchanged.
+function shownCell(text) {
+  return String(text).replace(/[^\s\u00a0]+(?:\u00a0[^\s\u00a0]+)+/g, run => run.length > 14 ? run.replace(/\u00a0/g, " ") : run);
+}
+
 function rowElement(r) {
   const key = rowKeyOf(r);
   const bad = S.bad.rows.has(key);
@@ -727,7 +735,7 @@ function rowElement(r) {
   r.cells.forEach((c, i) => {
     if (i === 1 && r.merge === "continue") return;
     const faulty = CELL_FIELDS[i] && S.bad.cells.has(key + "/" + CELL_FIELDS[i]);
-    tr.append(el("td", { rowspan: i === 1 && r.merge === "start" ? r.rows : null, className: faulty ? "faulty" : null }, c));
+    tr.append(el("td", { rowspan: i === 1 && r.merge === "start" ? r.rows : null, className: faulty ? "faulty" : null }, shownCell(c)));
   });
   return tr;
 }
@@ -1193,6 +1201,7 @@ async function whoAmI() {
     location.href = "/login";
   } }, "Выйти");
   bar.append(who, out);
+  barHeight();
   return json;
 }
 
@@ -1231,7 +1240,15 @@ function loginPage() {
   });
 }
 
+// The bar's height (it wraps on a narrow screen), for what sticks below it.
+function barHeight() {
+  const bar = document.querySelector("header.bar");
+  if (bar) document.documentElement.style.setProperty("--bar", bar.offsetHeight + "px");
+}
+window.addEventListener("resize", barHeight);
+
 document.addEventListener("DOMContentLoaded", () => {
+  barHeight();
   const page = document.body.getAttribute("data-page");
   if (page === "login") { loginPage(); return; }
   whoAmI().then(me => {

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""The page as a clerk meets it, in Chromium: one edit-save cycle by
+keyboard alone; an accessibility check (axe-core, WCAG 2.1 A and AA) of
+every view; the report at 1024x768 and at 200 % zoom with no word broken
+inside its letters; the traps of issue 34 (an import's target, a made-up
+agreement). Usage: clerk_page.py OTCHET_BINARY REFERENCE.toml AXE.min.js
+OUTDIR (screenshots into OUTDIR)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chrome import browser  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+binary, reference, axe_path, outdir = sys.argv[1:5]
+os.makedirs(outdir, exist_ok=True)
+AXE = open(axe_path, encoding="utf-8").read()
+work = tempfile.mkdtemp()
+shutil.copy(reference, os.path.join(work, "2020-q4.toml"))
+server = subprocess.Popen([binary, "serve", work, "--no-browser"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+url = server.stdout.readline().strip()
+base = url.split("/?")[0]
+failures = []
+
+
+def axe(driver, view):
+    """axe-core's WCAG 2.1 A/AA violations of the page as it is now."""
+    driver.execute_script(AXE)
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+          .catch(e => done(['axe failed: ' + e]));""")
+    for v in result:
+        failures.append(f"{view}: {v}")
+    return len(result)
+
+
+# Words broken inside their letters: a word whose characters lie on two
+# lines, the break not after a hyphen.
+SPLIT_WORDS = """
+const out = [];
+const roots = document.querySelectorAll(arguments[0]);
+const walker = (root) => document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+for (const root of roots) {
+  const w = walker(root);
+  let node, seen = 0;
+  while ((node = w.nextNode()) && seen < 4000) {
+    const text = node.nodeValue;
+    const re = /[^\\s]+/g; let m;
+    while ((m = re.exec(text))) {
+      seen++;
+      if (m[0].length < 2) continue;
+      const r = document.createRange();
+      r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+      const rects = Array.from(r.getClientRects()).filter(x => x.width > 0);
+      if (rects.length < 2) continue;
+      // Where the line changes: the character before must be a hyphen.
+      let prevTop = null;
+      for (let i = 0; i < m[0].length; i++) {
+        const c = document.createRange(); c.setStart(node, m.index + i); c.setEnd(node, m.index + i + 1);
+        const cr = c.getClientRects()[0]; if (!cr) continue;
+        if (prevTop !== null && Math.abs(cr.top - prevTop) > 2 && !/[-‐‑–—\\/\\u00ad]/.test(m[0][i - 1])) { out.push(m[0]); break; }
+        prevTop = cr.top;
+      }
+    }
+  }
+}
+return out;
+"""
+
+
+def split_words(driver, view, where="#table, .bar, .tools, #editor, .list"):
+    words = driver.execute_script(SPLIT_WORDS, where)
+    if words:
+        failures.append(f"{view}: words broken inside their letters: {words[:10]}")
+    return len(words)
+
+
+def report_page(driver):
+    driver.get(url)
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.LINK_TEXT, "IV квартал 2020 года"))
+    driver.get(base + "/reports/2020-q4")
+    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
+
+
+try:
+    # ---- every view at 1440x900: axe-core.
+    driver = browser(1440, 900)
+    wait = WebDriverWait(driver, 20)
+    driver.get(url)
+    wait.until(lambda d: d.find_elements(By.LINK_TEXT, "IV квартал 2020 года"))
+    views = {"list": axe(driver, "list")}
+    report_page(driver)
+    views["report"] = axe(driver, "report")
+    for name, button in [("registry", "edit-registry"), ("period", "edit-report"), ("versions", "versions")]:
+        driver.find_element(By.ID, button).click()
+        time.sleep(0.5)
+        views[name] = axe(driver, name)
+    driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[3].click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
+    views["event"] = axe(driver, "event editor")
+    driver.find_elements(By.CSS_SELECTOR, "#table tr.department")[1].click()
+    time.sleep(0.3)
+    views["department"] = axe(driver, "department editor")
+    # An event with errors shown (a new one, its title left empty).
+    driver.find_element(By.XPATH, "//aside//button[text()='+ Мероприятие']").click()
+    title = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
+    title.click()
+    title.send_keys(Keys.TAB)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor .field.invalid"))
+    time.sleep(0.5)
+    views["errors"] = axe(driver, "event with errors")
+    driver.save_screenshot(os.path.join(outdir, "clerk-errors-1440.png"))
+    # The row clicked stays where it was when the editor opens.
+    row = driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[9]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    y0 = row.rect["y"] - driver.execute_script("return window.scrollY")
+    row.click()
+    time.sleep(0.3)
+    row = driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[9]
+    y1 = row.rect["y"] - driver.execute_script("return window.scrollY")
+    if abs(y1 - y0) > 2:
+        failures.append(f"row 10 moved from y={y0:.0f} to y={y1:.0f} when the editor opened")
+    driver.quit()
+    print("axe-core (WCAG 2.1 A/AA) violations per view: " + ", ".join(f"{k} {v}" for k, v in views.items()))
+
+    # ---- 1024x768 and 200 % zoom: nothing broken inside a word.
+    for label, size, scale in [("1024x768", (1024, 768), 1), ("200pct", (1440, 900), 2)]:
+        driver = browser(*size, scale=scale)
+        report_page(driver)
+        n = split_words(driver, label)
+        driver.save_screenshot(os.path.join(outdir, f"clerk-report-{label}.png"))
+        driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].click()
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
+        n += split_words(driver, label + " editor", "#editor")
+        a = axe(driver, label + " editor")
+        driver.save_screenshot(os.path.join(outdir, f"clerk-editor-{label}.png"))
+        print(f"{label}: words broken inside letters {n}; axe violations with the editor open {a}")
+        driver.quit()
+
+    # ---- one edit-save cycle by keyboard alone.
+    driver = browser(1440, 900)
+    report_page(driver)
+    keys = ActionChains(driver)
+
+    def active():
+        return driver.switch_to.active_element
+
+    for _ in range(40):
+        keys.send_keys(Keys.TAB).perform()
+        if active().get_attribute("data-row") == "e0-0":
+            break
+    assert active().get_attribute("data-row") == "e0-0", "Tab never reached the first event row"
+    keys.send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
+    for _ in range(60):
+        if (active().get_attribute("data-path") or "").endswith("/title"):
+            break
+        keys.send_keys(Keys.TAB).perform()
+    assert (active().get_attribute("data-path") or "").endswith("/title"), "Tab never reached the title field"
+    keys.send_keys(Keys.END, " (набрано с клавиатуры)").perform()
+    keys.send_keys(Keys.ESCAPE).perform()
+    WebDriverWait(driver, 10).until(lambda d: active().get_attribute("data-row") == "e0-0")
+    for _ in range(60):
+        if active().get_attribute("id") == "save":
+            break
+        keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+    assert active().get_attribute("id") == "save", "Shift+Tab never reached «Сохранить»"
+    keys.send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "status").text == "Сохранено")
+    saved = open(os.path.join(work, "2020-q4.toml"), encoding="utf-8").read()
+    assert "(набрано с клавиатуры)" in saved, "the keyboard edit is not in the file"
+    print("keyboard: Tab to the first event, Enter opens it, the title typed, Escape back to the row, "
+          "Shift+Tab to «Сохранить», Enter saves")
+
+    # ---- traps: «Добавить в отчет» never defaults to a report of another
+    # period; a row without agreement is not given a made-up one.
+    docs = tempfile.mkdtemp()
+    # A report of another period that lists first.
+    q3 = open(reference, encoding="utf-8").read().replace("quarter = 4", "quarter = 3", 1)
+    open(os.path.join(work, "2020-q3.toml"), "w", encoding="utf-8").write(q3)
+    subprocess.run([binary, "render", os.path.join(work, "2020-q4.toml"), "--format", "docx", "-o", docs], check=True, capture_output=True)
+    driver.get(base + "/")
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "import-files"))
+    driver.find_element(By.ID, "import-files").send_keys(os.path.join(docs, "2020-q4.docx"))
+    driver.find_element(By.ID, "import-preview").click()
+    target = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "import-target"))
+    chosen = target.get_attribute("value")
+    assert chosen == "2020-q4", f"the import's target is «{chosen}», not the report of the documents' period"
+    print("traps: the import's target is the report of the documents' period, not the list's first")
+    driver.quit()
+finally:
+    server.kill()
+
+if failures:
+    sys.exit("clerk page:\n  " + "\n  ".join(failures))
