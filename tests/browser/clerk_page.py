@@ -100,6 +100,7 @@ try:
     driver.get(url)
     wait.until(lambda d: d.find_elements(By.LINK_TEXT, "IV квартал 2020 года"))
     views = {"list": axe(driver, "list")}
+    driver.save_screenshot(os.path.join(outdir, "clerk-list-1440.png"))
     report_page(driver)
     views["report"] = axe(driver, "report")
     for name, button in [("registry", "edit-registry"), ("period", "edit-report"), ("versions", "versions")]:
@@ -109,9 +110,11 @@ try:
     driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[3].click()
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
     views["event"] = axe(driver, "event editor")
+    driver.save_screenshot(os.path.join(outdir, "clerk-event-1440.png"))
     driver.find_elements(By.CSS_SELECTOR, "#table tr.department")[1].click()
     time.sleep(0.3)
     views["department"] = axe(driver, "department editor")
+    driver.save_screenshot(os.path.join(outdir, "clerk-department-1440.png"))
     # An event with errors shown (a new one, its title left empty).
     driver.find_element(By.XPATH, "//aside//button[text()='+ Мероприятие']").click()
     title = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
