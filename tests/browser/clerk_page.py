@@ -7,6 +7,7 @@ agreement). Usage: clerk_page.py OTCHET_BINARY REFERENCE.toml AXE.min.js
 OUTDIR (screenshots into OUTDIR)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,6 +186,49 @@ try:
     assert "(набрано с клавиатуры)" in saved, "the keyboard edit is not in the file"
     print("keyboard: Tab to the first event, Enter opens it, the title typed, Escape back to the row, "
           "Shift+Tab to «Сохранить», Enter saves")
+
+    # ---- undo, moving an event, the registry: unused agreements only
+    # can be removed; no text on the page speaks the data file's words.
+    driver.get(base + "/reports/2020-q4")
+    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
+    first_title = driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].find_elements(By.TAG_NAME, "td")[2].text
+    driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "move-to"))
+    target_name = driver.find_element(By.CSS_SELECTOR, "#move-to option:checked").text
+    driver.find_element(By.ID, "move-event").click()
+    # The first department now has one event fewer; the event is the last
+    # of the department it went to.
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].find_elements(By.TAG_NAME, "td")[2].text != first_title)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#table tr")
+    names = [r.text for r in rows]
+    at = next(i for i, t in enumerate(names) if t == target_name)
+    nxt = next((i for i in range(at + 1, len(rows)) if "department" in rows[i].get_attribute("class")), len(rows))
+    assert first_title in rows[nxt - 1].text, "the moved event is not the last of its new department"
+    # Undo: back to the data as loaded, and nothing more to undo.
+    time.sleep(1.2)
+    driver.find_element(By.ID, "undo").click()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].find_elements(By.TAG_NAME, "td")[2].text == first_title)
+    assert driver.find_element(By.ID, "undo").get_attribute("disabled") is not None, "more to undo than was done"
+    # The registry: agreements used by events cannot be removed; a new,
+    # unused one can.
+    driver.find_element(By.ID, "edit-registry").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "new-agreement-title"))
+    assert not driver.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement"), "a used agreement offered for removal"
+    driver.find_element(By.ID, "new-agreement-title").send_keys("Соглашение между Смоленской и Тверской областями")
+    driver.find_element(By.ID, "new-agreement-key").send_keys("smolensk-test")
+    driver.find_element(By.XPATH, "//aside//button[text()='Добавить']").click()
+    WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement")) == 1)
+    driver.execute_script("window.confirm = () => true")
+    driver.find_element(By.CSS_SELECTOR, "#editor .remove-agreement").click()
+    WebDriverWait(driver, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement"))
+    # Every text the page shows (problems, fields, the editor): the page's words.
+    shown = driver.execute_script("return document.body.innerText")
+    for bad in [r"\[\[", r"(?<![\w-])--[a-z]", r"\b\d+:\d+\b", r"department\.event", r"/work/|/tmp/"]:
+        if re.search(bad, shown):
+            failures.append(f"the page shows «{re.search(bad, shown).group(0)}»")
+    print("edits: an event moved to another department (last of it), undone; the registry offers removal of unused agreements only")
 
     # ---- traps: «Добавить в отчет» never defaults to a report of another
     # period; a row without agreement is not given a made-up one.
