@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod new;
 pub mod office;
+pub mod ops;
 pub mod output;
 pub mod par;
 pub mod render;

@@ -174,3 +174,29 @@ fn package_holds_only_the_parts_a_report_uses() {
     let doc = common::part(&bytes, "word/document.xml");
     assert!(!doc.contains("Reference") && !doc.contains("w:titlePg"), "sectPr refers to no story");
 }
+
+/// Word's own choices stated: widow control off, rows taller than a page
+/// free to split (Word pushes a row that cannot split to a new page, and
+/// clips one that does not fit a page), the paragraph closing the document
+/// 1 pt.
+#[test]
+fn the_docx_states_what_word_would_decide_otherwise() {
+    let tall = common::load_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tall-row.toml")).unwrap(),
+    );
+    let xml = common::part(&common::docx(&tall), "word/document.xml");
+    let rows = common::rows(&xml);
+    let table = otchet::layout::build(&tall.report, &otchet::template::Template::official());
+    let flags = otchet::render::pdf::engine::tall_rows(&table, &otchet::template::Template::official());
+    assert_eq!(flags.iter().filter(|&&f| f).count(), 1, "the fixture has one row taller than a page");
+    // The header row, then the body rows in order.
+    for (row, &tall) in rows[1..].iter().zip(&flags) {
+        assert_eq!(row.cant_split, !tall, "{:?}", row.cells.first().map(|c| &c.text));
+    }
+    assert!(rows[0].cant_split && rows[0].header);
+    // The closing paragraph: after the table, 1 pt exactly.
+    let after = &xml[xml.rfind("</w:tbl>").unwrap()..];
+    assert!(after.starts_with("</w:tbl><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/>"), "{}", &after[..after.len().min(300)]);
+    let styles = common::part(&common::docx(&tall), "word/styles.xml");
+    assert!(styles.contains("<w:widowControl w:val=\"0\"/>"));
+}

@@ -15,6 +15,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("import", 6),
     ("forms", 6),
     ("office", 6),
+    ("ops", 6),
     ("annual", 5),
     ("archive", 5),
     ("render", 5),

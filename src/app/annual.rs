@@ -3,11 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    emit, failed, load_checked, load_template_carried, rendered, report, unique_names, write_failed, Carried, CliError,
-    CliResult,
+    annual_table, emit, failed, load_checked, load_template_carried, rendered, report, unique_names, write_failed,
+    Carried, CliError, CliResult,
 };
 use crate::diag::Diagnostic;
-use crate::layout;
 use crate::render::Format;
 
 /// What `otchet annual` does.
@@ -81,22 +80,6 @@ pub fn annual(args: &AnnualArgs) -> CliResult {
         unique_names(&mut files);
     }
     emit(&table, &template, &args.outdir, &stem, &args.formats, &inputs, &files)
-}
-
-/// The annual report's table of the merged quarters: as any report's, with
-/// a bookmark at each quarter's first event in a department.
-pub fn annual_table(
-    quarters: &[crate::load::Loaded],
-    merged: &crate::model::Report,
-    template: &crate::template::Template,
-) -> layout::Table {
-    let mut table = layout::build(merged, template);
-    let marks: Vec<(usize, usize, String)> = crate::annual::quarter_starts(quarters, merged)
-        .into_iter()
-        .map(|(d, e, q)| (d, e, format!("{} квартал", crate::dates::roman(u32::from(q)))))
-        .collect();
-    table.mark_events(&marks);
-    table
 }
 
 /// A name given for output files is a plain file name: not empty, no

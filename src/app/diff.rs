@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{failed, load_checked, load_template, print_out, report, say, CliError, CliResult};
-use crate::layout;
+use super::{changes, failed, load_checked, load_template, print_out, report, say, CliError, CliResult};
 use crate::output;
 
 /// What `otchet diff` does.
@@ -72,45 +71,6 @@ pub fn diff(args: &DiffArgs) -> CliResult {
         revised.summary.iter().map(|l| format!("{l}\n")).collect()
     };
     print_out(&text)
-}
-
-/// The changes DOCX of `new` against `old` (tracked changes by `author`,
-/// `otchet` when none, dated at the end of the new report's period) and the
-/// changes themselves (their Russian summary in `summary`). The operation
-/// behind `otchet diff` and the server's corrections.
-pub fn changes(
-    old: &crate::model::Report,
-    new: &crate::model::Report,
-    template: &crate::template::Template,
-    author: Option<&str>,
-) -> Result<(Vec<u8>, crate::diff::Revised), crate::render::Error> {
-    let (a, b) = (layout::build(old, template), layout::build(new, template));
-    let revised = crate::diff::compare(&a, &b);
-    let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let author = author.filter(|s| !s.trim().is_empty()).unwrap_or("otchet");
-    let bytes = crate::render::docx::render_revised(&revised, &b, template, author, &date)?;
-    Ok((bytes, revised))
-}
-
-/// [`changes`] with each change under the author of the save that made
-/// it: `saves` are the reports after each save from `old` to `new`, in
-/// order, with the author's display name and the save's time
-/// (`YYYY-MM-DDTHH:MM:SSZ`). A change no save explains is `otchet`'s.
-pub fn changes_by(
-    old: &crate::model::Report,
-    new: &crate::model::Report,
-    template: &crate::template::Template,
-    saves: &[(&crate::model::Report, &str, &str)],
-) -> Result<(Vec<u8>, crate::diff::Revised), crate::render::Error> {
-    let (a, b) = (layout::build(old, template), layout::build(new, template));
-    let mut revised = crate::diff::compare(&a, &b);
-    let afters: Vec<layout::Table> = saves.iter().map(|(r, _, _)| layout::build(r, template)).collect();
-    let steps: Vec<crate::diff::Save<'_>> =
-        afters.iter().zip(saves).map(|(after, (_, author, date))| crate::diff::Save { after, author, date }).collect();
-    crate::diff::attribute(&mut revised, &a, &b, &steps);
-    let date = crate::render::timestamp(b.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let bytes = crate::render::docx::render_revised(&revised, &b, template, "otchet", &date)?;
-    Ok((bytes, revised))
 }
 
 /// Can XML 1.0 carry `c` at all?

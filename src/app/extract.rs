@@ -62,7 +62,7 @@ pub fn extract(args: &ExtractArgs) -> CliResult {
         names.push(name);
     }
     let mut numbered = names.clone();
-    super::number_duplicates(&mut numbered);
+    crate::ops::number_duplicates(&mut numbered);
     for (before, after) in names.iter().zip(&numbered) {
         if before != after {
             super::say(&format!(

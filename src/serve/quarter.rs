@@ -144,7 +144,7 @@ fn import(state: &State, body: &Json) -> Result<Imported, Reply> {
     })?;
     let mut warnings: Vec<Json> =
         imported.warnings.iter().map(|w| diag_json(Some(&files[w.file].0), &w.diagnostic)).collect();
-    let (source, report, diags) = crate::app::check_bytes("import.toml", imported.toml.as_bytes());
+    let (source, report, diags) = crate::ops::check_bytes("import.toml", imported.toml.as_bytes());
     // Rows that named no agreement stay without one (an error at each, in
     // the report, until one is chosen); any other error refuses the data.
     let report = report.or_else(|| {
@@ -381,7 +381,7 @@ fn when(id: &str) -> Option<String> {
 /// Report bytes loaded for comparing versions (a file with errors cannot
 /// be compared).
 fn comparable(bytes: &[u8], template: &crate::template::Template) -> Result<crate::load::Loaded, Reply> {
-    crate::app::load_bytes_checked("version.toml", bytes, template, false)
+    crate::ops::load_bytes_checked("version.toml", bytes, template, false)
         .map_err(|f| error(422, format!("Файл с ошибками не сравнивается: {}", f.diagnostics[0].message)))
 }
 
@@ -422,7 +422,7 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
     let compared = comparable(&old, &template).and_then(|old| {
         let new = comparable(&current, &template)?;
         if !docx {
-            return crate::app::changes(&old.report, &new.report, &template, None)
+            return crate::ops::changes(&old.report, &new.report, &template, None)
                 .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")));
         }
         // Each change under its author: the saves from this version on.
@@ -444,7 +444,7 @@ pub fn version_changes(state: &State, name: &str, id: &str, docx: bool) -> Reply
         }
         let saves: Vec<(&crate::model::Report, &str, &str)> =
             saves.iter().map(|(l, a, d)| (&l.report, a.as_str(), d.as_str())).collect();
-        crate::app::changes_by(&old.report, &new.report, &template, &saves)
+        crate::ops::changes_by(&old.report, &new.report, &template, &saves)
             .map_err(|e| error(500, format!("Не удалось сформировать DOCX: {e}")))
     });
     match compared {
@@ -501,11 +501,11 @@ pub fn annual(state: &State, names: &[String], partial: bool, format: Format) ->
         Err(r) => return r,
     };
     let template = crate::template::Template::official();
-    let table = crate::app::annual_table(&loaded, &merged, &template);
-    let mut files: Vec<crate::app::Carried> =
-        paths.iter().zip(&loaded).map(|((_, p), l)| crate::app::Carried::data(p, l.raw_bytes())).collect();
-    crate::app::unique_names(&mut files);
-    match crate::app::render_bytes(&table, &template, format, &files) {
+    let table = crate::ops::annual_table(&loaded, &merged, &template);
+    let mut files: Vec<crate::ops::Carried> =
+        paths.iter().zip(&loaded).map(|((_, p), l)| crate::ops::Carried::data(p, l.raw_bytes())).collect();
+    crate::ops::unique_names(&mut files);
+    match crate::ops::render_bytes(&table, &template, format, &files) {
         Ok(bytes) => document_reply(bytes, &format!("{}-annual", merged.period.year()), format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
     }
@@ -544,7 +544,7 @@ fn annual_merged(state: &State, names: &[String], partial: bool, pdf: bool) -> R
     let mut problems = Vec::new();
     for (n, p) in &paths {
         let bytes = read(p)?;
-        match crate::app::load_bytes_checked(&p.display().to_string(), &bytes, &template, pdf) {
+        match crate::ops::load_bytes_checked(&p.display().to_string(), &bytes, &template, pdf) {
             Ok(l) => loaded.push(l),
             Err(f) => problems.extend(f.diagnostics.iter().filter(|d| d.is_error()).map(|d| diag_json(Some(n), d))),
         }
@@ -608,7 +608,7 @@ pub fn archive(state: &State) -> Reply {
                         .iter()
                         .filter(|f| f.name.to_lowercase().ends_with(".toml"))
                         .map(|f| {
-                            let (_, report, _) = crate::app::check_bytes(&f.name, &f.bytes);
+                            let (_, report, _) = crate::ops::check_bytes(&f.name, &f.bytes);
                             json!({
                                 "name": f.name,
                                 "period": report.as_ref().map(|r| r.period.label()),

@@ -1,7 +1,7 @@
 //! The reports of the working folder: listed, loaded, checked, saved and
 //! rendered through the same operations as the command line
-//! ([`crate::app::check_bytes`], [`crate::app::prepare`],
-//! [`crate::app::render_bytes`], [`crate::output`]).
+//! ([`crate::ops::check_bytes`], [`crate::ops::prepare`],
+//! [`crate::ops::render_bytes`], [`crate::output`]).
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -51,7 +51,7 @@ fn diagnostics_json(diags: &[Diagnostic], source: &Source) -> Vec<Json> {
 /// Checks data file bytes: the diagnostics (with paths), the table the
 /// page shows and, when the data has no error, the documents' table.
 fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Table>, Option<Table>) {
-    let (source, report, diags) = crate::app::check_bytes(name, bytes);
+    let (source, report, diags) = crate::ops::check_bytes(name, bytes);
     let list = diagnostics_json(&diags, &source);
     let shown = shown_table(&source, report.as_ref());
     let official = if report.is_some() { shown.clone() } else { None };
@@ -136,7 +136,7 @@ pub fn list(state: &State) -> Reply {
                     return None;
                 }
             }
-            let (source, report, diags) = crate::app::check_bytes(&format!("{name}.toml"), &bytes);
+            let (source, report, diags) = crate::ops::check_bytes(&format!("{name}.toml"), &bytes);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let first_error = diags.iter().find(|d| d.is_error()).map(|d| {
                 let paths = Paths::of(&source.text);
@@ -456,7 +456,7 @@ pub fn document(path: &Path, name: &str, format: Format) -> Reply {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let prepared = match crate::app::prepare_bytes(path, &bytes, pdf) {
+    let prepared = match crate::ops::prepare_bytes(path, &bytes, pdf) {
         Ok(p) => p,
         Err(f) => {
             let diags = diagnostics_json(&f.diagnostics, &f.source);
@@ -466,7 +466,7 @@ pub fn document(path: &Path, name: &str, format: Format) -> Reply {
             );
         }
     };
-    match crate::app::render_bytes(&prepared.table, &prepared.template, format, &prepared.files) {
+    match crate::ops::render_bytes(&prepared.table, &prepared.template, format, &prepared.files) {
         Ok(bytes) => document_reply(bytes, name, format),
         Err(e) => error(500, format!("Не удалось сформировать документ: {e}")),
     }

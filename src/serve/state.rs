@@ -112,7 +112,7 @@ impl State {
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .filter_map(|e| {
                 let file = e.file_name().into_string().ok()?;
-                let stem = crate::app::output_stem(Path::new(&file))?;
+                let stem = crate::ops::output_stem(Path::new(&file))?;
                 (stem != file && !stem.starts_with('.')).then(|| (stem, e.path()))
             })
             .collect();

@@ -85,6 +85,9 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
     let mut r = Reader::from_str(document_xml);
     let mut rows: Vec<XRow> = Vec::new();
     let mut in_t = false;
+    // Paragraphs outside a cell (the one closing the document) are not
+    // any cell's.
+    let mut in_tc = false;
     let mut paras_in_cell = 0;
     loop {
         match r.read_event().unwrap() {
@@ -104,13 +107,14 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
                     b"w:tc" => {
                         rows.last_mut().unwrap().cells.push(XCell::default());
                         paras_in_cell = 0;
+                        in_tc = true;
                     }
                     b"w:gridSpan" => rows.last_mut().unwrap().cells.last_mut().unwrap().grid_span = attr(b"w:val"),
                     b"w:vMerge" => {
                         rows.last_mut().unwrap().cells.last_mut().unwrap().vmerge =
                             Some(attr(b"w:val").unwrap_or_else(|| "continue".into()));
                     }
-                    b"w:p" if !rows.is_empty() => {
+                    b"w:p" if !rows.is_empty() && in_tc => {
                         if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
                             if paras_in_cell > 0 {
                                 c.text.push('\n');
@@ -128,6 +132,7 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
                 }
             }
             Event::End(e) if e.name().as_ref() == b"w:t" => in_t = false,
+            Event::End(e) if e.name().as_ref() == b"w:tc" => in_tc = false,
             Event::Text(t) if in_t => {
                 if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
                     c.text.push_str(&t.decode().unwrap());

@@ -151,11 +151,12 @@ fn write_document(
 
     match revised {
         Some((rev, marks)) => revised::write_rows(out, rev, t, &widths, marks)?,
-        None => write_rows(out, table, t, &widths)?,
+        None => write_rows(out, table, t, &widths, &crate::render::pdf::engine::tall_rows(table, t))?,
     }
 
     x.clear();
     x.close("w:tbl");
+    closing_paragraph(&mut x);
     section(&mut x, t, stories);
     x.close("w:body");
     x.close("w:document");
@@ -235,6 +236,22 @@ fn open_table(x: &mut Xml, table: &layout::Table, t: &Template, widths: &[u32]) 
 }
 
 /// The section properties: page size and margins, header and footer.
+/// The paragraph after the table, as small as the format allows (1 pt,
+/// exactly): a document cannot end with a table, and Word would otherwise
+/// end it with a 12 pt paragraph of its own, which a table ending within a
+/// line of the bottom margin pushes onto a blank extra page.
+fn closing_paragraph(x: &mut Xml) {
+    x.open("w:p", &[]);
+    x.open("w:pPr", &[]);
+    x.empty("w:spacing", &[("w:before", "0"), ("w:after", "0"), ("w:line", "20"), ("w:lineRule", "exact")]);
+    x.open("w:rPr", &[]);
+    x.empty("w:sz", &[("w:val", "2")]);
+    x.empty("w:szCs", &[("w:val", "2")]);
+    x.close("w:rPr");
+    x.close("w:pPr");
+    x.close("w:p");
+}
+
 fn section(x: &mut Xml, t: &Template, stories: &[Story]) {
     let pm = |mm: f32| mm_to_twips(mm);
     let p = &t.page;
@@ -328,17 +345,24 @@ fn v_merge(col: usize, merge: Merge) -> Option<VMerge> {
 
 /// Writes the body rows: department rows (one cell over all columns, kept
 /// with the next row) and event rows (the agreement column merged
-/// vertically within a merge group); no row splits across pages.
-fn write_rows(out: &mut dyn Write, table: &layout::Table, t: &Template, widths: &[u32]) -> std::io::Result<()> {
+/// vertically within a merge group); no row splits across pages unless it
+/// is taller than a page (`tall`, by row), as in the PDF.
+fn write_rows(
+    out: &mut dyn Write,
+    table: &layout::Table,
+    t: &Template,
+    widths: &[u32],
+    tall: &[bool],
+) -> std::io::Result<()> {
     let total: u32 = widths.iter().sum();
     let aligns: Vec<&str> = t.column.iter().map(|c| jc(c.align)).collect();
     let department = RPr { bold: t.font.department_bold, ..RPr::default() };
     let plain = RPr::default();
     let mut x = Xml::with_capacity(16 * 1024);
-    for row in &table.rows {
+    for (i, row) in table.rows.iter().enumerate() {
         x.clear();
         x.open("w:tr", &[]);
-        TrPr { cant_split: true, header: false }.write(&mut x);
+        TrPr { cant_split: !tall.get(i).copied().unwrap_or(false), header: false }.write(&mut x);
         match row {
             Row::Department(c) => {
                 x.open("w:tc", &[]);

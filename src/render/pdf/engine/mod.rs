@@ -191,6 +191,34 @@ impl<F: FnMut(Page)> PageSink for F {
     }
 }
 
+/// The body rows taller than a page's room below the repeated header: the
+/// PDF splits them over pages, and so must Word — the DOCX leaves
+/// `cantSplit` off these rows only (Word pushes a row that cannot split to
+/// a new page, or clips it when it does not fit one). The same line
+/// breaking as [`layout`], row by row on all cores.
+pub fn tall_rows(table: &Table, t: &Template) -> Vec<bool> {
+    let g = geometry(t);
+    let weights = Weights::of(t);
+    let header = header_box(&table.header, &g, t);
+    let room = mm_to_pt(t.page.height - t.page.margin_bottom) - mm_to_pt(t.page.margin_top) - header.height(&g);
+    let size = t.font.body_size;
+    crate::par::map(&table.rows, |row| {
+        let bold = weights.row(row);
+        let height = match row {
+            Row::Department(c) => make_cell(&c.text, g.left, g.width, &g, Align::Center, bold, size).height(&g),
+            Row::Event(ev) => ev
+                .cells
+                .iter()
+                .enumerate()
+                // A merged agreement cell spans its group's rows.
+                .filter(|&(i, _)| !(i == crate::layout::AGREEMENT_COL && ev.merge != Merge::Single))
+                .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], &g, t.column[i].align, bold, size).height(&g))
+                .fold(0.0, f32::max),
+        };
+        height > room
+    })
+}
+
 /// Lays out the whole document.
 pub fn layout(table: &Table, t: &Template) -> Document {
     let mut pages = Vec::new();
