@@ -24,3 +24,19 @@ def browser(width=1440, height=900, scale=1):
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": width // scale, "height": height // scale, "deviceScaleFactor": scale, "mobile": False})
     return driver
+
+
+def local_server(binary, files):
+    """`otchet serve` on a fresh folder holding `files` ({name: path}):
+    the process, the first address (with the token) and the base URL."""
+    import os
+    import shutil
+    import subprocess
+    work = tempfile.mkdtemp()
+    for name, path in files.items():
+        shutil.copy(path, os.path.join(work, name))
+    server = subprocess.Popen([binary, "serve", work, "--no-browser"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    url = server.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:") and "?token=" in url, url
+    return server, work, url, url.split("/?")[0]

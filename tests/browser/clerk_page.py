@@ -8,28 +8,27 @@ OUTDIR (screenshots into OUTDIR)."""
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chrome import browser  # noqa: E402
+from chrome import browser, local_server  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+# Rows are redrawn as the page's checks answer: a row found a moment ago
+# may be gone; waits look again.
+STALE = [StaleElementReferenceException]
 
 binary, reference, axe_path, outdir = sys.argv[1:5]
 os.makedirs(outdir, exist_ok=True)
 AXE = open(axe_path, encoding="utf-8").read()
-work = tempfile.mkdtemp()
-shutil.copy(reference, os.path.join(work, "2020-q4.toml"))
-server = subprocess.Popen([binary, "serve", work, "--no-browser"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True)
-url = server.stdout.readline().strip()
-base = url.split("/?")[0]
+server, work, url, base = local_server(binary, {"2020-q4.toml": reference})
 failures = []
 
 
@@ -89,15 +88,15 @@ def split_words(driver, view, where="#table, .bar, .tools, #editor, .list"):
 
 def report_page(driver):
     driver.get(url)
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.LINK_TEXT, "IV квартал 2020 года"))
+    WebDriverWait(driver, 20, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.LINK_TEXT, "IV квартал 2020 года"))
     driver.get(base + "/reports/2020-q4")
-    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
+    WebDriverWait(driver, 20, ignored_exceptions=STALE).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
 
 
 try:
     # ---- every view at 1440x900: axe-core.
     driver = browser(1440, 900)
-    wait = WebDriverWait(driver, 20)
+    wait = WebDriverWait(driver, 20, ignored_exceptions=STALE)
     driver.get(url)
     wait.until(lambda d: d.find_elements(By.LINK_TEXT, "IV квартал 2020 года"))
     views = {"list": axe(driver, "list")}
@@ -145,7 +144,7 @@ try:
         n = split_words(driver, label)
         driver.save_screenshot(os.path.join(outdir, f"clerk-report-{label}.png"))
         driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].click()
-        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
+        WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
         n += split_words(driver, label + " editor", "#editor")
         a = axe(driver, label + " editor")
         driver.save_screenshot(os.path.join(outdir, f"clerk-editor-{label}.png"))
@@ -166,7 +165,7 @@ try:
             break
     assert active().get_attribute("data-row") == "e0-0", "Tab never reached the first event row"
     keys.send_keys(Keys.ENTER).perform()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
     for _ in range(60):
         if (active().get_attribute("data-path") or "").endswith("/title"):
             break
@@ -174,14 +173,14 @@ try:
     assert (active().get_attribute("data-path") or "").endswith("/title"), "Tab never reached the title field"
     keys.send_keys(Keys.END, " (набрано с клавиатуры)").perform()
     keys.send_keys(Keys.ESCAPE).perform()
-    WebDriverWait(driver, 10).until(lambda d: active().get_attribute("data-row") == "e0-0")
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: active().get_attribute("data-row") == "e0-0")
     for _ in range(60):
         if active().get_attribute("id") == "save":
             break
         keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
     assert active().get_attribute("id") == "save", "Shift+Tab never reached «Сохранить»"
     keys.send_keys(Keys.ENTER).perform()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "status").text == "Сохранено")
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: d.find_element(By.ID, "status").text == "Сохранено")
     saved = open(os.path.join(work, "2020-q4.toml"), encoding="utf-8").read()
     assert "(набрано с клавиатуры)" in saved, "the keyboard edit is not in the file"
     print("keyboard: Tab to the first event, Enter opens it, the title typed, Escape back to the row, "
@@ -190,15 +189,15 @@ try:
     # ---- undo, moving an event, the registry: unused agreements only
     # can be removed; no text on the page speaks the data file's words.
     driver.get(base + "/reports/2020-q4")
-    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
+    WebDriverWait(driver, 20, ignored_exceptions=STALE).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#table tr.event")) == 17)
     first_title = driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].find_elements(By.TAG_NAME, "td")[2].text
     driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "move-to"))
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.ID, "move-to"))
     target_name = driver.find_element(By.CSS_SELECTOR, "#move-to option:checked").text
     driver.find_element(By.ID, "move-event").click()
     # The first department now has one event fewer; the event is the last
     # of the department it went to.
-    WebDriverWait(driver, 10).until(
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].find_elements(By.TAG_NAME, "td")[2].text != first_title)
     rows = driver.find_elements(By.CSS_SELECTOR, "#table tr")
     names = [r.text for r in rows]
@@ -208,21 +207,21 @@ try:
     # Undo: back to the data as loaded, and nothing more to undo.
     time.sleep(1.2)
     driver.find_element(By.ID, "undo").click()
-    WebDriverWait(driver, 10).until(
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].find_elements(By.TAG_NAME, "td")[2].text == first_title)
     assert driver.find_element(By.ID, "undo").get_attribute("disabled") is not None, "more to undo than was done"
     # The registry: agreements used by events cannot be removed; a new,
     # unused one can.
     driver.find_element(By.ID, "edit-registry").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "new-agreement-title"))
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.ID, "new-agreement-title"))
     assert not driver.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement"), "a used agreement offered for removal"
     driver.find_element(By.ID, "new-agreement-title").send_keys("Соглашение между Смоленской и Тверской областями")
     driver.find_element(By.ID, "new-agreement-key").send_keys("smolensk-test")
     driver.find_element(By.XPATH, "//aside//button[text()='Добавить']").click()
-    WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement")) == 1)
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement")) == 1)
     driver.execute_script("window.confirm = () => true")
     driver.find_element(By.CSS_SELECTOR, "#editor .remove-agreement").click()
-    WebDriverWait(driver, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement"))
+    WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#editor .remove-agreement"))
     # Every text the page shows (problems, fields, the editor): the page's words.
     shown = driver.execute_script("return document.body.innerText")
     for bad in [r"\[\[", r"(?<![\w-])--[a-z]", r"\b\d+:\d+\b", r"department\.event", r"/work/|/tmp/"]:
@@ -238,10 +237,10 @@ try:
     open(os.path.join(work, "2020-q3.toml"), "w", encoding="utf-8").write(q3)
     subprocess.run([binary, "render", os.path.join(work, "2020-q4.toml"), "--format", "docx", "-o", docs], check=True, capture_output=True)
     driver.get(base + "/")
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "import-files"))
+    WebDriverWait(driver, 20, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.ID, "import-files"))
     driver.find_element(By.ID, "import-files").send_keys(os.path.join(docs, "2020-q4.docx"))
     driver.find_element(By.ID, "import-preview").click()
-    target = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "import-target"))
+    target = WebDriverWait(driver, 20, ignored_exceptions=STALE).until(lambda d: d.find_element(By.ID, "import-target"))
     chosen = target.get_attribute("value")
     assert chosen == "2020-q4", f"the import's target is «{chosen}», not the report of the documents' period"
     print("traps: the import's target is the report of the documents' period, not the list's first")

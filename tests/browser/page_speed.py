@@ -8,28 +8,25 @@ Prints the figures as a table; fails when a target is missed. Usage:
 page_speed.py OTCHET_BINARY REPORT.toml [--no-targets]"""
 
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chrome import browser  # noqa: E402
+from chrome import browser, local_server  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+# Rows are redrawn as the page's checks answer: a row found a moment ago
+# may be gone; waits look again.
+STALE = [StaleElementReferenceException]
 
 binary, report = sys.argv[1:3]
 targets = "--no-targets" not in sys.argv
-work = tempfile.mkdtemp()
-shutil.copy(report, os.path.join(work, "big.toml"))
-server = subprocess.Popen([binary, "serve", work, "--no-browser"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True)
-url = server.stdout.readline().strip()
-base = url.split("/?")[0]
+server, work, url, base = local_server(binary, {"big.toml": report})
 driver = browser(1440, 900)
-wait = WebDriverWait(driver, 60)
+wait = WebDriverWait(driver, 60, ignored_exceptions=STALE)
 TARGETS = {"page ready": 500, "row to editor": 100, "longest task while typing": 100, "save": 300,
            "save (server's answer)": 300}
 figures = {}

@@ -14,16 +14,13 @@ text, rejecting every change the old one's. Usage: serve_page.py OTCHET_BINARY R
 
 import base64
 import os
-import re
-import zipfile
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chrome import browser  # noqa: E402
+from chrome import browser, local_server  # noqa: E402
 from docx_words import docx_words  # noqa: E402
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -32,12 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 binary, reference, outdir = sys.argv[1:4]
 os.makedirs(outdir, exist_ok=True)
-work = tempfile.mkdtemp()
-shutil.copy(reference, os.path.join(work, "2020-q4.toml"))
-server = subprocess.Popen([binary, "serve", work, "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-url = server.stdout.readline().strip()
-assert url.startswith("http://127.0.0.1:") and "?token=" in url, url
-base = url.split("/?")[0]
+server, work, url, base = local_server(binary, {"2020-q4.toml": reference})
 
 driver = browser(1500, 1000)
 wait = WebDriverWait(driver, 20)
