@@ -352,7 +352,8 @@ const S = {
   name: decodeURIComponent(location.pathname.replace(/^\/reports\//, "")),
   data: null, version: null, diagnostics: [], table: null,
   dirty: false, selected: null, editable: true, checkTimer: null, checkSeq: 0, header: null,
-  // The rows on screen: [{ sig, tr }] in table order (reused while equal).
+  // The rows on screen: [{ sig, row, el }] in table order (reused while
+  // equal; `el` made when first attached).
   rendered: [], headerSig: "", attachJob: null,
   // Errors per row and per cell, as shown.
   bad: { rows: new Set(), cells: new Set() },
@@ -759,21 +760,27 @@ function renderTable() {
   computeBad();
   const rows = S.table ? S.table.rows : fallbackRows();
   const old = S.rendered;
+  // Each row's element is made when it is first attached.
   const next = rows.map((r, i) => {
     const sig = rowSig(r);
-    return old[i] && old[i].sig === sig ? old[i] : { sig, tr: rowElement(r) };
+    return old[i] && old[i].sig === sig ? old[i] : { sig, row: r, el: null };
   });
   S.rendered = next;
   const attached = body.children.length;
   if (old.length === next.length) {
-    for (let i = 0; i < Math.min(attached, next.length); i++) if (old[i] !== next[i]) body.replaceChild(next[i].tr, old[i].tr);
+    for (let i = 0; i < Math.min(attached, next.length); i++) if (old[i] !== next[i]) body.replaceChild(trOf(next[i]), trOf(old[i]));
   } else if (attached === 0) {
-    body.append(...next.slice(0, FIRST_ROWS).map(x => x.tr));
+    body.append(...next.slice(0, FIRST_ROWS).map(trOf));
   } else {
-    body.replaceChildren(...next.map(x => x.tr));
+    body.replaceChildren(...next.map(trOf));
   }
   attachRest();
   markSelected();
+}
+
+function trOf(entry) {
+  if (!entry.el) entry.el = rowElement(entry.row);
+  return entry.el;
 }
 
 function attachRest() {
@@ -783,7 +790,7 @@ function attachRest() {
   S.attachJob = setTimeout(() => {
     S.attachJob = null;
     const n = body.children.length;
-    body.append(...S.rendered.slice(n, n + MORE_ROWS).map(x => x.tr));
+    body.append(...S.rendered.slice(n, n + MORE_ROWS).map(trOf));
     markSelected();
     attachRest();
   }, 0);
