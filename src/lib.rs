@@ -27,5 +27,6 @@ pub mod render;
 pub mod serve;
 pub mod template;
 pub mod text;
+pub mod toml_write;
 pub mod typo;
 pub mod units;

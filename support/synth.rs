@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use otchet::new::toml_str;
+use otchet::toml_write::string as toml_str;
 
 const AGREEMENTS: &[(&str, &str)] = &[
     ("moscow", "Соглашение между Администрацией Смоленской области и Правительством Москвы о торгово-экономическом, научно-техническом и культурном сотрудничестве"),

@@ -3,7 +3,7 @@
 //! DOCX text and in the PDF text.
 mod common;
 
-use otchet::new::toml_str;
+use otchet::toml_write::string as toml_str;
 use proptest::prelude::*;
 
 /// Words of letters and digits from a Russian/Latin/punctuation alphabet.

@@ -26,6 +26,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("layout", 3),
     ("dates", 2),
     ("new", 2),
+    ("toml_write", 2),
     ("diag", 2),
     ("template", 2),
     ("typo", 2),
