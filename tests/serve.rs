@@ -623,3 +623,45 @@ fn a_period_running_past_the_quarter_is_warned_about() {
     assert!(w.contains("заканчивается после конца отчетного периода"), "{w}");
     assert!(r["table"].is_object(), "a warning, not an error");
 }
+
+/// `check`: the server's diagnostics are the command line's — the same
+/// places (line, column), messages and hints.
+#[test]
+fn the_servers_check_is_otchet_check() {
+    let bad = String::from_utf8(reference())
+        .unwrap()
+        .replacen("agreement = \"moscow\"", "agreement = \"moskow\"", 1)
+        .replacen("dates = 2020-10-20", "dates = { from = 2020-12-20, to = 2021-01-10 }", 1);
+    let s = start(&[("q.toml", bad.as_bytes())]);
+    let o = run(&["check", "q.toml"], s.dir.path());
+    assert!(!o.status.success());
+    let cli = stderr(&o);
+    let v = s.req("GET", "/api/reports/q", None).json();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(diags.len() >= 2, "{v}");
+    for d in diags {
+        let head = format!("q.toml:{}:{}: ", d["line"], d["column"]);
+        let kind = if d["severity"] == "warning" { "предупреждение: " } else { "" };
+        let line = format!("{head}{kind}{}", d["message"].as_str().unwrap());
+        assert!(cli.contains(&line), "«{line}» is not what otchet check says:\n{cli}");
+        if let Some(h) = d["hint"].as_str() {
+            assert!(cli.contains(&format!("= подсказка: {h}")), "hint «{h}» is not otchet check's:\n{cli}");
+        }
+    }
+    let counted = format!("ошибок: {}", diags.iter().filter(|d| d["severity"] == "error").count());
+    assert!(cli.contains(&counted), "{cli}");
+}
+
+/// The archive: restoring a PDF's data gives what `otchet extract` gives.
+#[test]
+fn restoring_from_the_archive_is_otchet_extract() {
+    let s = start(&[("2020-q4.toml", &reference())]);
+    let d = s.dir.path();
+    assert!(run(&["render", "2020-q4.toml", "-o", "out", "--format", "pdf"], d).status.success());
+    let o = run(&["extract", "out/2020-q4.pdf", "-o", "cli.toml"], d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": "out/2020-q4.pdf" })));
+    assert_eq!(r.status, 200);
+    let name = r.json()["name"].as_str().unwrap().to_string();
+    assert!(std::fs::read(d.join(format!("{name}.toml"))).unwrap() == std::fs::read(d.join("cli.toml")).unwrap());
+}
