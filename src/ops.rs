@@ -264,3 +264,65 @@ pub fn annual_table(
     table.mark_events(&marks);
     table
 }
+
+/// Largest Word document read for an import.
+pub const MAX_DOCX_BYTES: u64 = 128 * 1024 * 1024;
+/// Largest PDF read to list or extract what it carries.
+pub const MAX_PDF_BYTES: u64 = 128 * 1024 * 1024;
+
+/// An import, checked as the data file it writes would be checked: the
+/// import itself and the loader's word on its text.
+pub struct CheckedImport {
+    /// The data file's text, its period, the import's own warnings.
+    pub imported: crate::import::Imported,
+    /// The report as far as it reads (rows without an agreement kept).
+    pub report: Option<crate::model::Report>,
+    /// The loader's diagnostics: warnings (a character the PDF fonts lack
+    /// among them), and the errors of rows that named no agreement.
+    pub found: Vec<Diagnostic>,
+    /// The text, for placing `found`.
+    pub source: Source,
+    /// Events left without an agreement (each an error until one is chosen).
+    pub unchosen: usize,
+}
+
+/// Why an import writes nothing.
+pub enum ImportRefused {
+    /// A document cannot be read or has no report table.
+    Document(crate::import::Message),
+    /// The data the documents give is refused by the loader.
+    Data {
+        /// The loader's errors.
+        failure: Failure,
+        /// The import, to place each error (`origin_at`).
+        imported: crate::import::Imported,
+    },
+}
+
+/// The import both faces run: the documents into a data file (named
+/// `name` in messages), then the loader over its text with the PDF fonts'
+/// check as warnings. Rows that named no agreement stay without one; any
+/// other loader error refuses the whole import.
+pub fn import_checked(
+    inputs: &[crate::import::Input<'_>],
+    template: &Template,
+    given: &crate::import::Given,
+    name: &str,
+) -> Result<CheckedImport, ImportRefused> {
+    let imported = crate::import::import(inputs, template, given).map_err(ImportRefused::Document)?;
+    match with_glyphs(template, false, |g| load::load_bytes_with(name, imported.toml.as_bytes(), Some(g))) {
+        Ok(l) => {
+            Ok(CheckedImport { imported, report: Some(l.report), found: l.warnings, source: l.source, unchosen: 0 })
+        }
+        Err(failure) if crate::import::refusing(&failure.diagnostics).next().is_some() => {
+            Err(ImportRefused::Data { failure, imported })
+        }
+        Err(f) => Ok(CheckedImport {
+            report: load::parse_lenient(&f.source),
+            unchosen: f.diagnostics.iter().filter(|d| d.is_error()).count(),
+            imported,
+            found: f.diagnostics,
+            source: f.source,
+        }),
+    }
+}

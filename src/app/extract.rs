@@ -8,9 +8,6 @@ use crate::archive::{self, ReadError};
 use crate::diag::Diagnostic;
 use crate::output;
 
-/// Largest PDF read (a 10,000-event report is about 10 MB).
-const MAX_PDF_BYTES: u64 = 512 * 1024 * 1024;
-
 /// What `otchet extract` does.
 #[derive(Debug, Clone)]
 pub struct ExtractArgs {
@@ -109,7 +106,13 @@ pub fn extract(args: &ExtractArgs) -> CliResult {
 
 /// Reads the PDF, bounded.
 fn read_pdf(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    crate::load::read_bounded(path, "PDF", ".pdf", MAX_PDF_BYTES, "укажите PDF отчета, сформированный otchet")
+    crate::load::read_bounded(
+        path,
+        "PDF",
+        ".pdf",
+        crate::ops::MAX_PDF_BYTES,
+        "укажите PDF отчета, сформированный otchet",
+    )
 }
 
 /// Where each file goes: beside the PDF under its own name; with `-o`, that

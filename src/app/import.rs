@@ -8,9 +8,6 @@ use crate::import::{self, Given, Input};
 use crate::load;
 use crate::output;
 
-/// Largest DOCX read.
-const MAX_DOCX_BYTES: u64 = 512 * 1024 * 1024;
-
 /// What `otchet import` does.
 #[derive(Debug, Clone)]
 pub struct ImportArgs {
@@ -33,8 +30,14 @@ pub fn import(args: &ImportArgs) -> CliResult {
     let names: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
     let mut files = Vec::with_capacity(args.inputs.len());
     for (path, name) in args.inputs.iter().zip(&names) {
-        let bytes = load::read_bounded(path, "документ .docx", ".docx", MAX_DOCX_BYTES, "разделите документ на части")
-            .map_err(|d| CliError::at(name, d))?;
+        let bytes = load::read_bounded(
+            path,
+            "документ .docx",
+            ".docx",
+            crate::ops::MAX_DOCX_BYTES,
+            "разделите документ на части",
+        )
+        .map_err(|d| CliError::at(name, d))?;
         files.push(bytes);
     }
     // The same document twice would double every event.
@@ -56,15 +59,6 @@ pub fn import(args: &ImportArgs) -> CliResult {
         let loaded = failed(load::load_file(path))?;
         given.take_registry(&loaded.report);
     }
-    let imported =
-        import::import(&inputs, &template, &given).map_err(|m| CliError::at(&names[m.file], m.diagnostic))?;
-    for (i, name) in names.iter().enumerate() {
-        let diags: Vec<Diagnostic> =
-            imported.warnings.iter().filter(|w| w.file == i).map(|w| w.diagnostic.clone()).collect();
-        if !diags.is_empty() {
-            say(&rendered(&diags, &Source::new(name.clone(), String::new())));
-        }
-    }
     // Beside the first document by default; into a directory given as -o.
     let stem = args.inputs[0].with_extension("toml");
     let path = match &args.output {
@@ -75,19 +69,30 @@ pub fn import(args: &ImportArgs) -> CliResult {
         None => stem,
     };
     let shown = path.display().to_string();
-    // The data must pass `check` (with this template): else it is our bug.
     // Rows that named no agreement stay without one: the data is written,
     // and the error stays at each such event until one is chosen.
-    let (found, source, unchosen) = match load::load_bytes(&shown, imported.toml.as_bytes()) {
-        Ok(l) => (l.warnings, l.source, 0),
-        Err(f) if import::refusing(&f.diagnostics).next().is_some() => return Err(unusable(&f, &imported, &names)),
-        Err(f) => {
-            let unchosen = f.diagnostics.iter().filter(|d| d.is_error()).count();
-            (f.diagnostics, f.source, unchosen)
+    // The documents' own warnings, by file.
+    let tell = |imported: &import::Imported| {
+        for (i, name) in names.iter().enumerate() {
+            let diags: Vec<Diagnostic> =
+                imported.warnings.iter().filter(|w| w.file == i).map(|w| w.diagnostic.clone()).collect();
+            if !diags.is_empty() {
+                say(&rendered(&diags, &Source::new(name.clone(), String::new())));
+            }
         }
     };
+    let checked = match crate::ops::import_checked(&inputs, &template, &given, &shown) {
+        Ok(c) => c,
+        Err(crate::ops::ImportRefused::Document(m)) => return Err(CliError::at(&names[m.file], m.diagnostic)),
+        Err(crate::ops::ImportRefused::Data { failure, imported }) => {
+            tell(&imported);
+            return Err(unusable(&failure, &imported, &names));
+        }
+    };
+    let (imported, found, unchosen) = (&checked.imported, &checked.found, checked.unchosen);
+    tell(imported);
     if !found.is_empty() {
-        say(&rendered(&found, &source));
+        say(&rendered(found, &checked.source));
     }
     if let Err(d) = output::write_new(&path, imported.toml.as_bytes()) {
         let d = d.help("otchet не перезаписывает файлы: укажите другое имя через -o или удалите старый файл");

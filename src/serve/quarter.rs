@@ -21,8 +21,6 @@ use crate::render::Format;
 const MAX_UPLOAD_BYTES: usize = 24 * 1024 * 1024;
 /// Most documents in one import.
 const MAX_UPLOADS: usize = 64;
-/// Largest PDF the archive opens.
-const MAX_PDF_BYTES: u64 = 64 * 1024 * 1024;
 
 fn diag_json(file: Option<&str>, d: &Diagnostic) -> Json {
     json!({
@@ -133,42 +131,43 @@ fn import(state: &State, body: &Json) -> Result<Imported, Reply> {
     let template = crate::template::Template::official();
     let inputs: Vec<crate::import::Input<'_>> =
         files.iter().map(|(name, bytes)| crate::import::Input { name, bytes }).collect();
-    let imported = crate::import::import(&inputs, &template, &given).map_err(|m| {
-        Reply::Json(
-            422,
-            json!({
-                "error": format!("{}: {}", files[m.file].0, m.diagnostic.message),
-                "diagnostics": [diag_json(Some(&files[m.file].0), &m.diagnostic)],
-            }),
-        )
-    })?;
+    let checked = match crate::ops::import_checked(&inputs, &template, &given, "import.toml") {
+        Ok(c) => c,
+        Err(crate::ops::ImportRefused::Document(m)) => {
+            return Err(Reply::Json(
+                422,
+                json!({
+                    "error": format!("{}: {}", files[m.file].0, m.diagnostic.message),
+                    "diagnostics": [diag_json(Some(&files[m.file].0), &m.diagnostic)],
+                }),
+            ))
+        }
+        Err(crate::ops::ImportRefused::Data { failure, imported }) => {
+            // Data the loader refuses (as import says it): each at its row.
+            let list: Vec<Json> = crate::import::refusing(&failure.diagnostics)
+                .map(|d| {
+                    let origin = d.span.as_ref().and_then(|s| imported.origin_at(s.start));
+                    let file = origin.map(|o| files[o.file].0.as_str());
+                    let mut j = diag_json(file, d);
+                    if let Some(o) = origin {
+                        j["message"] = json!(format!("{}: {}", o.at, d.message));
+                    }
+                    j
+                })
+                .collect();
+            return Err(Reply::Json(
+                422,
+                json!({ "error": "Эти данные otchet не принимает: исправьте строки в документе и повторите", "diagnostics": list }),
+            ));
+        }
+    };
+    let imported = checked.imported;
     let mut warnings: Vec<Json> =
         imported.warnings.iter().map(|w| diag_json(Some(&files[w.file].0), &w.diagnostic)).collect();
-    let (source, report, diags) = crate::ops::check_bytes("import.toml", imported.toml.as_bytes());
-    // Rows that named no agreement stay without one (an error at each, in
-    // the report, until one is chosen); any other error refuses the data.
-    let report = report.or_else(|| {
-        crate::import::refusing(&diags).next().is_none().then(|| crate::load::parse_lenient(&source)).flatten()
-    });
-    let Some(report) = report else {
-        // Data the loader refuses (as import says it): each at its row.
-        let list: Vec<Json> = crate::import::refusing(&diags)
-            .map(|d| {
-                let origin = d.span.as_ref().and_then(|s| imported.origin_at(s.start));
-                let file = origin.map(|o| files[o.file].0.as_str());
-                let mut j = diag_json(file, d);
-                if let Some(o) = origin {
-                    j["message"] = json!(format!("{}: {}", o.at, d.message));
-                }
-                j
-            })
-            .collect();
-        return Err(Reply::Json(
-            422,
-            json!({ "error": "Эти данные otchet не принимает: исправьте строки в документе и повторите", "diagnostics": list }),
-        ));
+    warnings.extend(checked.found.iter().map(|d| diag_json(None, d)));
+    let Some(report) = checked.report else {
+        return Err(error(500, "Перенесенные данные не читаются"));
     };
-    warnings.extend(diags.iter().map(|d| diag_json(None, d)));
     Ok(Imported { toml: imported.toml, report, warnings, period: imported.period })
 }
 
@@ -569,7 +568,7 @@ fn annual_merged(state: &State, names: &[String], partial: bool, pdf: bool) -> R
 
 /// A PDF of the archive: a regular file only, never blocking.
 fn read_pdf(path: &std::path::Path) -> Result<Vec<u8>, crate::diag::Diagnostic> {
-    super::store::read_regular(path, MAX_PDF_BYTES)
+    super::store::read_regular(path, crate::ops::MAX_PDF_BYTES)
         .map(|c| c.bytes)
         .map_err(|e| crate::diag::io_error("не удалось прочитать PDF", &e))
 }
