@@ -40,3 +40,14 @@ def local_server(binary, files):
     url = server.stdout.readline().strip()
     assert url.startswith("http://127.0.0.1:") and "?token=" in url, url
     return server, work, url, url.split("/?")[0]
+
+
+def axe_violations(driver, axe_source):
+    """axe-core's WCAG 2.0/2.1 A and AA violations of the page as it is
+    now, one line each."""
+    driver.execute_script(axe_source)
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+          .catch(e => done(['axe failed: ' + e]));""")

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chrome import browser, local_server  # noqa: E402
+from chrome import axe_violations, browser, local_server  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
@@ -34,12 +34,7 @@ failures = []
 
 def axe(driver, view):
     """axe-core's WCAG 2.1 A/AA violations of the page as it is now."""
-    driver.execute_script(AXE)
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-          .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
-          .catch(e => done(['axe failed: ' + e]));""")
+    result = axe_violations(driver, AXE)
     for v in result:
         failures.append(f"{view}: {v}")
     return len(result)

@@ -7,7 +7,9 @@ names both users. Then the section workflow: the culture department hands
 its section in, the coordinator returns it with a remark, the department
 sees the remark, fixes and hands in again, the coordinator accepts; the
 coordinator's list shows each step. Usage: office_page.py OTCHET_BINARY
-REFERENCE.toml OUTDIR (screenshots into OUTDIR)."""
+REFERENCE.toml OUTDIR AXE.min.js (screenshots into OUTDIR; axe-core checks
+the office's own views: sign-in, a department's and the coordinator's list
+and report)."""
 
 import os
 import shutil
@@ -16,6 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chrome import axe_violations  # noqa: E402
 from docx_words import authors, docx_words  # noqa: E402
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -23,7 +26,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-binary, reference, outdir = sys.argv[1:4]
+binary, reference, outdir, axe_path = sys.argv[1:5]
+AXE = open(axe_path, encoding="utf-8").read()
+violations = {}
 os.makedirs(outdir, exist_ok=True)
 work = tempfile.mkdtemp()
 shutil.copy(reference, os.path.join(work, "2020-q4.toml"))
@@ -64,12 +69,18 @@ def click(d, element):
     element.click()
 
 
+def check(d, view):
+    violations[view] = axe_violations(d, AXE)
+
+
 def sign_in(login):
     d = browser()
     drivers.append(d)
     d.get(base + "/reports/2020-q4")
     wait = WebDriverWait(d, 20)
     wait.until(lambda d: d.current_url.endswith("/login"))
+    if "sign-in" not in violations:
+        check(d, "sign-in")
     # By keyboard: the login field has focus.
     wait.until(lambda d: d.switch_to.active_element.get_attribute("id") == "login")
     d.switch_to.active_element.send_keys(login, Keys.TAB, PASSWORD, Keys.ENTER)
@@ -109,6 +120,7 @@ try:
     wa.until(lambda d: d.find_elements(By.CSS_SELECTOR, "aside .readonly"))
     assert not a.find_element(By.CSS_SELECTOR, "aside [data-path$='/title']").is_enabled()
     a.save_screenshot(os.path.join(outdir, "office-department.png"))
+    check(a, "department's report, another section read-only")
     # Both departments edit their own sections from the same version.
     edit_first_event_of(a, wa, CULTURE, "Правка департамента культуры")
     edit_first_event_of(b, wb, ECONOMY, "Правка департамента экономики")
@@ -133,6 +145,8 @@ try:
     wc.until(lambda d: CULTURE in d.find_element(By.ID, "office").text)
     assert "Ждут проверки" in c.find_element(By.ID, "office").text
     c.save_screenshot(os.path.join(outdir, "office-coordinator.png"))
+    wc.until(lambda d: "Пользователи" in d.find_element(By.ID, "users-step").text)
+    check(c, "coordinator's list (waiting, users, log)")
     open_report(c, wc)
     wc.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sections button.return"))
     c.find_element(By.CSS_SELECTOR, "#sections .remark-input").send_keys("Уточните место проведения")
@@ -144,6 +158,7 @@ try:
     open_report(a, wa)
     wa.until(lambda d: "Уточните место проведения" in d.find_element(By.ID, "sections").text)
     a.save_screenshot(os.path.join(outdir, "office-returned.png"))
+    check(a, "department's report, returned with a remark")
     edit_first_event_of(a, wa, CULTURE, "Правка после замечания")
     wa.until(lambda d: d.find_elements(By.ID, "submit-section"))
     click(a, a.find_element(By.ID, "submit-section"))
@@ -153,6 +168,10 @@ try:
     wc.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sections button.accept"))
     click(c, c.find_element(By.CSS_SELECTOR, "#sections button.accept"))
     wc.until(lambda d: "Принят" in d.find_element(By.ID, "sections").text)
+    check(c, "coordinator's report with the sections")
+    a.get(base + "/")
+    wa.until(lambda d: "Принят" in d.find_element(By.ID, "office").text)
+    check(a, "department's list")
     c.get(base + "/")
     wc.until(lambda d: "Журнал действий" in d.find_element(By.ID, "audit-step").text)
     log = c.find_element(By.ID, "audit-step").text
@@ -196,6 +215,9 @@ try:
         plain[label] = docx_words(open(os.path.join(d, os.listdir(d)[0]), "rb").read())
     assert docx_words(changes, accept=True) == plain["new"], "accepting every change is not the report"
     assert docx_words(changes, accept=False) == plain["old"], "rejecting every change is not the first version"
+    bad = {k: v for k, v in violations.items() if v}
+    assert not bad, f"axe-core: {bad}"
+    print("axe-core (WCAG 2.1 A/AA) violations per office view: " + ", ".join(f"{k} {len(v)}" for k, v in violations.items()))
     print("office browser: two departments saved their sections at once, the coordinator saw both and the log named them; "
           "handed in, returned with a remark, fixed, handed in, accepted; the corrections DOCX names both departments' users, accept all = the report, reject all = the first version")
 finally:

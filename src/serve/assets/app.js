@@ -904,6 +904,9 @@ function renderEditor() {
   else if (sel.kind === "versions") versionsEditor(box);
   if (!S.selected) { renderEditor(); return; }
   box.append(el("div", { className: "actions" }, close));
+  // Read-only: nothing to choose, so the agreement list shows whole (a
+  // scrolled list of disabled choices could not be scrolled by keyboard).
+  box.classList.toggle("readonly", !mayEditSelection(sel));
   if (!mayEditSelection(sel)) {
     box.querySelectorAll("input, select, textarea, button").forEach(x => { if (x !== close && !x.classList.contains("keep")) x.disabled = true; });
     const why = role() === "reader" ? "Только просмотр: ваша роль — читатель."
