@@ -200,3 +200,18 @@ fn the_docx_states_what_word_would_decide_otherwise() {
     let styles = common::part(&common::docx(&tall), "word/styles.xml");
     assert!(styles.contains("<w:widowControl w:val=\"0\"/>"));
 }
+
+/// The corrections DOCX too: a row whose new text is taller than a page
+/// may split.
+#[test]
+fn the_corrections_docx_lets_a_row_taller_than_a_page_split() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tall-row.toml")).unwrap();
+    let new = common::load_str(&text);
+    let t = otchet::template::Template::official();
+    let first = &new.report.departments[0].events[0].title.value;
+    let old = common::load_str(&text.replacen(first.as_str(), "Другое название", 1));
+    let (bytes, revised) = otchet::ops::changes(&old.report, &new.report, &t, None).unwrap();
+    assert!(!revised.is_empty());
+    let rows = common::rows(&common::part(&bytes, "word/document.xml"));
+    assert_eq!(rows.iter().filter(|r| !r.cant_split).count(), 1, "the one tall row, and no other, may split");
+}

@@ -149,9 +149,12 @@ fn write_document(
     open_table(&mut x, table, t, &widths);
     out.write_all(x.0.as_bytes())?;
 
+    // Rows taller than a page may split, as in the PDF (a tracked row
+    // whose new text is that tall, in the corrections).
+    let tall = crate::render::pdf::engine::tall_rows(table, t);
     match revised {
-        Some((rev, marks)) => revised::write_rows(out, rev, t, &widths, marks)?,
-        None => write_rows(out, table, t, &widths, &crate::render::pdf::engine::tall_rows(table, t))?,
+        Some((rev, marks)) => revised::write_rows(out, rev, t, &widths, marks, &tall)?,
+        None => write_rows(out, table, t, &widths, &tall)?,
     }
 
     x.clear();

@@ -145,6 +145,7 @@ pub(super) fn write_rows(
     t: &Template,
     widths: &[u32],
     marks: &Marks,
+    tall: &[bool],
 ) -> std::io::Result<()> {
     let total: u32 = widths.iter().sum();
     let department = RPr { bold: t.font.department_bold, ..RPr::default() };
@@ -159,7 +160,8 @@ pub(super) fn write_rows(
             Change::Inserted => Some(marks.mark("w:ins")),
             Change::Deleted => Some(marks.mark("w:del")),
         };
-        TrPr { cant_split: true, header: false }.write_with(&mut x, revision);
+        let tall = row.new_row.is_some_and(|i| tall.get(i).copied().unwrap_or(false));
+        TrPr { cant_split: !tall, header: false }.write_with(&mut x, revision);
         if row.department {
             x.open("w:tc", &[]);
             TcPr { width: total, grid_span: Some(widths.len()), v_merge: None, v_center: false }.write(&mut x);
