@@ -141,6 +141,15 @@ try:
         driver.find_elements(By.CSS_SELECTOR, "#table tr.event")[0].click()
         WebDriverWait(driver, 10, ignored_exceptions=STALE).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#editor [data-path$='/title']"))
         n += split_words(driver, label + " editor", "#editor")
+        # The editor over the table leaves the bar (save, documents) in reach.
+        covered = driver.execute_script("""
+            return ['save', 'undo', 'docx', 'pdf'].filter(id => {
+              const b = document.getElementById(id).getBoundingClientRect();
+              const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+              return !at || !document.getElementById(id).contains(at);
+            });""")
+        if covered:
+            failures.append(f"{label}: the editor covers {covered}")
         a = axe(driver, label + " editor")
         driver.save_screenshot(os.path.join(outdir, f"clerk-editor-{label}.png"))
         print(f"{label}: words broken inside letters {n}; axe violations with the editor open {a}")
