@@ -499,7 +499,8 @@ fn serve_beside_the_program() -> ExitCode {
         .ok()
         .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
-    let status = otchet::serve::serve(&otchet::serve::ServeArgs { dir, port: 0, browser: true, ..Default::default() });
+    let status =
+        served(otchet::serve::serve(&otchet::serve::ServeArgs { dir, port: 0, browser: true, ..Default::default() }));
     let code = app::exit_status(status);
     if code != 0 {
         // The window would close at once: keep the message readable.
@@ -507,6 +508,11 @@ fn serve_beside_the_program() -> ExitCode {
         let _ = std::io::stdin().read_line(&mut String::new());
     }
     ExitCode::from(code)
+}
+
+/// The server's end as a command's: its status and message.
+fn served(r: otchet::serve::Served) -> app::CliResult {
+    r.map_err(|s| app::CliError { code: s.code, text: s.text })
 }
 
 fn main() -> ExitCode {
@@ -559,7 +565,7 @@ fn main() -> ExitCode {
         Command::Check { input, template } => app::check(&input, template.as_deref()),
         Command::New { from, year, quarter, output } => app::new_period(&app::NewArgs { from, year, quarter, output }),
         Command::Serve { dir, port, no_browser, listen, tls_cert, tls_key, insecure_http, trusted_proxy } => {
-            otchet::serve::serve(&otchet::serve::ServeArgs {
+            served(otchet::serve::serve(&otchet::serve::ServeArgs {
                 dir,
                 port,
                 browser: !no_browser && listen.is_none(),
@@ -568,7 +574,7 @@ fn main() -> ExitCode {
                 tls_key,
                 insecure_http,
                 trusted_proxy,
-            })
+            }))
         }
         Command::Users { action } => match action {
             UsersAction::Add { login, role, department, name, dir, password_stdin } => {

@@ -1,6 +1,6 @@
 //! `otchet serve`: the reports of one folder in the browser, from a local
 //! server on 127.0.0.1 — the same operations as the command line
-//! ([`crate::app`]), presented as JSON and HTML.
+//! ([`crate::ops`]), presented as JSON and HTML.
 //!
 //! Guarded as Jupyter guards its local server: a per-run random token
 //! (query on the first visit, then an HttpOnly SameSite=Strict cookie, or
@@ -24,7 +24,21 @@ mod words;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{CliError, CliResult, FAILED};
+/// Why the server did not start or stopped: the exit status and the
+/// message for the terminal (`main` prints it, as it prints a command's).
+#[derive(Debug)]
+pub struct Stopped {
+    /// The exit status: 1 a failure, 2 a wrong command line.
+    pub code: u8,
+    /// The message, in Russian.
+    pub text: String,
+}
+
+/// The result of [`serve`].
+pub type Served = Result<(), Stopped>;
+
+/// Exit status of a failure to serve.
+const FAILED: u8 = 1;
 
 /// What `otchet serve` does.
 #[derive(Debug, Clone, Default)]
@@ -48,8 +62,8 @@ pub struct ServeArgs {
 }
 
 /// `otchet serve`: runs until interrupted (Ctrl+C).
-pub fn serve(args: &ServeArgs) -> CliResult {
-    let fail = |m: String| Err(CliError { code: FAILED, text: format!("otchet serve: {m}\n") });
+pub fn serve(args: &ServeArgs) -> Served {
+    let fail = |m: String| Err(Stopped { code: FAILED, text: format!("otchet serve: {m}\n") });
     let dir = match args.dir.canonicalize() {
         Ok(d) if d.is_dir() => d,
         _ => return fail(format!("«{}» — не каталог; укажите папку с файлами отчетов", args.dir.display())),
@@ -95,10 +109,10 @@ pub fn serve(args: &ServeArgs) -> CliResult {
 }
 
 /// `otchet serve DIR --listen ADDR:PORT …`: the office's server.
-fn office(args: &ServeArgs, dir: PathBuf) -> CliResult {
+fn office(args: &ServeArgs, dir: PathBuf) -> Served {
     let usage =
-        |m: &str| Err(CliError { code: 2, text: format!("otchet serve: {m}\nСправка: otchet serve --help\n") });
-    let fail = |m: String| Err(CliError { code: FAILED, text: format!("otchet serve: {m}\n") });
+        |m: &str| Err(Stopped { code: 2, text: format!("otchet serve: {m}\nСправка: otchet serve --help\n") });
+    let fail = |m: String| Err(Stopped { code: FAILED, text: format!("otchet serve: {m}\n") });
     let Some(addr) = args.listen else {
         return usage("параметры --tls-cert, --tls-key и --insecure-http относятся к серверу для сети: укажите и --listen АДРЕС:ПОРТ");
     };
