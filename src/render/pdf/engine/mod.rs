@@ -198,25 +198,50 @@ impl<F: FnMut(Page)> PageSink for F {
 /// breaking as [`layout`], row by row on all cores.
 pub fn tall_rows(table: &Table, t: &Template) -> Vec<bool> {
     let g = geometry(t);
-    let weights = Weights::of(t);
-    let header = header_box(&table.header, &g, t);
-    let room = mm_to_pt(t.page.height - t.page.margin_bottom) - mm_to_pt(t.page.margin_top) - header.height(&g);
-    let size = t.font.body_size;
+    let room = body_room(t, &g, &header_box(&table.header, &g, t));
     crate::par::map(&table.rows, |row| {
-        let bold = weights.row(row);
-        let height = match row {
-            Row::Department(c) => make_cell(&c.text, g.left, g.width, &g, Align::Center, bold, size).height(&g),
-            Row::Event(ev) => ev
+        let b = row_box(row, &g, t);
+        let merged = b.merge != Merge::Single;
+        // A merged agreement cell spans its group's rows.
+        let h = b
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !(merged && i == crate::layout::AGREEMENT_COL))
+            .map(|(_, c)| c.height(&g))
+            .fold(0.0, f32::max);
+        !crate::units::fits(h, room)
+    })
+}
+
+/// The room for rows below the repeated header on a page.
+fn body_room(t: &Template, g: &Geometry, header: &RowBox) -> f32 {
+    mm_to_pt(t.page.height - t.page.margin_bottom) - mm_to_pt(t.page.margin_top) - header.height(g)
+}
+
+/// A body row's cells broken into lines (the layout's and
+/// [`tall_rows`]'s one way of making them).
+fn row_box(row: &Row, g: &Geometry, t: &Template) -> RowBox {
+    let bold = Weights::of(t).row(row);
+    let size = t.font.body_size;
+    match row {
+        Row::Department(c) => RowBox {
+            kind: Kind::Department,
+            number: None,
+            cells: vec![make_cell(&c.text, g.left, g.width, g, Align::Center, bold, size)],
+            merge: Merge::Single,
+            group_end: false,
+        },
+        Row::Event(ev) => {
+            let cells = ev
                 .cells
                 .iter()
                 .enumerate()
-                // A merged agreement cell spans its group's rows.
-                .filter(|&(i, _)| !(i == crate::layout::AGREEMENT_COL && ev.merge != Merge::Single))
-                .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], &g, t.column[i].align, bold, size).height(&g))
-                .fold(0.0, f32::max),
-        };
-        height > room
-    })
+                .map(|(i, c)| make_cell(&c.text, g.col_x[i], g.col_w[i], g, t.column[i].align, bold, size))
+                .collect();
+            RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
+        }
+    }
 }
 
 /// Lays out the whole document.
@@ -295,41 +320,12 @@ pub fn header_fits(t: &Template) -> Result<(), (f32, f32)> {
 /// complete; returns the number of pages.
 pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usize {
     let g = geometry(t);
-    let font = &t.font;
-    let weights = Weights::of(t);
     let header = header_box(&table.header, &g, t);
 
     // Line breaking of the cells, a chunk of rows at a time on all cores
     // (rows are independent).
     let rg = g.clone();
-    let make_row = |row: &Row| match row {
-        Row::Department(c) => RowBox {
-            kind: Kind::Department,
-            number: None,
-            cells: vec![make_cell(&c.text, rg.left, rg.width, &rg, Align::Center, weights.row(row), font.body_size)],
-            merge: Merge::Single,
-            group_end: false,
-        },
-        Row::Event(ev) => {
-            let cells = ev
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    make_cell(
-                        &c.text,
-                        rg.col_x[i],
-                        rg.col_w[i],
-                        &rg,
-                        t.column[i].align,
-                        weights.row(row),
-                        font.body_size,
-                    )
-                })
-                .collect();
-            RowBox { kind: Kind::Event, number: Some(ev.number), cells, merge: ev.merge, group_end: false }
-        }
-    };
+    let make_row = |row: &Row| row_box(row, &rg, t);
     let rows = LazyRows { src: &table.rows, next: 0, buf: std::collections::VecDeque::new(), make: make_row };
 
     let mut pager = Pager {
@@ -349,7 +345,7 @@ pub fn layout_with(table: &Table, t: &Template, sink: &mut dyn PageSink) -> usiz
         sink,
         emitted: 0,
     };
-    pager.body_room = pager.bottom - mm_to_pt(t.page.margin_top) - pager.header.height(&pager.g);
+    pager.body_room = body_room(t, &pager.g, &pager.header);
     pager.new_page(Some(&table.title));
 
     let mut rows = rows.enumerate().peekable();
