@@ -257,9 +257,14 @@ impl<'s> Cx<'s> {
             DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
                 (Some(d), None, None) if !(YEARS.contains(&(d.year as i64))) => {
                     self.err(
-                        Diagnostic::error(format!("год {} вне допустимого диапазона 2000..=2100", d.year))
-                            .at(v.span())
-                            .help("проверьте год даты"),
+                        Diagnostic::error(format!(
+                            "год {} вне допустимого диапазона {}..={}",
+                            d.year,
+                            YEARS.start(),
+                            YEARS.end()
+                        ))
+                        .at(v.span())
+                        .help("проверьте год даты"),
                     );
                     None
                 }

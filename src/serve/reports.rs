@@ -48,25 +48,19 @@ fn diagnostics_json(diags: &[Diagnostic], source: &Source) -> Vec<Json> {
     diags.iter().map(|d| diagnostic_json(d, source, &paths)).collect()
 }
 
-/// Checks data file bytes: the diagnostics (with paths), the table the
-/// page shows and, when the data has no error, the documents' table.
-fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<Table>, Option<Table>) {
+/// Checks data file bytes: the diagnostics (with paths) and the table the
+/// page shows — the documents' own when the data has no error (`true`),
+/// else the same layout of the data as far as it reads (faulty values
+/// empty), so the page keeps the official form and marks the faults.
+fn checked(name: &str, bytes: &[u8]) -> (Vec<Json>, Option<(Table, bool)>) {
     let (source, report, diags) = crate::ops::check_bytes(name, bytes);
     let list = diagnostics_json(&diags, &source);
-    let shown = shown_table(&source, report.as_ref());
-    let official = if report.is_some() { shown.clone() } else { None };
-    (list, shown, official)
-}
-
-/// The table the page shows: the documents' own; while the data has
-/// errors, the same layout of the data as far as it reads (faulty values
-/// empty), so the page keeps the official form and marks the faults.
-fn shown_table(source: &Source, report: Option<&crate::model::Report>) -> Option<Table> {
     let official = crate::template::Template::official();
-    match report {
-        Some(r) => Some(crate::layout::build(r, &official)),
-        None => crate::load::parse_lenient(source).map(|r| crate::layout::build(&r, &official)),
-    }
+    let table = match report {
+        Some(r) => Some((crate::layout::build(&r, &official), true)),
+        None => crate::load::parse_lenient(&source).map(|r| (crate::layout::build(&r, &official), false)),
+    };
+    (list, table)
 }
 
 /// What a save changed, in one line (kept beside the version it
@@ -215,11 +209,11 @@ pub(super) fn seen_json(file: &str, bytes: &[u8]) -> std::sync::Arc<Seen> {
             return seen;
         }
     }
-    let (diagnostics, shown, official) = checked(file, bytes);
+    let (diagnostics, table) = checked(file, bytes);
     let seen = std::sync::Arc::new(Seen {
         diagnostics,
-        table: shown.as_ref().map(table_json),
-        official: official.map(std::sync::Arc::new),
+        table: table.as_ref().map(|(t, _)| table_json(t)),
+        official: table.and_then(|(t, official)| official.then(|| std::sync::Arc::new(t))),
     });
     let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     cache.push((file.to_string(), v, seen.clone()));

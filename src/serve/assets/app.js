@@ -115,13 +115,11 @@ async function indexPage() {
 async function officeIndex(reports) {
   const box = document.getElementById("office");
   box.hidden = false;
-  const roman = ["", "I", "II", "III", "IV"];
   const items = [];
   for (const r of reports) {
     const { status: code, json } = await api("GET", "/api/reports/" + encodeURIComponent(r.name) + "/status");
     if (code !== 200) continue;
-    const period = r.year ? (r.quarter ? `${roman[r.quarter]} квартал ${r.year} года` : `${r.year} год`) : r.name;
-    for (const d of json.departments) items.push({ report: r.name, period, ...d });
+    for (const d of json.departments) items.push({ report: r.name, period: reportLabel(r), ...d });
   }
   const link = i => el("a", { href: "/reports/" + encodeURIComponent(i.report) }, i.period);
   if (role() === "coordinator") {
@@ -241,6 +239,12 @@ async function download(url, box, fallbackName, show) {
   const a = el("a", { href: URL.createObjectURL(blob), download: m ? decodeURIComponent(m[1]) : fallbackName });
   document.body.append(a); a.click(); a.remove();
   return true;
+}
+
+/// A document of the report page's; what went wrong in the banner.
+function downloadShown(url, name, show) {
+  const box = document.getElementById("banner");
+  download(url, box, name, show).then(ok => { if (!ok) box.hidden = false; });
 }
 
 function workflow(reports) {
@@ -432,8 +436,7 @@ async function reportPage() {
       ev.preventDefault();
       if (S.dirty) { banner("Сначала сохраните правки: документы формируются из сохраненного отчета."); return; }
       if (S.diagnostics.some(d => d.severity === "error")) { banner("Документы не формируются, пока в отчете есть ошибки: исправьте их (список над таблицей)."); return; }
-      const box = document.getElementById("banner");
-      download(base + "/" + id, box, S.name + "." + id, id === "pdf").then(ok => { if (!ok) box.hidden = false; });
+      downloadShown(base + "/" + id, S.name + "." + id, id === "pdf");
     });
   }
   document.getElementById("save").addEventListener("click", save);
@@ -444,7 +447,7 @@ async function reportPage() {
   document.getElementById("versions").addEventListener("click", () => select({ kind: "versions" }));
   document.getElementById("forms").addEventListener("click", () => {
     if (S.dirty) { banner("Сначала сохраните правки: формы делаются из сохраненного отчета."); return; }
-    download(base + "/forms.zip", document.getElementById("banner"), "формы.zip").then(ok => { if (!ok) document.getElementById("banner").hidden = false; });
+    downloadShown(base + "/forms.zip", "формы.zip");
   });
   document.getElementById("next-quarter").addEventListener("click", nextQuarter);
   window.addEventListener("beforeunload", ev => { if (S.dirty) { ev.preventDefault(); ev.returnValue = ""; } });
@@ -634,7 +637,7 @@ async function save() {
 }
 
 function render() {
-  renderTitle(); renderTable(); renderProblems(); renderEditor();
+  renderTable(); renderProblems(); renderEditor();
 }
 
 function renderTitle() {
@@ -1093,8 +1096,7 @@ function departmentEditor(box, d) {
   box.append(el("div", { className: "actions" },
     el("button", { type: "button", className: "keep form-docx", onclick: () => {
       if (S.dirty) { banner("Сначала сохраните правки: форма делается из сохраненного отчета."); return; }
-      download("/api/reports/" + encodeURIComponent(S.name) + "/forms/" + d + ".docx", document.getElementById("banner"), "форма.docx")
-        .then(ok => { if (!ok) document.getElementById("banner").hidden = false; });
+      downloadShown("/api/reports/" + encodeURIComponent(S.name) + "/forms/" + d + ".docx", "форма.docx");
     } }, "Форма для департамента (Word)")));
 }
 
