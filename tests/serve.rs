@@ -535,6 +535,12 @@ fn an_annual_pdf_restores_the_quarters_chosen_or_all() {
     assert_eq!(names, ["2020-q3-2", "2020-q4-3"]);
     assert!(std::fs::read(d.join("2020-q3-2.toml")).unwrap() == reference_as_quarter(3));
     assert!(std::fs::read(d.join("2020-q4-3.toml")).unwrap() == reference());
+    // The same quarter named many times: restored once.
+    let many: Vec<&str> = vec!["2020-q3.toml"; 5000];
+    let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": pdf, "data": many })));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["restored"].as_array().unwrap().len(), 1);
+    assert!(!d.join("2020-q3-4.toml").exists());
     // A name the PDF does not carry: refused, nothing written.
     let r = s.req("POST", "/api/archive/restore", Some(&json!({ "file": pdf, "data": "../x.toml" })));
     assert_eq!(r.status, 422);

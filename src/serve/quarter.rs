@@ -655,9 +655,12 @@ pub fn restore_data(state: &State, body: &Json, actor: &Actor) -> Reply {
         Json::Array(a) => a.iter().filter_map(Json::as_str).collect(),
         _ => carried.iter().map(|f| f.name.as_str()).collect(),
     };
-    let mut chosen = Vec::new();
+    // Each carried file at most once, however often it is named: a request
+    // never writes more files than the PDF carries.
+    let mut chosen: Vec<&crate::archive::EmbeddedFile> = Vec::new();
     for w in &wanted {
         match carried.iter().find(|f| f.name == *w) {
+            Some(f) if chosen.iter().any(|c| std::ptr::eq(*c, *f)) => {}
             Some(f) => chosen.push(*f),
             None => return error(422, format!("{file}: в PDF нет данных «{w}»")),
         }
