@@ -65,6 +65,22 @@ fn pdf_bytes_are_reproducible() {
     assert_eq!(a, b);
 }
 
+/// The trailer's `/ID` is a hash of the content. Its algorithm is pinned
+/// (SipHash-1-3 from the `siphasher` crate, not std's `DefaultHasher`,
+/// which may change with the compiler): this value may change only when
+/// the reference's table or embedded files change on purpose.
+#[test]
+fn the_document_id_of_the_reference_is_pinned() {
+    // The reference without embedded files, as the library renders it.
+    let pdf = common::pdf(&common::reference());
+    let at = pdf.windows(4).rposition(|w| w == b"/ID ").expect("/ID in the trailer");
+    let tail = String::from_utf8_lossy(&pdf[at..at + 80]).into_owned();
+    assert!(
+        tail.starts_with("/ID [<5C77F5371665D19C31E91CEE14B4F21F> <5C77F5371665D19C31E91CEE14B4F21F>]"),
+        "the reference's /ID moved: {tail}"
+    );
+}
+
 #[test]
 fn cyrillic_yo_survives() {
     let src = "[report]\nyear = 2020\nquarter = 4\n[agreements]\nk = \"Ёлки и ёжики\"\n[[department]]\nname = \"Щёлково\"\n[[department.event]]\nagreement = \"k\"\ntitle = \"Съёмка «Ёж»\"\ndates = \"всё время\"\nplace = \"Орёл\"\nparticipants = \"Пётр\"\nresult = \"Всё\"\n";

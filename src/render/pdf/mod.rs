@@ -136,10 +136,12 @@ fn used_glyphs(table: &Table, t: &Template, set: fonts::FontSet) -> [BTreeMap<u1
 }
 
 /// A stable identifier of the document's content (the table and the
-/// embedded files).
+/// embedded files): SipHash-1-3 with zero keys from the `siphasher` crate —
+/// the algorithm std's `DefaultHasher` uses today but does not promise to
+/// keep, so the same input gives the same `/ID` whatever Rust built otchet.
 fn document_id(table: &Table, files: &[Attachment<'_>]) -> [u8; 16] {
-    let mut a = std::hash::DefaultHasher::new();
-    let mut b = std::hash::DefaultHasher::new();
+    let mut a = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+    let mut b = siphasher::sip::SipHasher13::new_with_keys(0, 0);
     table.hash(&mut a);
     ("otchet", table).hash(&mut b);
     for f in files {
