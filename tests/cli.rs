@@ -182,3 +182,26 @@ fn version_names_the_commit_and_man_pages_are_russian() {
     let o = common::run(&["man", "nosuch"], dir.path());
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Every flag that takes a number or an address says, when its value is
+/// wrong, what it allows — in Russian, from its own definition.
+#[test]
+fn every_valued_flag_says_what_it_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, allowed) in [
+        (&["new", "--from", "x.toml", "--year", "1999"][..], "год — число от 2000 до 2100"),
+        (&["import", "a.docx", "--quarter", "5"][..], "квартал — число от 1 до 4"),
+        (&["forms", "x.toml", "--rows", "100000"][..], "число строк — от 0 до 500"),
+        (&["serve", "--port", "70000"][..], "порт — число от 0 до 65535"),
+        (&["audit", "--dir", ".", "--limit", "x"][..], "число записей — целое число больше нуля"),
+        (&["serve", "--listen", "nope"][..], "адрес и порт через двоеточие"),
+        (&["serve", "--listen", "0.0.0.0:1", "--trusted-proxy", "x"][..], "IP-адрес прокси"),
+    ] {
+        let o = common::run(args, dir.path());
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(allowed), "{args:?} does not say «{allowed}»: {err}");
+        assert!(!err.contains("проверьте значение по справке"), "{args:?}: {err}");
+    }
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "a usage error wrote a file");
+}

@@ -10,6 +10,7 @@ use std::path::Path;
 /// Every top-level module of `src/` and its floor (1 = the ground).
 const FLOORS: &[(&str, u8)] = &[
     ("main", 9),
+    ("cli", 9),
     ("serve", 8),
     ("app", 7),
     ("import", 6),
@@ -39,7 +40,7 @@ const FLOORS: &[(&str, u8)] = &[
 
 /// The faces: only the entry point (`main`) uses them — no module below
 /// them, and no face another face.
-const FACES: &[&str] = &["main", "app", "serve"];
+const FACES: &[&str] = &["main", "cli", "app", "serve"];
 
 fn floor(module: &str) -> Option<u8> {
     FLOORS.iter().find(|(m, _)| *m == module).map(|(_, f)| *f)

@@ -13,7 +13,7 @@ pub(crate) mod walk;
 
 pub use template::key_span as template_key_span;
 
-pub use report::AGREEMENT_NOT_CHOSEN;
+pub use report::{AGREEMENT_NOT_CHOSEN, YEARS};
 pub use walk::Glyphs;
 
 use std::path::Path;

@@ -18,7 +18,8 @@ const EVENT_KEYS: &[&str] = &["agreement", "title", "dates", "place", "participa
 const RANGE_KEYS: &[&str] = &["from", "to"];
 
 /// Years a date may have (as the report's year).
-const YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
+/// The years a report, a date or a command-line year may name.
+pub const YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
 
 /// A text of digits and two hyphens (`202020-10-16`): a date mistyped.
 fn looks_like_a_date(s: &str) -> bool {
