@@ -14,7 +14,7 @@ pub(super) struct FormInfo {
 }
 
 impl FormInfo {
-    pub(super) fn of(doc: &docx::Document) -> Option<FormInfo> {
+    pub(super) fn of(doc: &package::Document) -> Option<FormInfo> {
         use form::{PROP_DEPARTMENT, PROP_FORM, PROP_ORDER, PROP_PERIOD, PROP_REGION};
         doc.property(PROP_FORM)?;
         let period = doc.property(PROP_PERIOD).and_then(form::quarter_of_code);
@@ -30,7 +30,7 @@ impl FormInfo {
 /// What the agreement lists of the forms say: key -> title, for items
 /// whose value differs from their text (an untouched list; LibreOffice 7.4
 /// saves its lists with values as texts).
-pub(super) fn list_titles(docs: &[docx::Document]) -> Vec<(String, String)> {
+pub(super) fn list_titles(docs: &[package::Document]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for doc in docs.iter().filter(|d| FormInfo::of(d).is_some()) {

@@ -10,6 +10,7 @@ mod cells;
 pub mod docx;
 mod forms;
 pub mod keys;
+mod package;
 mod registry;
 mod section;
 mod title;
@@ -22,8 +23,9 @@ use crate::template::{Template, COLUMNS};
 use crate::text::{normalize_title, one_line};
 
 use cells::{cells_word, is_column_numbers, is_header, logical, number, texts, LCell};
-use docx::{Block, ReadError, VMerge};
+use docx::{Block, VMerge};
 use forms::{forms_in_order, list_titles, FormInfo};
+use package::ReadError;
 use registry::{registry_keys, Registry};
 use section::{FileCx, Place};
 pub use title::period_in;
@@ -175,7 +177,7 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
     let mut registry = Registry::default();
     let mut docs = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
-        docs.push(docx::read(input.bytes).map_err(|e| Message { file: i, diagnostic: read_error(&e) })?);
+        docs.push(package::read(input.bytes).map_err(|e| Message { file: i, diagnostic: read_error(&e) })?);
     }
     // The registry forms choose from: the one given, then their lists.
     let mut known = given.registry.clone();

@@ -48,14 +48,58 @@ pub(super) struct Rows {
     pub(super) above: Vec<String>,
 }
 
+/// A document's tables: each with its block index and header row (when it
+/// has the form's), and the block index of the report's (the first with
+/// a header).
+pub(super) struct Tables<'d> {
+    list: Vec<(usize, &'d docx::Table, Option<usize>)>,
+    first: usize,
+}
+
 impl FileCx<'_> {
     pub(super) fn warn(&mut self, d: Diagnostic) {
         self.warnings.push(Message { file: self.file, diagnostic: d });
     }
 
     /// Reads a file's title and table(s).
-    pub(super) fn section(&mut self, doc: &docx::Document, name: &str) -> Result<Section, Diagnostic> {
-        let tables: Vec<(usize, &docx::Table, Option<usize>)> = doc
+    pub(super) fn section(&mut self, doc: &package::Document, name: &str) -> Result<Section, Diagnostic> {
+        let tables = self.report_tables(doc)?;
+        let first = tables.first;
+        let mut section = Section::default();
+        self.title_before(doc, &tables, &mut section);
+        self.period_and_region(doc, name, &mut section);
+        // The rows.
+        let mut rows = Rows::default();
+        // The tables are listed in document order: the next one met is this.
+        let mut next_table = tables.list.iter().take_while(|(j, _, _)| *j < first).count();
+        for (i, b) in doc.blocks.iter().enumerate().skip(first) {
+            match b {
+                Block::Paragraph(p) => {
+                    if !p.text.is_empty() {
+                        self.warn(
+                            Diagnostic::warning(format!("текст вне таблицы не перенесен: «{}»", preview(&p.text)))
+                                .help(OUTSIDE_HELP),
+                        );
+                    }
+                }
+                Block::Table(_) => {
+                    debug_assert_eq!(tables.list[next_table].0, i, "every table is listed in order");
+                    self.table(&tables, next_table, &mut rows, name);
+                    next_table += 1;
+                }
+            }
+        }
+        self.dash_empty_cells(&mut rows);
+        section.departments = rows.departments;
+        section.orphans = rows.orphans;
+        Ok(section)
+    }
+
+    /// The document's tables, each with its header row (if it has the
+    /// form's), and the first with one: the report's. An error when no
+    /// table has the form's header.
+    fn report_tables<'d>(&self, doc: &'d package::Document) -> Result<Tables<'d>, Diagnostic> {
+        let list: Vec<(usize, &docx::Table, Option<usize>)> = doc
             .blocks
             .iter()
             .enumerate()
@@ -64,8 +108,8 @@ impl FileCx<'_> {
                 Block::Paragraph(_) => None,
             })
             .collect();
-        let Some(&(first, _, _)) = tables.iter().find(|(_, _, h)| h.is_some()) else {
-            let what = if tables.is_empty() {
+        let Some(&(first, _, _)) = list.iter().find(|(_, _, h)| h.is_some()) else {
+            let what = if list.is_empty() {
                 "в документе нет таблиц"
             } else {
                 "в документе нет таблицы отчета"
@@ -75,9 +119,14 @@ impl FileCx<'_> {
             ))
             .help("import читает отчеты этой формы: таблица из 7 граф с шапкой, как в отчете otchet"));
         };
-        let mut section = Section::default();
-        // The title: paragraphs before the report table, and rows above
-        // its header (some put the title into the table).
+        Ok(Tables { list, first })
+    }
+
+    /// The title: paragraphs before the report table, and rows above its
+    /// header (some put the title into the table); what is not taken as
+    /// the title, and tables before the report's, are warned about.
+    fn title_before(&mut self, doc: &package::Document, tables: &Tables<'_>, section: &mut Section) {
+        let first = tables.first;
         let mut before: Vec<String> = doc.blocks[..first]
             .iter()
             .filter_map(|b| match b {
@@ -85,12 +134,12 @@ impl FileCx<'_> {
                 _ => None,
             })
             .collect();
-        if let Some((_, table, Some(h))) = tables.iter().find(|(i, _, _)| *i == first) {
+        if let Some((_, table, Some(h))) = tables.list.iter().find(|(i, _, _)| *i == first) {
             before.extend(table.rows[..*h].iter().filter(|r| !r.deleted).flat_map(texts));
         }
         let before: Vec<&str> = before.iter().map(String::as_str).collect();
         // Tables before the report's (without its header) are not carried.
-        for (n, (_, table, _)) in tables.iter().enumerate().take_while(|(_, (i, _, _))| *i < first) {
+        for (n, (_, table, _)) in tables.list.iter().enumerate().take_while(|(_, (i, _, _))| *i < first) {
             let text: Vec<String> = table.rows.iter().flat_map(texts).collect();
             if !text.is_empty() {
                 self.warn(
@@ -103,7 +152,7 @@ impl FileCx<'_> {
                 );
             }
         }
-        let used = self.title(&before, &mut section);
+        let used = self.title(&before, section);
         for (k, text) in before.iter().enumerate() {
             // A form's own instruction is not the department's text.
             let instruction = self.form.is_some() && text.starts_with(form::INSTRUCTION_START);
@@ -114,6 +163,11 @@ impl FileCx<'_> {
                 );
             }
         }
+    }
+
+    /// The period and region the title did not name: from the form's own
+    /// properties, the document's subject, then the file's name.
+    fn period_and_region(&self, doc: &package::Document, name: &str, section: &mut Section) {
         if let Some(f) = self.form {
             if section.period.is_none() {
                 section.period = f.period;
@@ -140,56 +194,41 @@ impl FileCx<'_> {
         if section.region.is_none() {
             section.region = region_in(file_name(name));
         }
-        // The rows.
-        let mut rows = Rows::default();
-        let count = tables.len();
-        // The tables are listed in document order: the next one met is this.
-        let mut next_table = tables.iter().take_while(|(j, _, _)| *j < first).count();
-        for (i, b) in doc.blocks.iter().enumerate().skip(first) {
-            match b {
-                Block::Paragraph(p) => {
-                    if !p.text.is_empty() {
-                        self.warn(
-                            Diagnostic::warning(format!("текст вне таблицы не перенесен: «{}»", preview(&p.text)))
-                                .help(OUTSIDE_HELP),
-                        );
-                    }
-                }
-                Block::Table(_) => {
-                    // Its number among the document's tables (for messages).
-                    let n = next_table;
-                    next_table += 1;
-                    debug_assert_eq!(tables[n].0, i, "every table is listed in order");
-                    let (_, table, header) = &tables[n];
-                    let k = n + 1;
-                    if header.is_none() {
-                        self.warn(Diagnostic::warning(format!(
-                            "таблица {k} без шапки формы принята как продолжение таблицы отчета"
-                        )));
-                    }
-                    let start = header.map_or(0, |h| h + 1);
-                    // Rows above the first table's header were read as title.
-                    let above = if i == first { 0 } else { header.unwrap_or(0) };
-                    for (r, row) in table.rows[..above].iter().enumerate().filter(|(_, r)| !r.deleted) {
-                        let text = texts(row);
-                        if !text.is_empty() {
-                            let place = Place { table: k, tables: count, row: r + 1 };
-                            self.warn(Diagnostic::warning(format!(
-                                "{}: строка над шапкой таблицы не перенесена: «{}»",
-                                place.label(),
-                                preview(&text.join(" "))
-                            )));
-                        }
-                    }
-                    rows.above = vec![String::new(); COLUMNS];
-                    for (r, row) in table.rows.iter().enumerate().skip(start).filter(|(_, r)| !r.deleted) {
-                        let place = Place { table: k, tables: count, row: r + 1 };
-                        self.row(&logical(row), &place, &mut rows, name);
-                    }
-                }
+    }
+
+    /// The rows of the document's table number `n` (0-based among its
+    /// tables): those below its header, or all of a table without one.
+    fn table(&mut self, tables: &Tables<'_>, n: usize, rows: &mut Rows, name: &str) {
+        let (i, table, header) = &tables.list[n];
+        let (k, count) = (n + 1, tables.list.len());
+        if header.is_none() {
+            self.warn(Diagnostic::warning(format!(
+                "таблица {k} без шапки формы принята как продолжение таблицы отчета"
+            )));
+        }
+        let start = header.map_or(0, |h| h + 1);
+        // Rows above the first table's header were read as title.
+        let above = if *i == tables.first { 0 } else { header.unwrap_or(0) };
+        for (r, row) in table.rows[..above].iter().enumerate().filter(|(_, r)| !r.deleted) {
+            let text = texts(row);
+            if !text.is_empty() {
+                let place = Place { table: k, tables: count, row: r + 1 };
+                self.warn(Diagnostic::warning(format!(
+                    "{}: строка над шапкой таблицы не перенесена: «{}»",
+                    place.label(),
+                    preview(&text.join(" "))
+                )));
             }
         }
-        // Cells still empty: a dash, said row by row.
+        rows.above = vec![String::new(); COLUMNS];
+        for (r, row) in table.rows.iter().enumerate().skip(start).filter(|(_, r)| !r.deleted) {
+            let place = Place { table: k, tables: count, row: r + 1 };
+            self.row(&logical(row), &place, rows, name);
+        }
+    }
+
+    /// Cells still empty get a dash, said row by row.
+    fn dash_empty_cells(&mut self, rows: &mut Rows) {
         for event in rows.departments.iter_mut().flat_map(|d| d.events.iter_mut()) {
             for (field, col) in event.fields.iter_mut().zip(2..COLUMNS) {
                 // A cell of only invisible characters (a zero-width space, a
@@ -219,9 +258,6 @@ impl FileCx<'_> {
                 }
             }
         }
-        section.departments = rows.departments;
-        section.orphans = rows.orphans;
-        Ok(section)
     }
 
     /// Finds the period, region and title in the paragraphs before the
@@ -256,24 +292,10 @@ impl FileCx<'_> {
         (start..=p).collect()
     }
 
-    /// Maps one table row.
+    /// Maps one table row: a department, an event, the continuation of the
+    /// event above, or a row not carried (said why).
     pub(super) fn row(&mut self, cells: &[LCell], place: &Place, rows: &mut Rows, name: &str) {
-        // In a form, a list still showing its placeholder is empty.
-        let blanked: Vec<LCell>;
-        let cells = if self.form.is_some() {
-            blanked = cells
-                .iter()
-                .map(|c| match &c.choice {
-                    Some(ch) if c.text == ch.text && (ch.placeholder || ch.text == form::PLACEHOLDER) => {
-                        LCell { text: String::new(), ..c.clone() }
-                    }
-                    _ => c.clone(),
-                })
-                .collect();
-            &blanked[..]
-        } else {
-            cells
-        };
+        let cells = &*self.shown(cells);
         let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).filter(|t| !t.is_empty()).collect();
         if texts.is_empty() && !cells.iter().any(|c| c.numbered) {
             return; // an empty row: nothing to carry
@@ -281,7 +303,85 @@ impl FileCx<'_> {
         if is_header(cells, self.t) || is_column_numbers(cells) {
             return; // the header typed again, or the row numbering the columns
         }
-        // What the data cannot hold: footnotes, pictures.
+        self.warn_unread(cells, place);
+        if self.department_row(cells, &texts, place, rows) {
+            return;
+        }
+        if cells.len() != COLUMNS {
+            self.warn(
+                Diagnostic::warning(format!(
+                    "{}: {} {} вместо {COLUMNS} — строка не перенесена: «{}»",
+                    place.label(),
+                    cells.len(),
+                    cells_word(cells.len()),
+                    preview(&texts.join(" | "))
+                ))
+                .help("разделите или объедините ячейки строки в Word, как в форме отчета, и повторите импорт"),
+            );
+            return;
+        }
+        if self.continuation(cells, place, rows) {
+            return;
+        }
+        let Some(_) = self.event_number(cells, &texts, place, rows) else {
+            return;
+        };
+        let agreement = self.event_agreement(cells, place, rows);
+        // The other cells; a vertically merged cell repeats the one above.
+        let mut fields: [String; 5] = Default::default();
+        for (f, col) in fields.iter_mut().zip(2..COLUMNS) {
+            let cell = &cells[col];
+            let text = if cell.v_merge == Some(VMerge::Continue) { rows.above[col].clone() } else { cell.text.clone() };
+            rows.above[col].clone_from(&text);
+            // Empty cells get their dash when the file's rows are read (a
+            // continuation row may still fill them).
+            *f = text;
+        }
+        if let (true, Some(f)) = (rows.departments.is_empty(), self.form) {
+            // A form whose department row was deleted: the form names it.
+            rows.departments.push(Department { name: f.department.clone(), events: Vec::new() });
+        }
+        if rows.departments.is_empty() {
+            let placeholder = format!("Раздел без названия ({})", file_name(name));
+            self.warn(
+                Diagnostic::warning(format!(
+                    "{}: мероприятия до первой строки с названием департамента — добавлен раздел «{placeholder}»",
+                    place.label()
+                ))
+                .help("впишите название департамента в name этого раздела"),
+            );
+            rows.departments.push(Department { name: placeholder, events: Vec::new() });
+            rows.orphans = true;
+        }
+        rows.departments.last_mut().expect("a department").events.push(Event {
+            agreement,
+            fields,
+            at: place.label(),
+            file: self.file,
+        });
+    }
+
+    /// The cells as the row shows them: in a form, a list still showing its
+    /// placeholder is empty.
+    fn shown<'c>(&self, cells: &'c [LCell]) -> std::borrow::Cow<'c, [LCell]> {
+        if self.form.is_none() {
+            return std::borrow::Cow::Borrowed(cells);
+        }
+        std::borrow::Cow::Owned(
+            cells
+                .iter()
+                .map(|c| match &c.choice {
+                    Some(ch) if c.text == ch.text && (ch.placeholder || ch.text == form::PLACEHOLDER) => {
+                        LCell { text: String::new(), ..c.clone() }
+                    }
+                    _ => c.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// Warns of what the data cannot hold: footnotes, pictures.
+    fn warn_unread(&mut self, cells: &[LCell], place: &Place) {
         let (notes, pictures) = cells.iter().fold((0, 0), |(n, p), c| (n + c.unread.0, p + c.unread.1));
         if notes > 0 {
             self.warn(
@@ -295,9 +395,13 @@ impl FileCx<'_> {
                 place.label()
             )));
         }
-        // A department row: one text over the table (one merged cell, or
-        // several cells with the same text as some editors save a merge).
-        // (A row of empty cells but a numbered one is an event.)
+    }
+
+    /// A department row: one text over the table (one merged cell, or
+    /// several cells with the same text as some editors save a merge; a
+    /// row of empty cells but a numbered one is an event); true when the
+    /// row was one and was taken.
+    fn department_row(&mut self, cells: &[LCell], texts: &[&str], place: &Place, rows: &mut Rows) -> bool {
         let first = texts.first().copied().unwrap_or_default();
         let spanned: usize = cells.iter().filter(|c| c.text == first).map(|c| c.cols).sum();
         let same = !first.is_empty() && texts.iter().all(|t| *t == first) && number(&cells[0].text).is_none();
@@ -325,23 +429,15 @@ impl FileCx<'_> {
                 )));
             }
             rows.departments.push(Department { name: first.to_string(), events: Vec::new() });
-            return;
+            return true;
         }
-        if cells.len() != COLUMNS {
-            self.warn(
-                Diagnostic::warning(format!(
-                    "{}: {} {} вместо {COLUMNS} — строка не перенесена: «{}»",
-                    place.label(),
-                    cells.len(),
-                    cells_word(cells.len()),
-                    preview(&texts.join(" | "))
-                ))
-                .help("разделите или объедините ячейки строки в Word, как в форме отчета, и повторите импорт"),
-            );
-            return;
-        }
-        // A row whose number cell continues a merge goes on with the event
-        // above (a long event the typist spread over two rows).
+        false
+    }
+
+    /// A row whose number cell continues a merge goes on with the event
+    /// above (a long event the typist spread over two rows); true when it
+    /// was taken so.
+    fn continuation(&mut self, cells: &[LCell], place: &Place, rows: &mut Rows) -> bool {
         if cells[0].v_merge == Some(VMerge::Continue) {
             if let Some(event) = rows.departments.last_mut().and_then(|d| d.events.last_mut()) {
                 for (field, col) in event.fields.iter_mut().zip(2..COLUMNS) {
@@ -362,10 +458,22 @@ impl FileCx<'_> {
                         preview(&agr.text)
                     )));
                 }
-                return;
+                return true;
             }
         }
-        // The number.
+        false
+    }
+
+    /// The event's number (`Some(None)`: none, numbered on import); `None`
+    /// when the number cell holds something else and the row is not
+    /// carried.
+    fn event_number(
+        &mut self,
+        cells: &[LCell],
+        texts: &[&str],
+        place: &Place,
+        rows: &mut Rows,
+    ) -> Option<Option<usize>> {
         let num = &cells[0];
         let n = match number(&num.text) {
             Some(n) => Some(n),
@@ -386,7 +494,7 @@ impl FileCx<'_> {
                     preview(&num.text),
                     preview(&texts.join(" | "))
                 )));
-                return;
+                return None;
             }
         };
         if let (Some(n), Some(prev)) = (n, rows.number) {
@@ -405,7 +513,12 @@ impl FileCx<'_> {
         if n.is_some() {
             rows.number = n;
         }
-        // The agreement.
+        Some(n)
+    }
+
+    /// The event's agreement: a form's chosen item, the row above's for a
+    /// merged or empty cell, or the registry's entry for the text.
+    fn event_agreement(&mut self, cells: &[LCell], place: &Place, rows: &mut Rows) -> Option<usize> {
         let agr = &cells[1];
         let agreement = if self.form.is_some() {
             self.chosen(agr, place)
@@ -440,37 +553,6 @@ impl FileCx<'_> {
             );
         }
         rows.agreement = agreement;
-        // The other cells; a vertically merged cell repeats the one above.
-        let mut fields: [String; 5] = Default::default();
-        for (f, col) in fields.iter_mut().zip(2..COLUMNS) {
-            let cell = &cells[col];
-            let text = if cell.v_merge == Some(VMerge::Continue) { rows.above[col].clone() } else { cell.text.clone() };
-            rows.above[col].clone_from(&text);
-            // Empty cells get their dash when the file's rows are read (a
-            // continuation row may still fill them).
-            *f = text;
-        }
-        if let (true, Some(f)) = (rows.departments.is_empty(), self.form) {
-            // A form whose department row was deleted: the form names it.
-            rows.departments.push(Department { name: f.department.clone(), events: Vec::new() });
-        }
-        if rows.departments.is_empty() {
-            let placeholder = format!("Раздел без названия ({})", file_name(name));
-            self.warn(
-                Diagnostic::warning(format!(
-                    "{}: мероприятия до первой строки с названием департамента — добавлен раздел «{placeholder}»",
-                    place.label()
-                ))
-                .help("впишите название департамента в name этого раздела"),
-            );
-            rows.departments.push(Department { name: placeholder, events: Vec::new() });
-            rows.orphans = true;
-        }
-        rows.departments.last_mut().expect("a department").events.push(Event {
-            agreement,
-            fields,
-            at: place.label(),
-            file: self.file,
-        });
+        agreement
     }
 }
