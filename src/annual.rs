@@ -89,7 +89,41 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
         ));
     }
 
-    // One region: quarters of different regions are not one report.
+    check_region(files, &mut errors);
+    let agreements = merged_registry(files, &mut errors, &mut warnings);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    quarters.sort_unstable();
+    let mut departments: Vec<Department> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for &(_, i) in &quarters {
+        for d in &files[i].report.departments {
+            match by_name.get(&d.name.value) {
+                Some(&x) => departments[x].events.extend(d.events.iter().cloned()),
+                None => {
+                    by_name.insert(d.name.value.clone(), departments.len());
+                    departments.push(d.clone());
+                }
+            }
+        }
+    }
+    let (year, first) = year.expect("at least one quarter file");
+    let report = Report {
+        period: Period::Year { year },
+        region: files[first].report.region.clone(),
+        title: files[first].report.title.clone(),
+        due: None,
+        agreements,
+        departments,
+    };
+    Ok((report, warnings))
+}
+
+/// One region: quarters of different regions are not one report.
+fn check_region(files: &[Loaded], errors: &mut Vec<FileDiagnostic>) {
+    let name = |i: usize| files[i].source.name.clone();
     let region = |i: usize| files[i].report.region.as_deref();
     if let Some(first) = (0..files.len()).find(|&i| region(i).is_some()) {
         for i in 0..files.len() {
@@ -106,8 +140,17 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
             }
         }
     }
+}
 
-    // The registry: the same key must mean the same agreement.
+/// The registries of all quarters as one: the same key must mean the same
+/// agreement (an error), and the same title under two keys is warned
+/// about.
+fn merged_registry(
+    files: &[Loaded],
+    errors: &mut Vec<FileDiagnostic>,
+    warnings: &mut Vec<FileDiagnostic>,
+) -> Vec<Agreement> {
+    let name = |i: usize| files[i].source.name.clone();
     let mut agreements: Vec<(Agreement, usize)> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, usize> = HashMap::new();
@@ -151,32 +194,5 @@ pub fn merge(files: &[Loaded], allow_partial: bool) -> Result<(Report, Vec<FileD
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
-    quarters.sort_unstable();
-    let mut departments: Vec<Department> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    for &(_, i) in &quarters {
-        for d in &files[i].report.departments {
-            match by_name.get(&d.name.value) {
-                Some(&x) => departments[x].events.extend(d.events.iter().cloned()),
-                None => {
-                    by_name.insert(d.name.value.clone(), departments.len());
-                    departments.push(d.clone());
-                }
-            }
-        }
-    }
-    let (year, first) = year.expect("at least one quarter file");
-    let report = Report {
-        period: Period::Year { year },
-        region: files[first].report.region.clone(),
-        title: files[first].report.title.clone(),
-        due: None,
-        agreements: agreements.into_iter().map(|(a, _)| a).collect(),
-        departments,
-    };
-    Ok((report, warnings))
+    agreements.into_iter().map(|(a, _)| a).collect()
 }

@@ -278,58 +278,8 @@ fn number_of(row: &Row) -> Option<usize> {
 /// The changes from `old` to `new`.
 pub fn compare(old: &Table, new: &Table) -> Revised {
     let mut summary = Vec::new();
-    // Title: line by line.
-    let lines = old.title.len().max(new.title.len());
-    let mut title = Vec::with_capacity(lines);
-    for i in 0..lines {
-        match (old.title.get(i), new.title.get(i)) {
-            (Some(a), Some(b)) => title.push(pieces(a, b)),
-            (None, Some(b)) => title.push(vec![Piece::Ins(b.clone())]),
-            (Some(a), None) => title.push(vec![Piece::Del(a.clone())]),
-            (None, None) => {}
-        }
-    }
-    if old.title != new.title {
-        summary.push(format!("изменен заголовок отчета: {}", quote(&new.title.join(" "))));
-    }
-
-    let old_keys: Vec<_> = old.rows.iter().map(key).collect();
-    let new_keys: Vec<_> = new.rows.iter().map(key).collect();
-    let ops = capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys);
-    // (old index, new index) of every output row, in order.
-    let mut order: Vec<(Option<usize>, Option<usize>)> = Vec::with_capacity(new.rows.len());
-    let mut pending_old: Vec<usize> = Vec::new();
-    let mut pending_new: Vec<usize> = Vec::new();
-    let flush = |order: &mut Vec<_>, po: &mut Vec<usize>, pn: &mut Vec<usize>| {
-        if po.is_empty() && pn.is_empty() {
-            return;
-        }
-        // The rows between two equal ones are contiguous in each table.
-        let (o0, n0) = (po.first().copied().unwrap_or(0), pn.first().copied().unwrap_or(0));
-        for (a, b) in pair_runs(&old.rows[o0..o0 + po.len()], &new.rows[n0..n0 + pn.len()]) {
-            order.push((a.map(|a| o0 + a), b.map(|b| n0 + b)));
-        }
-        po.clear();
-        pn.clear();
-    };
-    for op in ops {
-        match op {
-            DiffOp::Equal { old_index, new_index, len } => {
-                flush(&mut order, &mut pending_old, &mut pending_new);
-                for k in 0..len {
-                    order.push((Some(old_index + k), Some(new_index + k)));
-                }
-            }
-            DiffOp::Delete { old_index, old_len, .. } => pending_old.extend(old_index..old_index + old_len),
-            DiffOp::Insert { new_index, new_len, .. } => pending_new.extend(new_index..new_index + new_len),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                pending_old.extend(old_index..old_index + old_len);
-                pending_new.extend(new_index..new_index + new_len);
-            }
-        }
-    }
-    flush(&mut order, &mut pending_old, &mut pending_new);
-
+    let title = title_pieces(old, new, &mut summary);
+    let order = row_order(old, new);
     let mut rows = Vec::with_capacity(order.len());
     let mut renumbered = 0;
     for (o, n) in order {
@@ -414,6 +364,66 @@ pub fn compare(old: &Table, new: &Table) -> Revised {
         summary.push(format!("перенумеровано мероприятий: {renumbered}"));
     }
     Revised { title, rows, summary, authors: Vec::new(), title_by: None }
+}
+
+/// The title, line by line, as pieces kept, inserted and deleted.
+fn title_pieces(old: &Table, new: &Table, summary: &mut Vec<String>) -> Vec<Vec<Piece>> {
+    let lines = old.title.len().max(new.title.len());
+    let mut title = Vec::with_capacity(lines);
+    for i in 0..lines {
+        match (old.title.get(i), new.title.get(i)) {
+            (Some(a), Some(b)) => title.push(pieces(a, b)),
+            (None, Some(b)) => title.push(vec![Piece::Ins(b.clone())]),
+            (Some(a), None) => title.push(vec![Piece::Del(a.clone())]),
+            (None, None) => {}
+        }
+    }
+    if old.title != new.title {
+        summary.push(format!("изменен заголовок отчета: {}", quote(&new.title.join(" "))));
+    }
+    title
+}
+
+/// The rows of both tables aligned: (old index, new index) of every row
+/// of the revised table, in order.
+fn row_order(old: &Table, new: &Table) -> Vec<(Option<usize>, Option<usize>)> {
+    let old_keys: Vec<_> = old.rows.iter().map(key).collect();
+    let new_keys: Vec<_> = new.rows.iter().map(key).collect();
+    let ops = capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys);
+    // (old index, new index) of every output row, in order.
+    let mut order: Vec<(Option<usize>, Option<usize>)> = Vec::with_capacity(new.rows.len());
+    let mut pending_old: Vec<usize> = Vec::new();
+    let mut pending_new: Vec<usize> = Vec::new();
+    let flush = |order: &mut Vec<_>, po: &mut Vec<usize>, pn: &mut Vec<usize>| {
+        if po.is_empty() && pn.is_empty() {
+            return;
+        }
+        // The rows between two equal ones are contiguous in each table.
+        let (o0, n0) = (po.first().copied().unwrap_or(0), pn.first().copied().unwrap_or(0));
+        for (a, b) in pair_runs(&old.rows[o0..o0 + po.len()], &new.rows[n0..n0 + pn.len()]) {
+            order.push((a.map(|a| o0 + a), b.map(|b| n0 + b)));
+        }
+        po.clear();
+        pn.clear();
+    };
+    for op in ops {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => {
+                flush(&mut order, &mut pending_old, &mut pending_new);
+                for k in 0..len {
+                    order.push((Some(old_index + k), Some(new_index + k)));
+                }
+            }
+            DiffOp::Delete { old_index, old_len, .. } => pending_old.extend(old_index..old_index + old_len),
+            DiffOp::Insert { new_index, new_len, .. } => pending_new.extend(new_index..new_index + new_len),
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                pending_old.extend(old_index..old_index + old_len);
+                pending_new.extend(new_index..new_index + new_len);
+            }
+        }
+    }
+    flush(&mut order, &mut pending_old, &mut pending_new);
+    order
 }
 
 /// One save in a chain of versions: the table after it, who made it and

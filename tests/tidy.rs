@@ -183,3 +183,123 @@ fn the_rule_catches_a_use_from_below() {
     assert!(v[0].contains("import.rs") && v[0].contains("«app»"), "{v:?}");
     assert!(v[1].contains("model.rs") && v[1].contains("«serve»"), "{v:?}");
 }
+
+/// Most code lines (not blank, not comments, before the unit tests) a
+/// source file may have: past it, a file has grown more than one concern.
+const MAX_FILE_LINES: usize = 500;
+/// Most lines (not blank, not comments) a function may have unless a
+/// `// Long: why` comment right above it says why it is one piece.
+const MAX_FN_LINES: usize = 120;
+
+/// A file's code lines, as [`MAX_FILE_LINES`] counts them.
+fn code_lines(text: &str) -> usize {
+    let before_tests = text.split("#[cfg(test)]").next().unwrap_or_default();
+    code(before_tests).lines().filter(|l| !l.trim().is_empty()).count()
+}
+
+/// The functions of a file longer than [`MAX_FN_LINES`] without a reason,
+/// as `(name, lines)`.
+fn long_functions(text: &str) -> Vec<(String, usize)> {
+    // Braces in character literals are no blocks.
+    let c = code(text).replace("'{'", "' '").replace("'}'", "' '");
+    let b = c.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = c[from..].find("fn ") {
+        let at = from + found;
+        from = at + 3;
+        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
+            continue;
+        }
+        let name: String = c[at + 3..].chars().take_while(|ch| ch.is_alphanumeric() || *ch == '_').collect();
+        let rest = &c[at..];
+        let Some(open) = rest.find('{') else { continue };
+        if name.is_empty() || rest[..open].contains(';') {
+            continue; // a declaration without a body
+        }
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, ch) in rest[open..].char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(open + i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { continue };
+        let lines = rest[open..=end].lines().filter(|l| !l.trim().is_empty()).count();
+        if lines > MAX_FN_LINES && !has_reason(text, &name) {
+            out.push((name, lines));
+        }
+    }
+    out
+}
+
+/// Whether a `// Long: …` comment stands among the lines just above `fn
+/// NAME` (its doc comment and attributes).
+fn has_reason(text: &str, name: &str) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.contains(&format!("fn {name}(")) || l.contains(&format!("fn {name}<")))
+    else {
+        return false;
+    };
+    lines[..at]
+        .iter()
+        .rev()
+        .take_while(|l| {
+            let t = l.trim();
+            t.starts_with("//") || t.starts_with("#[")
+        })
+        .any(|l| l.trim().starts_with("// Long:"))
+}
+
+/// Every file and function of `src/` past its size, as a message.
+fn oversized(src: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    walk(src, &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(src).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let n = code_lines(&text);
+        if n > MAX_FILE_LINES {
+            out.push(format!("{rel}: {n} code lines (at most {MAX_FILE_LINES}): split it by concern"));
+        }
+        for (name, lines) in long_functions(&text) {
+            out.push(format!(
+                "{rel}: fn {name} has {lines} lines (at most {MAX_FN_LINES}): split it, or say why above it in a `// Long:` comment"
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_file_or_function_grows_past_its_size() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let v = oversized(&src);
+    assert!(v.is_empty(), "too big:\n{}", v.join("\n"));
+}
+
+#[test]
+fn the_size_rule_catches_a_long_function_and_a_long_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = |n: usize| (0..n).map(|i| format!("    let _x{i} = '{{';\n")).collect::<String>();
+    let long = format!("fn long() {{\n{}}}\n", body(MAX_FN_LINES));
+    let reasoned = format!("/// Doc.\n// Long: one table of cases.\nfn reasoned() {{\n{}}}\n", body(MAX_FN_LINES));
+    let short = format!("fn short() {{\n{}}}\n", body(MAX_FN_LINES - 2));
+    std::fs::write(dir.path().join("a.rs"), format!("{long}{reasoned}{short}")).unwrap();
+    let many: String = (0..=MAX_FILE_LINES / 100).map(|k| format!("fn f{k}() {{\n{}}}\n", body(98))).collect();
+    std::fs::write(dir.path().join("b.rs"), format!("{many}#[cfg(test)]\nmod tests {{\n{}}}\n", body(900))).unwrap();
+    let v = oversized(dir.path());
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(v[0].starts_with("a.rs: fn long has"), "{v:?}");
+    assert!(v[1].starts_with("b.rs: 600 code lines"), "{v:?}");
+}

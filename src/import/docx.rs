@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::text::is_fixed_space;
+use super::shown;
 
 /// Most rows, cells and paragraphs a body may hold (a 10,000-event report
 /// has about 250,000): bounds the memory a small, highly compressed part
@@ -201,30 +201,10 @@ impl State {
         }
         if let Some(p) = self.para.as_mut() {
             for c in s.chars() {
-                p.text.push(plain(c));
+                p.text.push(shown::plain(c));
             }
         }
     }
-}
-
-/// A character as imported: a tab is a space. No-break and other fixed
-/// spaces are kept until the paragraph is complete ([`untypeset`]).
-fn plain(c: char) -> char {
-    match c {
-        '\t' => ' ',
-        c => c,
-    }
-}
-
-/// A paragraph's text with the fixed spaces otchet's typography pass puts
-/// in (after short words, in numbers) made plain again, and those the typist
-/// put where the pass would not kept: so our own DOCX comes back as its
-/// data, and a typed no-break space stays one.
-fn untypeset(text: &str) -> String {
-    if !text.chars().any(is_fixed_space) {
-        return text.to_string();
-    }
-    text.chars().zip(crate::layout::typeset_spaces(text)).map(|(c, set)| if set { ' ' } else { c }).collect()
 }
 
 /// Elements whose whole content is not text of the paragraph they are in.
@@ -503,7 +483,7 @@ fn start_text(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) -> b
         // A page or column break is layout only; a line break is a space
         // (one: none next to a space, see `trim`).
         b"br" | b"cr" if !matches!(val_named(e, b"type").as_deref(), Some("page" | "column")) => {
-            s.push_text(&LINE_BREAK.to_string());
+            s.push_text(&shown::LINE_BREAK.to_string());
         }
         b"footnoteReference" | b"endnoteReference" => {
             if let Some(p) = s.para.as_mut() {
@@ -634,35 +614,10 @@ fn finish_paragraph(s: &mut State, mut p: Paragraph) {
     }
 }
 
-/// A manual line break while a paragraph is read (U+FFFF cannot occur in
-/// XML text, so it never stands for a typed character).
-const LINE_BREAK: char = '\u{FFFF}';
-
-/// Resolves the paragraph's line breaks — a space, none next to a space
-/// (the typist's "word <br/>word") — and removes the spaces around it.
+/// Resolves the paragraph's line breaks and spaces (see
+/// [`shown::paragraph`]).
 fn trim(p: &mut Paragraph) {
-    if p.text.contains(LINE_BREAK) {
-        let chars: Vec<char> = p.text.chars().collect();
-        let mut out = String::with_capacity(p.text.len());
-        for (i, &c) in chars.iter().enumerate() {
-            if c != LINE_BREAK {
-                out.push(c);
-            } else if !out.ends_with(' ') && chars.get(i + 1).is_some_and(|&n| n != ' ' && n != LINE_BREAK) {
-                out.push(' ');
-            }
-        }
-        p.text = out;
-    }
-    let trimmed = p.text.trim_matches(' ');
-    if trimmed.len() != p.text.len() {
-        p.text = trimmed.to_string();
-    }
-    p.text = untypeset(&p.text);
-    // Fixed spaces at the ends show nothing either (as the layout has it).
-    let trimmed = p.text.trim_matches(|c| c == ' ' || is_fixed_space(c));
-    if trimmed.len() != p.text.len() {
-        p.text = trimmed.to_string();
-    }
+    p.text = shown::paragraph(std::mem::take(&mut p.text));
 }
 
 /// Removes a cell's empty leading and trailing paragraphs (Word keeps an

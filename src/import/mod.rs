@@ -13,6 +13,7 @@ pub mod keys;
 mod package;
 mod registry;
 mod section;
+mod shown;
 mod title;
 mod write;
 
@@ -205,39 +206,7 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
         sections.push(section);
     }
     forms_in_order(&mut sections, given, &mut warnings)?;
-    // The period: as given, else the first file's that says it.
-    let found = sections.iter().enumerate().find_map(|(i, s)| s.period.map(|p| (i, p)));
-    let (year, quarter) = match (given.year, given.quarter, found) {
-        (Some(y), Some(q), _) => (y, q),
-        (y, q, Some((_, (fy, fq)))) => (y.unwrap_or(fy), q.unwrap_or(fq)),
-        _ => {
-            // An annual report ("за 2020 год") has no quarter to file it under.
-            let annual = sections.iter().enumerate().find_map(|(i, s)| s.annual.map(|y| (i, y)));
-            let diagnostic = match annual {
-                Some((_, y)) => Diagnostic::error(format!("это годовой отчет за {y} год, а файл данных — квартальный"))
-                    .help(format!(
-                        "импортируйте квартальные отчеты или укажите квартал, в который перенести данные: --year {y} --quarter 4"
-                    )),
-                None => Diagnostic::error("не найден отчетный период: в заголовке документа нет «за … квартал … года»")
-                    .help("укажите период: otchet import ФАЙЛ.docx --year 2020 --quarter 4"),
-            };
-            return Err(Message { file: annual.map_or(0, |(i, _)| i), diagnostic });
-        }
-    };
-    for (i, s) in sections.iter().enumerate() {
-        if let Some((y, q)) = s.period.filter(|&p| p != (year, quarter)) {
-            warnings.push(Message {
-                file: i,
-                diagnostic: Diagnostic::warning(format!(
-                    "документ составлен {}, а данные собираются в отчет {}",
-                    Period::Quarter { year: y, quarter: q }.label(),
-                    Period::Quarter { year, quarter }.label()
-                ))
-                .help("проверьте, тот ли файл указан, или задайте период явно: --year, --quarter"),
-            });
-        }
-    }
-    let period = Period::Quarter { year, quarter };
+    let period = period_of(&sections, given, &mut warnings)?;
     let region = sections.iter().find_map(|s| s.region.clone()).or_else(|| given.region.clone());
     for (i, s) in sections.iter().enumerate() {
         if let (Some(r), Some(first)) = (&s.region, &region) {
@@ -302,6 +271,44 @@ pub fn import(inputs: &[Input<'_>], t: &Template, given: &Given) -> Result<Impor
         spans.into_iter().zip(&rows).map(|(span, e)| Origin { span, file: e.file, at: e.at.clone() }).collect();
     let events = rows.len();
     Ok(Imported { toml, warnings, period, counts: (departments.len(), events, keys.len()), origins })
+}
+
+/// The report's period: as given, else the first file's that says it; a
+/// file naming another period is warned about. An error when none is
+/// known (or the documents are an annual report).
+fn period_of(sections: &[Section], given: &Given, warnings: &mut Vec<Message>) -> Result<Period, Message> {
+    let found = sections.iter().enumerate().find_map(|(i, s)| s.period.map(|p| (i, p)));
+    let (year, quarter) = match (given.year, given.quarter, found) {
+        (Some(y), Some(q), _) => (y, q),
+        (y, q, Some((_, (fy, fq)))) => (y.unwrap_or(fy), q.unwrap_or(fq)),
+        _ => {
+            // An annual report ("за 2020 год") has no quarter to file it under.
+            let annual = sections.iter().enumerate().find_map(|(i, s)| s.annual.map(|y| (i, y)));
+            let diagnostic = match annual {
+                Some((_, y)) => Diagnostic::error(format!("это годовой отчет за {y} год, а файл данных — квартальный"))
+                    .help(format!(
+                        "импортируйте квартальные отчеты или укажите квартал, в который перенести данные: --year {y} --quarter 4"
+                    )),
+                None => Diagnostic::error("не найден отчетный период: в заголовке документа нет «за … квартал … года»")
+                    .help("укажите период: otchet import ФАЙЛ.docx --year 2020 --quarter 4"),
+            };
+            return Err(Message { file: annual.map_or(0, |(i, _)| i), diagnostic });
+        }
+    };
+    for (i, s) in sections.iter().enumerate() {
+        if let Some((y, q)) = s.period.filter(|&p| p != (year, quarter)) {
+            warnings.push(Message {
+                file: i,
+                diagnostic: Diagnostic::warning(format!(
+                    "документ составлен {}, а данные собираются в отчет {}",
+                    Period::Quarter { year: y, quarter: q }.label(),
+                    Period::Quarter { year, quarter }.label()
+                ))
+                .help("проверьте, тот ли файл указан, или задайте период явно: --year, --quarter"),
+            });
+        }
+    }
+    Ok(Period::Quarter { year, quarter })
 }
 
 /// The file name of a path as given (for the data file's header comment).

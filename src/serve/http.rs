@@ -18,7 +18,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use serde_json::{json, Value as Json};
 
 use super::state::{Actor, Mode, Reply, State};
-use super::{quarter, reports, sections};
+use super::{imports, quarter, reports, sections};
 
 /// Largest request body: a data file (16 MB) as JSON, with room.
 pub const MAX_BODY_BYTES: usize = 2 * crate::load::MAX_FILE_BYTES as usize;
@@ -535,8 +535,8 @@ fn route(state: &State, pass: &Pass, body: &Json) -> Reply {
     match (segs.as_slice(), get, post) {
         (["api", "reports"], true, _) => reports::list(state),
         (["api", "check"], _, true) => reports::check(state, body),
-        (["api", "import", "preview"], _, true) => quarter::preview(state, body),
-        (["api", "import"], _, true) => quarter::create(state, body, &pass.actor),
+        (["api", "import", "preview"], _, true) => imports::preview(state, body),
+        (["api", "import"], _, true) => imports::create(state, body, &pass.actor),
         (["api", "archive"], true, _) => quarter::archive(state),
         (["api", "archive", "restore"], _, true) => quarter::restore_data(state, body, &pass.actor),
         (["api", "annual.json"], true, _) => {

@@ -12,6 +12,7 @@
 
 pub mod data;
 mod http;
+mod imports;
 mod net;
 mod quarter;
 mod reports;

@@ -6,7 +6,7 @@
 
 use super::{Face, Usage};
 use crate::layout::{Row, Table};
-use crate::render::pdf::engine::{Owner, Page, Sheet};
+use crate::render::pdf::engine::{Owner, Page, Sheet, TextRun};
 
 /// The no-break spaces of a line the typography pass put in (drawn with
 /// the space glyph, so text extraction gives a plain space and a phrase
@@ -184,6 +184,75 @@ impl Marks {
 /// coordinates.
 pub(super) type Anchor = (Owner, f32);
 
+/// The table's rules: one stroked path, an artifact.
+fn rules(out: &mut Vec<u8>, page: &Page, sheet: Sheet) {
+    if page.rules.is_empty() {
+        return;
+    }
+    let h = sheet.height;
+    out.extend_from_slice(b"/Artifact<</Type/Layout>>BDC\nq ");
+    num(out, sheet.border);
+    out.extend_from_slice(b" w\n");
+    for r in &page.rules {
+        num(out, r.x1);
+        out.push(b' ');
+        num(out, h - r.y1);
+        out.extend_from_slice(b" m ");
+        num(out, r.x2);
+        out.push(b' ');
+        num(out, h - r.y2);
+        out.extend_from_slice(b" l\n");
+    }
+    out.extend_from_slice(b"S Q\nEMC\n");
+}
+
+/// Opens the marked span of a word split over lines, at byte `i` of the
+/// run: its ActualText is the whole word where the word starts here, and
+/// empty where it goes on from the line before.
+fn open_span(out: &mut Vec<u8>, run: &TextRun, i: usize, table: &Table) {
+    out.extend_from_slice(b"/Span<</ActualText");
+    let word = match &run.tail {
+        Some((at, word)) if *at == i => word,
+        _ => "",
+    };
+    // A word bound to the one before by typography's
+    // no-break space reads with a plain space there too.
+    if word.contains(crate::typo::NBSP) {
+        let own = own_spaces(word, run.owner, table);
+        let plain: String = word
+            .chars()
+            .enumerate()
+            .map(|(n, c)| if typography_space(c, n, own.as_deref()) { ' ' } else { c })
+            .collect();
+        literal_text(out, &plain);
+    } else {
+        literal_text(out, word);
+    }
+    out.extend_from_slice(b">>BDC\n");
+}
+
+/// The face (0/1: text, regular/bold; 2/3: their fallback) that has `c`,
+/// and its glyph. Typography's no-break space (`typo_space`) is drawn as
+/// the space glyph where that is as wide (it reads as the plain space the
+/// user typed).
+fn face_and_glyph(faces: &[Face<'_>], bold: bool, c: char, typo_space: bool) -> (usize, u16) {
+    let mut k = usize::from(bold);
+    let mut glyph = faces[k].metrics.glyph(c);
+    if glyph == 0 && super::super::face_index(faces[k].metrics, bold, c) != k {
+        k += 2;
+        glyph = faces[k].metrics.glyph(c);
+    }
+    if typo_space {
+        let m = faces[k].metrics;
+        let space = m.glyph(' ');
+        let advance = |g: u16| m.glyph_advance.get(usize::from(g)).copied();
+        if space != 0 && advance(space) == advance(glyph) {
+            glyph = space;
+        }
+    }
+    (k, glyph)
+}
+
 /// One page's content: the rules, then the text (y measured from the top
 /// in the layout, from the bottom in PDF). Returns the owner of each MCID
 /// used on the page, and where the title and each row's first cell start
@@ -197,22 +266,7 @@ pub(super) fn page_content(
     table: &Table,
 ) -> (Vec<Owner>, Vec<Anchor>) {
     let h = sheet.height;
-    if !page.rules.is_empty() {
-        out.extend_from_slice(b"/Artifact<</Type/Layout>>BDC\nq ");
-        num(out, sheet.border);
-        out.extend_from_slice(b" w\n");
-        for r in &page.rules {
-            num(out, r.x1);
-            out.push(b' ');
-            num(out, h - r.y1);
-            out.extend_from_slice(b" m ");
-            num(out, r.x2);
-            out.push(b' ');
-            num(out, h - r.y2);
-            out.extend_from_slice(b" l\n");
-        }
-        out.extend_from_slice(b"S Q\nEMC\n");
-    }
+    rules(out, page, sheet);
     let mut marks = Marks { open: None, mcids: Vec::new() };
     let mut anchors: Vec<Anchor> = Vec::new();
     if page.texts.is_empty() {
@@ -255,25 +309,7 @@ pub(super) fn page_content(
                     span_open = false;
                 }
                 if span_start {
-                    out.extend_from_slice(b"/Span<</ActualText");
-                    let word = match &run.tail {
-                        Some((at, word)) if *at == i => word,
-                        _ => "",
-                    };
-                    // A word bound to the one before by typography's
-                    // no-break space reads with a plain space there too.
-                    if word.contains(crate::typo::NBSP) {
-                        let own = own_spaces(word, run.owner, table);
-                        let plain: String = word
-                            .chars()
-                            .enumerate()
-                            .map(|(n, c)| if typography_space(c, n, own.as_deref()) { ' ' } else { c })
-                            .collect();
-                        literal_text(out, &plain);
-                    } else {
-                        literal_text(out, word);
-                    }
-                    out.extend_from_slice(b">>BDC\n");
+                    open_span(out, run, i, table);
                     span_open = true;
                 }
             }
@@ -283,22 +319,7 @@ pub(super) fn page_content(
             }
             // Each character in the face that has it: the text face, or
             // its fallback.
-            let mut k = usize::from(run.bold);
-            let mut glyph = faces[k].metrics.glyph(c);
-            if glyph == 0 && super::super::face_index(faces[k].metrics, run.bold, c) != k {
-                k += 2;
-                glyph = faces[k].metrics.glyph(c);
-            }
-            // Typography's no-break space: the space glyph where it is as
-            // wide (it reads as the plain space the user typed).
-            if typography_space(c, n, typeset.as_deref()) {
-                let m = faces[k].metrics;
-                let space = m.glyph(' ');
-                let advance = |g: u16| m.glyph_advance.get(usize::from(g)).copied();
-                if space != 0 && advance(space) == advance(glyph) {
-                    glyph = space;
-                }
-            }
+            let (k, glyph) = face_and_glyph(faces, run.bold, c, typography_space(c, n, typeset.as_deref()));
             if current != Some((k, run.size)) {
                 if in_string {
                     out.extend_from_slice(close);
