@@ -303,3 +303,29 @@ fn the_size_rule_catches_a_long_function_and_a_long_file() {
     assert!(v[0].starts_with("a.rs: fn long has"), "{v:?}");
     assert!(v[1].starts_with("b.rs: 600 code lines"), "{v:?}");
 }
+
+/// What a user who cloned or installed otchet reads points at nothing
+/// outside the repository (the development spec lives beside it, not in it).
+#[test]
+fn the_docs_point_nowhere_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for dir in ["docs", "schema"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md" || x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("../shared") || line.contains("shared/spec") || line.contains("shared/reference") {
+                out.push(format!("{}:{}: {line}", f.strip_prefix(root).unwrap().display(), n + 1));
+            }
+        }
+    }
+    assert!(out.is_empty(), "points outside the repository:\n{}", out.join("\n"));
+}
