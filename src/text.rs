@@ -98,6 +98,15 @@ pub const SOFT_HYPHEN: char = '\u{AD}';
 /// The non-breaking hyphen (Word's Ctrl+Shift+-): a hyphen never broken at.
 pub const NO_BREAK_HYPHEN: char = '\u{2011}';
 
+/// Is the character at byte `i` of `text` (a hyphen) between two digits, as
+/// in «2020-2024»? No line breaks there in LibreOffice and the PDF (Unicode's
+/// rule LB25); the DOCX says so to Word with a non-breaking hyphen.
+pub fn digit_hyphen(text: &str, i: usize) -> bool {
+    let before = text[..i].chars().next_back();
+    let after = text[i..].chars().nth(1);
+    before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit())
+}
+
 /// Format characters that are never drawn: the soft hyphen (except at a
 /// line end), zero-width space, joiner and non-joiner, word joiner, the
 /// byte-order mark, direction marks and embeddings, the combining grapheme

@@ -465,3 +465,24 @@ fn an_annual_report_is_told_from_a_quarter() {
     let l = common::load_str(&std::fs::read_to_string(dir.path().join("a.toml")).unwrap());
     assert_eq!(l.report.event_count(), common::reference().report.event_count());
 }
+
+/// A hyphen between digits («2020-2024») is a non-breaking hyphen in the
+/// DOCX (LibreOffice and the PDF never break there; Word-like engines would),
+/// and comes back as the plain hyphen typed; a typed non-breaking hyphen
+/// between digits stays the character it was.
+#[test]
+fn digit_ranges_are_unbreakable_in_word_and_come_back_as_typed() {
+    let data = "[report]\nyear = 2021\nquarter = 1\n[agreements]\na = \"Соглашение с Республикой Беларусь\"\n\
+                [[department]]\nname = \"Министерство культуры\"\n\
+                [[department.event]]\nagreement = \"a\"\ntitle = \"Программа на 2020-2024 годы\"\ndates = 2021-02-14\n\
+                place = \"Минск\"\nparticipants = \"Делегации 2021\u{2011}2022 и 7-8 классы\"\nresult = \"Северо-западный форум\"\n";
+    let l = common::load_str(data);
+    let xml = common::part(&common::docx(&l), "word/document.xml");
+    assert!(xml.contains("2020</w:t><w:noBreakHyphen/><w:t xml:space=\"preserve\">2024"), "{xml}");
+    assert!(xml.contains("7</w:t><w:noBreakHyphen/>"), "{xml}");
+    assert!(xml.contains("2021\u{2011}2022"), "a typed non-breaking hyphen is kept as the character");
+    assert!(xml.contains("Северо-западный"), "a hyphen between words is not touched");
+    let (_, again) = round_trip(data);
+    assert!(again.contains("\"Программа на 2020-2024 годы\""), "{again}");
+    assert!(again.contains("\"Делегации 2021\u{2011}2022 и 7-8 классы\""), "{again}");
+}

@@ -491,7 +491,7 @@ fn start_text(s: &mut State, local: &[u8], e: &BytesStart<'_>, empty: bool) -> b
             }
         }
         b"softHyphen" => s.push_text("\u{AD}"),
-        b"noBreakHyphen" => s.push_text("\u{2011}"),
+        b"noBreakHyphen" => s.push_text(&shown::NO_BREAK_HYPHEN_ELEMENT.to_string()),
         b"sym" => {
             let c = val_named(e, b"char").and_then(|h| u32::from_str_radix(&h, 16).ok()).and_then(char::from_u32);
             // Symbol-font characters sit in the private use area.

@@ -9,6 +9,11 @@ use crate::text::is_fixed_space;
 /// XML text, so it never stands for a typed character).
 pub(super) const LINE_BREAK: char = '\u{FFFF}';
 
+/// Word's non-breaking hyphen element while a paragraph is read (U+FFFE
+/// cannot occur in XML text either): between digits it is the plain hyphen
+/// otchet wrote there («2020-2024»), elsewhere the character U+2011.
+pub(super) const NO_BREAK_HYPHEN_ELEMENT: char = '\u{FFFE}';
+
 /// A character as imported: a tab is a space. No-break and other fixed
 /// spaces are kept until the paragraph is complete ([`untypeset`]).
 pub(super) fn plain(c: char) -> char {
@@ -30,10 +35,20 @@ fn untypeset(text: &str) -> String {
 }
 
 /// A paragraph's text as read (with [`LINE_BREAK`]s) as Word shows it:
-/// its line breaks resolved — a space, none next to a space (the typist's
+/// Word's non-breaking hyphens resolved, its line breaks resolved — a space, none next to a space (the typist's
 /// "word <br/>word") — the spaces around it removed, and typography's
 /// fixed spaces made plain.
 pub(super) fn paragraph(mut text: String) -> String {
+    if text.contains(NO_BREAK_HYPHEN_ELEMENT) {
+        text = text
+            .char_indices()
+            .map(|(i, c)| match c {
+                NO_BREAK_HYPHEN_ELEMENT if crate::text::digit_hyphen(&text, i) => '-',
+                NO_BREAK_HYPHEN_ELEMENT => crate::text::NO_BREAK_HYPHEN,
+                c => c,
+            })
+            .collect();
+    }
     if text.contains(LINE_BREAK) {
         let chars: Vec<char> = text.chars().collect();
         let mut out = String::with_capacity(text.len());

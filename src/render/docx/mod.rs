@@ -295,32 +295,40 @@ pub(super) fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
 
 /// The content of a run: text, with a typed soft hyphen and non-breaking
 /// hyphen as Word's own elements for them (an optional break point shown
-/// only at a line end; a hyphen never broken at).
+/// only at a line end; a hyphen never broken at). A hyphen between digits
+/// («2020-2024») is written as a non-breaking hyphen too: LibreOffice and
+/// the PDF never break there (Unicode's rule LB25), Word-like engines would.
+/// A typed non-breaking hyphen between digits stays the character itself,
+/// so import tells the two apart ([`crate::text::digit_hyphen`]).
 fn run_content(x: &mut Xml, text: &str) {
     run_text(x, text, "w:t");
 }
 
 /// [`run_content`] with `tag` for the text (`w:delText` in a deletion).
 fn run_text(x: &mut Xml, text: &str, tag: &str) {
-    let special = [crate::text::SOFT_HYPHEN, crate::text::NO_BREAK_HYPHEN];
-    let mut rest = text;
-    loop {
-        let (chunk, mark) = match rest.find(special) {
-            Some(i) => (&rest[..i], rest[i..].chars().next()),
-            None => (rest, None),
+    let mut from = 0;
+    for (i, c) in text.char_indices() {
+        let element = match c {
+            crate::text::SOFT_HYPHEN => "w:softHyphen",
+            crate::text::NO_BREAK_HYPHEN if !crate::text::digit_hyphen(text, i) => "w:noBreakHyphen",
+            '-' if crate::text::digit_hyphen(text, i) => "w:noBreakHyphen",
+            _ => continue,
         };
-        if !chunk.is_empty() || mark.is_none() {
-            x.open(tag, &[("xml:space", "preserve")]);
-            x.text(chunk);
-            x.close(tag);
+        if from < i {
+            text_element(x, &text[from..i], tag);
         }
-        match mark {
-            Some(crate::text::SOFT_HYPHEN) => x.empty("w:softHyphen", &[]),
-            Some(_) => x.empty("w:noBreakHyphen", &[]),
-            None => return,
-        }
-        rest = &rest[chunk.len() + mark.map_or(0, char::len_utf8)..];
+        x.empty(element, &[]);
+        from = i + c.len_utf8();
     }
+    // The last chunk, even empty (an empty run's one text element).
+    text_element(x, &text[from..], tag);
+}
+
+/// One text element.
+fn text_element(x: &mut Xml, chunk: &str, tag: &str) {
+    x.open(tag, &[("xml:space", "preserve")]);
+    x.text(chunk);
+    x.close(tag);
 }
 
 /// One paragraph per line of `text` (`\n` separates paragraphs); a
