@@ -125,14 +125,29 @@ pub fn rows(document_xml: &str) -> Vec<XRow> {
                     b"w:t" => in_t = true,
                     b"w:softHyphen" | b"w:noBreakHyphen" => {
                         if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
-                            c.text.push(if name.as_ref() == b"w:softHyphen" { '\u{AD}' } else { '\u{2011}' });
+                            // The element between digits stands for the plain
+                            // hyphen typed («2020-2024»), resolved at the cell's end.
+                            c.text.push(if name.as_ref() == b"w:softHyphen" { '\u{AD}' } else { '\u{FFFE}' });
                         }
                     }
                     _ => {}
                 }
             }
             Event::End(e) if e.name().as_ref() == b"w:t" => in_t = false,
-            Event::End(e) if e.name().as_ref() == b"w:tc" => in_tc = false,
+            Event::End(e) if e.name().as_ref() == b"w:tc" => {
+                in_tc = false;
+                if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
+                    let t = &c.text;
+                    c.text = t
+                        .char_indices()
+                        .map(|(i, ch)| match ch {
+                            '\u{FFFE}' if otchet::text::digit_hyphen(t, i) => '-',
+                            '\u{FFFE}' => '\u{2011}',
+                            ch => ch,
+                        })
+                        .collect();
+                }
+            }
             Event::Text(t) if in_t => {
                 if let Some(c) = rows.last_mut().and_then(|r| r.cells.last_mut()) {
                     c.text.push_str(&t.decode().unwrap());
