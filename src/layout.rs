@@ -33,6 +33,66 @@ impl Cell {
     }
 }
 
+/// How wide a run of text may be in each column (and in a department row)
+/// before it cannot stay on one line.
+struct Rooms {
+    /// Inner width of each column, pt.
+    columns: Vec<f32>,
+    /// Inner width of a department row (the whole table), pt.
+    department: f32,
+    regular: &'static crate::fonts::Metrics,
+    bold: &'static crate::fonts::Metrics,
+    department_bold: bool,
+    size: f32,
+}
+
+impl Rooms {
+    /// The table's geometry as both documents have it (twips, as Word and
+    /// LibreOffice round it).
+    fn of(t: &Template) -> Rooms {
+        use crate::units::{Mm, Twip};
+        let pads = Mm(t.cell.padding_left).twips().pt().0 + Mm(t.cell.padding_right).twips().pt().0;
+        let widths: Vec<f32> = t.column_widths_twips().iter().map(|&w| Twip(w).pt().0).collect();
+        let fonts = crate::fonts::FontSet::of(t);
+        Rooms {
+            department: widths.iter().sum::<f32>() - pads,
+            columns: widths.iter().map(|w| w - pads).collect(),
+            regular: fonts.text(false),
+            bold: fonts.text(true),
+            department_bold: t.font.department_bold,
+            size: t.font.body_size,
+        }
+    }
+}
+
+/// A cell's text with the no-break spaces of typography taken out of each
+/// run they hold together that is wider than the cell (`room`, pt, in
+/// `metrics`): such a run cannot stay on one line, and Word, LibreOffice
+/// and the PDF would each cut it elsewhere; at ordinary spaces they all
+/// break it alike. Typed no-break spaces stay.
+fn loosen(cell: Cell, metrics: &crate::fonts::Metrics, size: f32, room: f32) -> Cell {
+    if !cell.text.contains(typo::NBSP) {
+        return cell;
+    }
+    let too_wide = |run: &str| !crate::units::fits(metrics.width(run) * size, room);
+    let pieces = || cell.text.split_inclusive([' ', '\n']).map(|p| (p, p.trim_end_matches([' ', '\n'])));
+    if !pieces().any(|(_, run)| run.contains(typo::NBSP) && too_wide(run)) {
+        return cell;
+    }
+    let own = cell.typed_space.then(|| typeset_spaces(&cell.text));
+    let mut text = String::with_capacity(cell.text.len());
+    let mut at = 0;
+    for (piece, run) in pieces() {
+        let loose = run.contains(typo::NBSP) && too_wide(run);
+        for (k, c) in piece.chars().enumerate() {
+            let typography = c == typo::NBSP && own.as_ref().is_none_or(|o| o[at + k]);
+            text.push(if loose && typography { ' ' } else { c });
+        }
+        at += piece.chars().count();
+    }
+    Cell { text, ..cell }
+}
+
 /// Which characters of `text` (typeset) are fixed (no-break) spaces the
 /// typography pass puts there itself, rather than ones the user typed: by
 /// the pass, applied again to the text with its fixed spaces made plain (a
@@ -228,8 +288,17 @@ pub fn build(report: &Report, template: &Template) -> Table {
             i += len;
         }
     }
+    let rooms = Rooms::of(template);
     let rows = crate::par::map(&plan, |p| match *p {
-        Plan::Department(dep) => Row::Department(Cell::new(&dep.name.value, Some(dep.name.span.clone()))),
+        Plan::Department(dep) => {
+            let m = if rooms.department_bold { rooms.bold } else { rooms.regular };
+            Row::Department(loosen(
+                Cell::new(&dep.name.value, Some(dep.name.span.clone())),
+                m,
+                rooms.size,
+                rooms.department,
+            ))
+        }
         Plan::Event { ev, number, merge } => {
             let (agr_text, agr_span) = match report.agreement(&ev.agreement) {
                 Some(a) => (a.title.value.as_str(), Some(a.title.span.clone())),
@@ -246,6 +315,11 @@ pub fn build(report: &Report, template: &Template) -> Table {
                 Cell::new(&ev.result.value, Some(ev.result.span.clone())),
             ];
             debug_assert_eq!(cells.len(), COLUMNS);
+            let cells = cells
+                .into_iter()
+                .zip(&rooms.columns)
+                .map(|(c, &room)| loosen(c, rooms.regular, rooms.size, room))
+                .collect();
             Row::Event(EventRow { number, cells, merge })
         }
     });

@@ -101,9 +101,39 @@ pub struct Cell {
     pub padding_bottom: f32,
     /// Border width in points.
     pub border: f32,
-    /// Automatic hyphenation in cells (DOCX `w:autoHyphenation`, and the
-    /// PDF engine's line-end hyphenation).
+    /// Hyphenation of words at line ends (the title and body cells; the
+    /// header never).
     pub hyphenate: bool,
+    /// With [`Cell::hyphenate`]: leave hyphenation to the program that opens
+    /// the DOCX (`w:autoHyphenation`) instead of writing every point where a
+    /// word may be hyphenated into the text as a soft hyphen (the default:
+    /// Word, Word-like engines and LibreOffice then break lines where the
+    /// PDF does).
+    pub auto_hyphenation: bool,
+}
+
+impl Template {
+    /// The template with automatic hyphenation where it hyphenates: for the
+    /// documents that are typed into or compared in Word (the departments'
+    /// forms, the corrections), whose text carries no soft hyphens.
+    pub fn auto_hyphenated(&self) -> Template {
+        let mut t = self.clone();
+        t.cell.auto_hyphenation = true;
+        t
+    }
+}
+
+impl Cell {
+    /// Words are hyphenated at the soft hyphens the documents carry at
+    /// every hyphenation point, automatic hyphenation off.
+    pub fn soft_hyphens(&self) -> bool {
+        self.hyphenate && !self.auto_hyphenation
+    }
+
+    /// Words are hyphenated by the program's automatic hyphenation.
+    pub fn auto_hyphens(&self) -> bool {
+        self.hyphenate && self.auto_hyphenation
+    }
 }
 
 /// Horizontal alignment of a column's text.

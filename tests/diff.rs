@@ -156,10 +156,13 @@ fn resolve(document_xml: &str, accept: bool) -> Resolved {
     out
 }
 
-/// The plain report as the same structure (no revisions: accept = as is).
+/// The plain report as the same structure (no revisions: accept = as is),
+/// with automatic hyphenation as the corrections have it (no soft hyphens
+/// in the text).
 fn plain(toml: &str) -> Resolved {
     let l = common::load_str(toml);
-    let docx = common::docx(&l);
+    let t = otchet::template::Template::official().auto_hyphenated();
+    let docx = otchet::render::docx::render(&common::table(&l), &t).unwrap();
     resolve(&common::part(&docx, "word/document.xml"), true)
 }
 

@@ -1,7 +1,16 @@
 //! The DOCX read back: structure, text, properties, determinism.
 mod common;
 
+use otchet::render::pdf::engine::Breaker;
 use otchet::typo::plain;
+
+/// A DOCX cell's text as the data has it: otchet's soft hyphens (one at
+/// every hyphenation point) taken out, typography undone.
+fn shown(text: &str) -> String {
+    let paragraphs: Vec<String> =
+        text.split('\n').map(|p| otchet::render::pdf::hyphen::typed_soft_hyphens(p).into_owned()).collect();
+    plain(&paragraphs.join("\n"))
+}
 
 #[test]
 fn reference_docx_structure() {
@@ -13,12 +22,12 @@ fn reference_docx_structure() {
     assert!(rows[0].header && rows[0].cant_split);
     assert_eq!(rows.iter().filter(|r| r.header).count(), 1);
     assert_eq!(rows[0].cells.len(), 7);
-    assert_eq!(plain(&rows[0].cells[0].text), "№ п/п");
+    assert_eq!(shown(&rows[0].cells[0].text), "№ п/п");
     // Five department rows spanning all seven columns.
     let deps: Vec<_> = rows.iter().filter(|r| r.cells.len() == 1).collect();
     assert_eq!(deps.len(), 5);
     assert!(deps.iter().all(|r| r.cells[0].grid_span.as_deref() == Some("7")));
-    assert_eq!(plain(&deps[1].cells[0].text), "Департамент Смоленской области по культуре");
+    assert_eq!(shown(&deps[1].cells[0].text), "Департамент Смоленской области по культуре");
     // Seventeen numbered rows.
     let events: Vec<_> = rows.iter().filter(|r| r.cells.len() == 7 && !r.header).collect();
     assert_eq!(events.len(), 17);
@@ -46,12 +55,12 @@ fn reference_docx_structure() {
     for d in &l.report.departments {
         for e in &d.events {
             let cells = &events[k].cells;
-            assert_eq!(plain(&cells[2].text), e.title.value);
-            assert_eq!(plain(&cells[4].text), e.place.value);
-            assert_eq!(plain(&cells[5].text), e.participants.value);
-            assert_eq!(plain(&cells[6].text), e.result.value);
+            assert_eq!(shown(&cells[2].text), e.title.value);
+            assert_eq!(shown(&cells[4].text), e.place.value);
+            assert_eq!(shown(&cells[5].text), e.participants.value);
+            assert_eq!(shown(&cells[6].text), e.result.value);
             if events[k].cells[1].vmerge.as_deref() != Some("continue") {
-                assert_eq!(plain(&cells[1].text), l.report.agreement(&e.agreement).unwrap().title.value);
+                assert_eq!(shown(&cells[1].text), l.report.agreement(&e.agreement).unwrap().title.value);
             }
             k += 1;
         }
@@ -69,8 +78,12 @@ fn docx_page_language_fonts_and_settings() {
     assert!(styles.contains(r#"w:ascii="Times New Roman""#));
     // Widow control stated (off, as LibreOffice assumes; Word assumes on).
     assert!(styles.contains(r#"<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>"#), "{styles}");
+    // Hyphenation by soft hyphens in the text: automatic hyphenation off,
+    // and the property that tells import to take them out again.
     let settings = common::part(&bytes, "word/settings.xml");
-    assert!(settings.contains("<w:autoHyphenation/>"));
+    assert!(!settings.contains("autoHyphenation"), "{settings}");
+    let custom = common::part(&bytes, "docProps/custom.xml");
+    assert!(custom.contains(r#"name="otchet-hyphenation"><vt:lpwstr>soft</vt:lpwstr>"#), "{custom}");
     let core = common::part(&bytes, "docProps/core.xml");
     assert!(core.contains("<dc:creator>otchet</dc:creator>"));
     assert!(core.contains("<dc:subject>Смоленская область, за IV квартал 2020 года</dc:subject>"));
@@ -117,11 +130,90 @@ fn paragraphs_become_separate_paragraphs() {
 #[test]
 fn hyphenation_follows_the_template() {
     let l = common::reference();
-    let src = otchet::template::OFFICIAL.replace("hyphenate = true", "hyphenate = false");
-    let t = otchet::template::Template::parse(&otchet::diag::Source::new("t.toml", src)).unwrap();
-    let bytes = otchet::render::docx::render(&common::table(&l), &t).unwrap();
-    let settings = common::part(&bytes, "word/settings.xml");
-    assert!(!settings.contains("autoHyphenation"), "{settings}");
+    let with = |from: &str, to: &str| {
+        let src = otchet::template::OFFICIAL.replace(from, to);
+        let t = otchet::template::Template::parse(&otchet::diag::Source::new("t.toml", src)).unwrap();
+        otchet::render::docx::render(&common::table(&l), &t).unwrap()
+    };
+    let shy = |docx: &[u8]| common::part(docx, "word/document.xml").matches('\u{AD}').count();
+    // Off: no hyphenation at all.
+    let off = with("hyphenate = true", "hyphenate = false");
+    assert!(!common::part(&off, "word/settings.xml").contains("autoHyphenation"));
+    assert_eq!(shy(&off), 0);
+    // Automatic, as a template may choose: Word hyphenates, no soft hyphens.
+    let auto = with("# auto_hyphenation = true", "auto_hyphenation = true");
+    assert!(common::part(&auto, "word/settings.xml").contains("<w:autoHyphenation/>"));
+    assert_eq!(shy(&auto), 0);
+    assert!(!part_names(&auto).contains(&"docProps/custom.xml".to_string()));
+    // The default: soft hyphens at the points, automatic hyphenation off.
+    let soft = common::docx(&l);
+    assert!(shy(&soft) > 1000, "{}", shy(&soft));
+}
+
+/// In the default mode the DOCX carries, in every body paragraph, a soft
+/// hyphen at exactly the points where the PDF engine may hyphenate — no
+/// more, no fewer — and the PDF engine breaks words at those alone.
+#[test]
+fn soft_hyphens_are_the_pdf_break_points() {
+    use otchet::render::pdf::hyphen::soft_hyphens;
+    let l = common::reference();
+    let table = common::table(&l);
+    let rows = common::rows(&common::part(&common::docx(&l), "word/document.xml"));
+    let body: Vec<_> = rows.iter().filter(|r| !r.header).collect();
+    let mut texts = Vec::new();
+    for (row, xrow) in table.rows.iter().zip(&body) {
+        let cells: Vec<&str> = match row {
+            otchet::layout::Row::Department(c) => vec![c.text.as_str()],
+            otchet::layout::Row::Event(e) => e.cells.iter().map(|c| c.text.as_str()).collect(),
+        };
+        for (text, xcell) in cells.iter().zip(&xrow.cells) {
+            if xcell.vmerge.as_deref() == Some("continue") {
+                continue;
+            }
+            let want: Vec<String> = text.split('\n').map(|p| soft_hyphens(p).into_owned()).collect();
+            assert_eq!(xcell.text, want.join("\n"));
+            texts.extend(text.split('\n').map(str::to_string));
+        }
+    }
+    assert!(texts.len() > 100);
+    // The engine in soft mode: every hyphen it puts at a line end stands at
+    // one of those points, at every column width.
+    let soft = Breaker { metrics: otchet::fonts::regular(), size: 12.0, hyphenate: true, soft: true };
+    let mut hyphenated = 0;
+    for text in &texts {
+        let marked = soft_hyphens(text);
+        for width in [40.0, 70.0, 110.0, 160.0] {
+            let mut done = String::new();
+            for line in soft.lines(text, width) {
+                let shown = line.text.trim_end_matches(' ');
+                if line.inserted_hyphen {
+                    hyphenated += 1;
+                    done.push_str(shown.strip_suffix('-').unwrap());
+                    let at = done.chars().filter(|c| *c != '\u{AD}' && !c.is_whitespace()).count();
+                    assert!(breaks_at(&marked, at), "«{}» hyphenated where no soft hyphen stands: {text}", line.text);
+                } else {
+                    done.push_str(shown);
+                }
+            }
+        }
+    }
+    assert!(hyphenated > 100, "{hyphenated}");
+}
+
+/// Is there a soft hyphen in `marked` right after its `n`-th letter (soft
+/// hyphens and spaces of any kind not counted)?
+fn breaks_at(marked: &str, n: usize) -> bool {
+    let mut seen = 0;
+    let mut chars = marked.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{AD}' && !c.is_whitespace() {
+            seen += 1;
+        }
+        if seen == n {
+            return chars.peek() == Some(&'\u{AD}') || c == '\u{AD}';
+        }
+    }
+    false
 }
 
 /// The names of the parts of a DOCX package.
@@ -143,6 +235,7 @@ fn package_holds_only_the_parts_a_report_uses() {
             "_rels/.rels",
             "docProps/app.xml",
             "docProps/core.xml",
+            "docProps/custom.xml",
             "word/_rels/document.xml.rels",
             "word/document.xml",
             "word/fontTable.xml",

@@ -105,9 +105,9 @@ fn report(spec: &Spec) -> Report {
 }
 
 /// Text with everything the line breaker may add or drop removed: spaces,
-/// no-break spaces and hyphens.
+/// no-break spaces, hyphens and soft hyphens.
 fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '-' | '\n')).collect()
+    s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '-' | '\n' | '\u{ad}')).collect()
 }
 
 struct Frame {
@@ -236,7 +236,11 @@ fn check(spec: &Spec, t: &Template) -> Result<(), TestCaseError> {
             prop_assert_eq!(&head, &header[c], "page {}: no header in column {}", p, c);
             let body = &col[k..];
             if c == layout::AGREEMENT_COL {
-                let words = body.iter().flat_map(|r| r.text.split([' ', '\u{a0}'])).collect::<Vec<_>>();
+                let words = body
+                    .iter()
+                    .flat_map(|r| r.text.split([' ', '\u{a0}']))
+                    .map(|w| w.replace('\u{ad}', ""))
+                    .collect::<Vec<_>>();
                 for (n, w) in words.iter().enumerate() {
                     let tag = w.chars().next().unwrap();
                     let idx: usize = w.trim_start_matches(tag).trim_end_matches('ю').parse().unwrap();

@@ -76,7 +76,7 @@ fn the_document_id_of_the_reference_is_pinned() {
     let at = pdf.windows(4).rposition(|w| w == b"/ID ").expect("/ID in the trailer");
     let tail = String::from_utf8_lossy(&pdf[at..at + 80]).into_owned();
     assert!(
-        tail.starts_with("/ID [<5C77F5371665D19C31E91CEE14B4F21F> <5C77F5371665D19C31E91CEE14B4F21F>]"),
+        tail.starts_with("/ID [<5D72527584ECD8FB905E751ADF48DC7E> <5D72527584ECD8FB905E751ADF48DC7E>]"),
         "the reference's /ID moved: {tail}"
     );
 }

@@ -37,7 +37,7 @@ fn soft_hyphens_and_joiners_are_not_drawn() {
 #[test]
 fn a_soft_hyphen_is_a_break_point_shown_only_at_a_line_end() {
     use otchet::render::pdf::engine::Breaker;
-    let b = Breaker { metrics: otchet::fonts::regular(), size: 12.0, hyphenate: false };
+    let b = Breaker { metrics: otchet::fonts::regular(), size: 12.0, hyphenate: false, soft: false };
     let m = otchet::fonts::regular();
     // Room for "Международная выстав-" but not the whole word.
     let w = (m.width("Международная выстав-") + 0.5) * 12.0;

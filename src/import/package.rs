@@ -104,7 +104,17 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
         None => (None, None),
     };
     let custom = part(&mut zip, "docProps/custom.xml")?.map(|x| custom_properties(&x)).unwrap_or_default();
-    Ok(Document { blocks, core_title, core_subject, custom })
+    let mut doc = Document { blocks, core_title, core_subject, custom };
+    // otchet's own soft hyphens (one at every hyphenation point) are no
+    // characters of the data; those typed stay.
+    if doc.property(crate::render::docx::PROP_HYPHENATION) == Some(crate::render::docx::SOFT_HYPHENS) {
+        for p in doc.blocks.iter_mut().flat_map(Block::paragraphs_mut) {
+            if let std::borrow::Cow::Owned(t) = crate::render::pdf::hyphen::typed_soft_hyphens(&p.text) {
+                p.text = t;
+            }
+        }
+    }
+    Ok(doc)
 }
 
 /// The main document part's name, from the package relationships

@@ -35,7 +35,8 @@ const FONT_KEYS: &[&str] = &[
     "bold_file",
 ];
 const TITLE_KEYS: &[&str] = &["text", "space_after"];
-const CELL_KEYS: &[&str] = &["padding_left", "padding_right", "padding_top", "padding_bottom", "border", "hyphenate"];
+const CELL_KEYS: &[&str] =
+    &["padding_left", "padding_right", "padding_top", "padding_bottom", "border", "hyphenate", "auto_hyphenation"];
 const COLUMN_KEYS: &[&str] = &["title", "width", "align"];
 
 /// The narrowest column, mm.
@@ -263,6 +264,10 @@ fn cell(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Cell> {
         ["padding_left", "padding_right", "padding_top", "padding_bottom"].map(|k| num(w, t, at, k, 0.0..=20.0, mm));
     let border = num(w, t, at, "border", 0.0..=3.0, "пт");
     let hyphenate = flag(w, t, at, "hyphenate");
+    let auto_hyphenation = match w.get(t, "auto_hyphenation") {
+        Some(v) => w.boolean(v, "auto_hyphenation"),
+        None => Some(false),
+    };
     Some(Cell {
         padding_left: pads[0]?,
         padding_right: pads[1]?,
@@ -270,6 +275,7 @@ fn cell(w: &mut Walker<'_>, root: &DeTable<'_>) -> Option<Cell> {
         padding_bottom: pads[3]?,
         border: border?,
         hyphenate: hyphenate?,
+        auto_hyphenation: auto_hyphenation?,
     })
 }
 

@@ -76,6 +76,9 @@ pub fn item_text(title: &str) -> String {
 
 /// Renders a form to DOCX bytes.
 pub fn render_form(form: &Form<'_>, t: &Template) -> Result<Vec<u8>, crate::render::Error> {
+    // A form is typed into in Word: automatic hyphenation, no soft hyphens
+    // written into its text.
+    let t = &t.auto_hyphenated();
     let mut parts: Parts = super::parts(form.table, t);
     parts.custom.clone_from(&form.properties);
     super::package::pack(&parts, |out| write_form(out, form, t, &parts)).map_err(crate::render::Error::Package)
@@ -118,7 +121,7 @@ fn write_form(out: &mut dyn Write, form: &Form<'_>, t: &Template, parts: &Parts)
             } else {
                 // The number is given on import: its cell stays empty.
                 match cells {
-                    Some(c) if i > 0 => paragraphs(x, &c[i].text, &ppr, &RPr::default()),
+                    Some(c) if i > 0 => paragraphs(x, &c[i].text, &ppr, &RPr::default(), t.cell.soft_hyphens()),
                     // An empty paragraph aligned as the column is.
                     _ => {
                         x.open("w:p", &[]);
@@ -139,7 +142,13 @@ fn write_form(out: &mut dyn Write, form: &Form<'_>, t: &Template, parts: &Parts)
                 x.open("w:tc", &[]);
                 TcPr { width: total, grid_span: Some(widths.len()), v_merge: None, v_center: false }.write(&mut x);
                 let ppr = PPr { keep_next: true, jc: Some("center"), ..PPr::default() };
-                paragraphs(&mut x, &c.text, &ppr, &RPr { bold: t.font.department_bold, ..RPr::default() });
+                paragraphs(
+                    &mut x,
+                    &c.text,
+                    &ppr,
+                    &RPr { bold: t.font.department_bold, ..RPr::default() },
+                    t.cell.soft_hyphens(),
+                );
                 x.close("w:tc");
                 x.close("w:tr");
             }

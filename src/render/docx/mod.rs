@@ -20,6 +20,13 @@ use crate::template::{mm_to_twips, Align, PageNumbers, Template, HYPHENATION_ZON
 use package::{Parts, Story, StoryKind};
 use xml::{PPr, RPr, SectPr, Spacing, TblPr, TcPr, TrPr, VMerge, Xml, R_NS, W_NS};
 
+/// The custom document property of a report whose text carries a soft
+/// hyphen at every hyphenation point ([`Template::auto_hyphenated`] off):
+/// import takes those out again, so the data comes back as typed.
+pub const PROP_HYPHENATION: &str = "otchet-hyphenation";
+/// [`PROP_HYPHENATION`]'s value.
+pub const SOFT_HYPHENS: &str = "soft";
+
 /// Renders the logical table to DOCX bytes.
 pub fn render(table: &layout::Table, t: &Template) -> Result<Vec<u8>, super::Error> {
     let parts = parts(table, t);
@@ -31,12 +38,16 @@ fn parts(table: &layout::Table, t: &Template) -> Parts {
     let when = super::timestamp(table.meta.period).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Parts {
         styles: styles(t),
-        settings: xml::settings(t.cell.hyphenate.then_some(crate::units::Pt(HYPHENATION_ZONE).twips().0)),
+        settings: xml::settings(t.cell.auto_hyphens().then_some(crate::units::Pt(HYPHENATION_ZONE).twips().0)),
         font_table: package::font_table(&t.font.family),
         core: package::core(&table.meta.title, &table.meta.subject, &when, &t.font.language),
         app: package::app(),
         stories: stories(t),
-        custom: Vec::new(),
+        custom: if t.cell.soft_hyphens() {
+            vec![(PROP_HYPHENATION.to_string(), SOFT_HYPHENS.to_string())]
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -189,7 +200,7 @@ fn title(x: &mut Xml, table: &layout::Table, t: &Template, revised: Option<(&cra
                 }
                 marks.by(None);
             }
-            None => paragraph(x, line, &ppr, &rpr),
+            None => paragraph_soft(x, line, &ppr, &rpr, &soft_points(line, t.cell.soft_hyphens())),
         }
     }
     // Title lines the new version no longer has.
@@ -232,7 +243,7 @@ fn open_table(x: &mut Xml, table: &layout::Table, t: &Template, widths: &[u32]) 
             mark: RPr { size, ..RPr::default() },
             ..PPr::default()
         };
-        paragraphs(x, text, &ppr, &RPr { bold: t.font.header_bold, size, ..RPr::default() });
+        paragraphs(x, text, &ppr, &RPr { bold: t.font.header_bold, size, ..RPr::default() }, false);
         x.close("w:tc");
     }
     x.close("w:tr");
@@ -284,13 +295,47 @@ fn section(x: &mut Xml, t: &Template, stories: &[Story]) {
 
 /// One paragraph: its properties and one run of text.
 pub(super) fn paragraph(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
+    paragraph_soft(x, text, ppr, rpr, &[]);
+}
+
+/// [`paragraph`] with a soft hyphen at each of the byte offsets `soft`.
+fn paragraph_soft(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr, soft: &[usize]) {
     x.open("w:p", &[]);
     ppr.write(x);
     x.open("w:r", &[]);
     rpr.write(x);
-    run_content(x, text);
+    if soft.is_empty() {
+        run_content(x, text);
+    } else {
+        run_soft(x, text, soft);
+    }
     x.close("w:r");
     x.close("w:p");
+}
+
+/// A run's text with the hyphenation points `soft` (byte offsets) as soft
+/// hyphen characters in the text — two bytes each where Word's element
+/// would split the text; Word and LibreOffice read both alike. Typed soft
+/// and non-breaking hyphens are elements, as in [`run_content`], so import
+/// tells them from the points (it takes one soft hyphen off each point).
+fn run_soft(x: &mut Xml, text: &str, soft: &[usize]) {
+    let mut chunk = String::with_capacity(text.len() + 2 * soft.len());
+    let mut next = 0;
+    for (i, c) in text.char_indices() {
+        if soft.get(next) == Some(&i) {
+            chunk.push(crate::text::SOFT_HYPHEN);
+            next += 1;
+        }
+        match special(text, i, c) {
+            Some(element) => {
+                text_element(x, &chunk, "w:t");
+                chunk.clear();
+                x.empty(element, &[]);
+            }
+            None => chunk.push(c),
+        }
+    }
+    text_element(x, &chunk, "w:t");
 }
 
 /// The content of a run: text, with a typed soft hyphen and non-breaking
@@ -308,12 +353,7 @@ fn run_content(x: &mut Xml, text: &str) {
 fn run_text(x: &mut Xml, text: &str, tag: &str) {
     let mut from = 0;
     for (i, c) in text.char_indices() {
-        let element = match c {
-            crate::text::SOFT_HYPHEN => "w:softHyphen",
-            crate::text::NO_BREAK_HYPHEN if !crate::text::digit_hyphen(text, i) => "w:noBreakHyphen",
-            '-' if crate::text::digit_hyphen(text, i) => "w:noBreakHyphen",
-            _ => continue,
-        };
+        let Some(element) = special(text, i, c) else { continue };
         if from < i {
             text_element(x, &text[from..i], tag);
         }
@@ -324,6 +364,18 @@ fn run_text(x: &mut Xml, text: &str, tag: &str) {
     text_element(x, &text[from..], tag);
 }
 
+/// The element that stands for character `c` at byte `i` of `text`, if
+/// Word has one for it: a typed soft hyphen, a non-breaking hyphen, a
+/// hyphen between digits.
+fn special(text: &str, i: usize, c: char) -> Option<&'static str> {
+    match c {
+        crate::text::SOFT_HYPHEN => Some("w:softHyphen"),
+        crate::text::NO_BREAK_HYPHEN if !crate::text::digit_hyphen(text, i) => Some("w:noBreakHyphen"),
+        '-' if crate::text::digit_hyphen(text, i) => Some("w:noBreakHyphen"),
+        _ => None,
+    }
+}
+
 /// One text element.
 fn text_element(x: &mut Xml, chunk: &str, tag: &str) {
     x.open(tag, &[("xml:space", "preserve")]);
@@ -332,14 +384,25 @@ fn text_element(x: &mut Xml, chunk: &str, tag: &str) {
 }
 
 /// One paragraph per line of `text` (`\n` separates paragraphs); a
-/// paragraph with a web or e-mail address is not hyphenated.
-fn paragraphs(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr) {
+/// paragraph with a web or e-mail address is not hyphenated; with `soft`,
+/// every hyphenation point of the others is a soft hyphen.
+pub(super) fn paragraphs(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr, soft: bool) {
     for p in text.split('\n') {
         if !ppr.suppress_auto_hyphens && crate::text::has_address(p) {
             paragraph(x, p, &PPr { suppress_auto_hyphens: true, ..*ppr }, rpr);
         } else {
-            paragraph(x, p, ppr, rpr);
+            paragraph_soft(x, p, ppr, rpr, &soft_points(p, soft && !ppr.suppress_auto_hyphens));
         }
+    }
+}
+
+/// Where a paragraph's text gets a soft hyphen (every hyphenation point,
+/// when `soft` and it has no address), as the PDF engine breaks it.
+fn soft_points(p: &str, soft: bool) -> Vec<usize> {
+    if soft && !crate::text::has_address(p) {
+        crate::render::pdf::hyphen::soft_points(p)
+    } else {
+        Vec::new()
     }
 }
 
@@ -369,6 +432,7 @@ fn write_rows(
     let aligns: Vec<&str> = t.column.iter().map(|c| jc(c.align)).collect();
     let department = RPr { bold: t.font.department_bold, ..RPr::default() };
     let plain = RPr::default();
+    let soft = t.cell.soft_hyphens();
     let mut x = Xml::with_capacity(16 * 1024);
     for (i, row) in table.rows.iter().enumerate() {
         x.clear();
@@ -379,7 +443,7 @@ fn write_rows(
                 x.open("w:tc", &[]);
                 TcPr { width: total, grid_span: Some(widths.len()), v_merge: None, v_center: false }.write(&mut x);
                 let ppr = PPr { keep_next: true, jc: Some("center"), ..PPr::default() };
-                paragraphs(&mut x, &c.text, &ppr, &department);
+                paragraphs(&mut x, &c.text, &ppr, &department, soft);
                 x.close("w:tc");
             }
             Row::Event(ev) => {
@@ -391,7 +455,7 @@ fn write_rows(
                         // The merged cell's text is in the group's first row.
                         x.empty("w:p", &[]);
                     } else {
-                        paragraphs(&mut x, &c.text, &PPr { jc: Some(aligns[i]), ..PPr::default() }, &plain);
+                        paragraphs(&mut x, &c.text, &PPr { jc: Some(aligns[i]), ..PPr::default() }, &plain, soft);
                     }
                     x.close("w:tc");
                 }

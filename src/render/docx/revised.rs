@@ -62,6 +62,9 @@ pub fn render_revised(
     author: &str,
     date: &str,
 ) -> Result<Vec<u8>, crate::render::Error> {
+    // Corrections are read in Word beside the text typed there: automatic
+    // hyphenation, no soft hyphens written into the text.
+    let t = &t.auto_hyphenated();
     let parts: Parts = super::parts(new, t);
     let mut marks = Marks::new(author, date);
     marks.authors.clone_from(&rev.authors);

@@ -15,6 +15,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
+use crate::text::SOFT_HYPHEN;
+
 /// The pattern file, verbatim (KOI8-R, libhyphen format).
 pub const PATTERNS_KOI8R: &[u8] = include_bytes!("../../../hyphenation/hyph_ru_RU.dic");
 
@@ -168,6 +170,120 @@ pub fn points(word: &str, min_left: usize, min_right: usize) -> Vec<usize> {
     all.into_iter().filter(|&(i, _)| i >= min_left && n - i >= min_right).map(|(_, byte)| byte).collect()
 }
 
+/// Letters kept next to a hard hyphen inside a compound word (libhyphen's
+/// compound level, as LibreOffice has it: "на-учно-техническом").
+pub const COMPOUND_MIN: usize = 3;
+
+/// Shorter words are never hyphenated.
+pub const MIN_WORD: usize = 5;
+
+/// Does `s` end with a hard hyphen right after a letter?
+fn ends_compound_hyphen(s: &str) -> bool {
+    s.strip_suffix('-').and_then(|b| b.chars().last()).is_some_and(crate::text::is_letter)
+}
+
+/// Byte offsets in `para` where its word `para[from..to]` (a whole run of
+/// letters) may be hyphenated: none for a word shorter than [`MIN_WORD`];
+/// a word joined to another by a hard hyphen keeps at least
+/// [`COMPOUND_MIN`] letters on that side.
+pub fn word_points(para: &str, from: usize, to: usize) -> Vec<usize> {
+    let letter = crate::text::is_letter;
+    let word = &para[from..to];
+    if word.chars().take(MIN_WORD).count() < MIN_WORD {
+        return Vec::new();
+    }
+    let joined_left = ends_compound_hyphen(&para[..from]);
+    let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(letter);
+    let min_left = if joined_left { COMPOUND_MIN } else { MIN_LEFT };
+    let min_right = if joined_right { COMPOUND_MIN } else { MIN_RIGHT };
+    points(word, min_left, min_right).into_iter().map(|p| from + p).collect()
+}
+
+/// Every point of a paragraph where a word may be hyphenated, ascending
+/// byte offsets (in a text without soft hyphens).
+fn paragraph_points(para: &str) -> Vec<usize> {
+    let letter = crate::text::is_letter;
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in para.char_indices().chain(std::iter::once((para.len(), ' '))) {
+        match (letter(c) && i < para.len(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(from)) => {
+                out.extend(word_points(para, from, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Where [`soft_hyphens`] adds a soft hyphen to the paragraph: byte offsets
+/// in `para` (before a character that is not a soft hyphen), ascending.
+pub fn soft_points(para: &str) -> Vec<usize> {
+    if !para.contains(SOFT_HYPHEN) {
+        return paragraph_points(para);
+    }
+    // The points of the text without its typed soft hyphens, mapped back.
+    let mut plain = String::with_capacity(para.len());
+    let mut at = Vec::with_capacity(para.len());
+    for (i, c) in para.char_indices().filter(|&(_, c)| c != SOFT_HYPHEN) {
+        plain.push(c);
+        at.extend(std::iter::repeat_n(i, c.len_utf8()));
+    }
+    paragraph_points(&plain).into_iter().map(|k| at[k]).collect()
+}
+
+/// The paragraph with a soft hyphen added at every point where a word of it
+/// may be hyphenated — the points automatic hyphenation would choose from,
+/// found in the text without the soft hyphens typed into it (those stay).
+/// With automatic hyphenation off, Word, Word-like engines, LibreOffice and
+/// the PDF engine all break words at these and nowhere else, so they agree
+/// on every line.
+pub fn soft_hyphens(para: &str) -> std::borrow::Cow<'_, str> {
+    let points = soft_points(para);
+    if points.is_empty() {
+        return para.into();
+    }
+    let mut out = String::with_capacity(para.len() + 2 * points.len());
+    let mut last = 0;
+    for p in points {
+        out.push_str(&para[last..p]);
+        out.push(SOFT_HYPHEN);
+        last = p;
+    }
+    out.push_str(&para[last..]);
+    out.into()
+}
+
+/// The inverse of [`soft_hyphens`]: `text` less one soft hyphen at each
+/// point where it adds one, so the soft hyphens typed into the text are
+/// all that remain.
+pub fn typed_soft_hyphens(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(SOFT_HYPHEN) {
+        return text.into();
+    }
+    let plain: String = text.chars().filter(|&c| c != SOFT_HYPHEN).collect();
+    let points = paragraph_points(&plain);
+    let mut out = String::with_capacity(text.len());
+    let (mut k, mut next) = (0, 0);
+    for c in text.chars() {
+        if c == SOFT_HYPHEN {
+            while points.get(next).is_some_and(|&p| p < k) {
+                next += 1;
+            }
+            if points.get(next) == Some(&k) {
+                next += 1;
+                continue;
+            }
+        } else {
+            k += c.len_utf8();
+        }
+        out.push(c);
+    }
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +298,25 @@ mod tests {
         }
         out.push_str(&word[last..]);
         out
+    }
+
+    #[test]
+    fn soft_hyphens_mark_every_point_and_come_off_exactly() {
+        let shy = |s: &str| s.replace('-', "\u{AD}");
+        assert_eq!(soft_hyphens("проведения Департамента"), shy("прове-де-ния Департамен-та"));
+        // Short words, digits and Latin letters are left alone; a compound
+        // keeps three letters at its hard hyphen.
+        assert_eq!(soft_hyphens("мир 2020 Agreement"), "мир 2020 Agreement");
+        // Typed soft hyphens stay, wherever they are, and the points are
+        // those of the word without them.
+        let typed = "Вы\u{AD}ставка про\u{AD}ведения";
+        let soft = soft_hyphens(typed);
+        assert_eq!(typed_soft_hyphens(&soft), typed);
+        assert_eq!(typed_soft_hyphens(&soft_hyphens("проведения")), "проведения");
+        for text in ["информационно-просветительский", "ёлочка, ОГБОУ", "", "\u{AD}", "про\u{AD}\u{AD}ведения"]
+        {
+            assert_eq!(typed_soft_hyphens(&soft_hyphens(text)), text, "{text}");
+        }
     }
 
     #[test]

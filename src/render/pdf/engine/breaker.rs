@@ -25,7 +25,7 @@ pub struct Line {
     /// The next line goes on with the same word (no space between).
     pub joined: bool,
     /// The line's last `-` is not in the text (automatic or soft hyphen).
-    inserted_hyphen: bool,
+    pub inserted_hyphen: bool,
 }
 
 /// Fills in `head` and `tail` of a paragraph's lines: each word that
@@ -54,6 +54,8 @@ fn mark_joined_words(lines: &mut [Line]) {
                 break;
             }
         }
+        // The word as typed: soft hyphens are break points, not its letters.
+        word.retain(|c| c != SOFT_HYPHEN);
         lines[i].tail = Some((start, word.into_boxed_str()));
     }
 }
@@ -68,7 +70,7 @@ fn is_break_space(c: char) -> bool {
 /// starts before `fit` (the end of what fits on the line). Only that word is
 /// hyphenated, not an earlier word of a run held by no-break spaces. As in
 /// LibreOffice (libhyphen's compound level), a word joined to another by a
-/// hard hyphen keeps at least [`COMPOUND_MIN`] letters on that side
+/// hard hyphen keeps at least [`super::super::hyphen::COMPOUND_MIN`] letters on that side
 /// ("на-учно-техническом").
 fn hyphenation_points(para: &str, seg: &str, fit: usize) -> Vec<usize> {
     let letter = crate::text::is_letter;
@@ -100,19 +102,11 @@ fn hyphenation_points(para: &str, seg: &str, fit: usize) -> Vec<usize> {
             return Vec::new();
         }
     }
-    let word = &para[from..to];
-    if word.chars().count() < MIN_WORD {
-        return Vec::new();
-    }
-    let joined_left = ends_compound_hyphen(&para[..from]);
-    let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(letter);
-    let min_left = if joined_left { COMPOUND_MIN } else { super::super::hyphen::MIN_LEFT };
-    let min_right = if joined_right { COMPOUND_MIN } else { super::super::hyphen::MIN_RIGHT };
-    super::super::hyphen::points(word, min_left, min_right)
+    super::super::hyphen::word_points(para, from, to)
         .into_iter()
         // Within this segment (the rest of a word already hyphenated once
         // may be hyphenated again).
-        .filter_map(|p| (from + p).checked_sub(base).filter(|&off| off > 0))
+        .filter_map(|p| p.checked_sub(base).filter(|&off| off > 0))
         .collect()
 }
 
@@ -139,17 +133,6 @@ fn break_opportunities(p: &str) -> Vec<usize> {
     out
 }
 
-/// Does `s` end with a hard hyphen right after a letter?
-fn ends_compound_hyphen(s: &str) -> bool {
-    s.strip_suffix('-').and_then(|b| b.chars().last()).is_some_and(crate::text::is_letter)
-}
-
-/// Letters kept next to a hard hyphen inside a compound word.
-const COMPOUND_MIN: usize = 3;
-
-/// Shorter words are never hyphenated.
-const MIN_WORD: usize = 5;
-
 /// Greedy line breaking with Unicode line-break rules (UAX #14; no-break
 /// spaces hold words together), Russian hyphenation of a word that does
 /// not fit, and a forced break for a word longer than the whole width.
@@ -159,9 +142,15 @@ pub struct Breaker<'m> {
     pub metrics: &'m Metrics,
     /// Font size, pt.
     pub size: f32,
-    /// Hyphenate words at line ends (automatic hyphenation). Without it a
-    /// word longer than a whole line is cut where the line is full.
+    /// Hyphenate words at line ends. Without it a word longer than a whole
+    /// line is cut where the line is full.
     pub hyphenate: bool,
+    /// With `hyphenate`: by soft hyphens at every hyphenation point
+    /// ([`super::super::hyphen::soft_hyphens`]), as Word and LibreOffice
+    /// treat them with automatic hyphenation off (no hyphenation zone; any
+    /// word of a no-break run may break); else automatic hyphenation as
+    /// LibreOffice's.
+    pub soft: bool,
 }
 
 impl Breaker<'_> {
@@ -197,7 +186,11 @@ impl Breaker<'_> {
         // No automatic hyphens in a paragraph with a web or e-mail address
         // (the DOCX marks it w:suppressAutoHyphens).
         if self.hyphenate && crate::text::has_address(p) {
-            return Breaker { hyphenate: false, ..*self }.paragraph(p, width, out);
+            return Breaker { hyphenate: false, soft: false, ..*self }.paragraph(p, width, out);
+        }
+        if self.hyphenate && self.soft {
+            let p = super::super::hyphen::soft_hyphens(p);
+            return Breaker { hyphenate: false, soft: false, ..*self }.paragraph(&p, width, out);
         }
         let start_len = out.len();
         let hyphen = self.w("-");
@@ -287,7 +280,7 @@ mod tests {
     use super::*;
 
     fn breaker(size: f32) -> Breaker<'static> {
-        Breaker { metrics: crate::fonts::regular(), size, hyphenate: true }
+        Breaker { metrics: crate::fonts::regular(), size, hyphenate: true, soft: false }
     }
 
     fn texts(lines: &[Line]) -> Vec<&str> {

@@ -276,6 +276,7 @@ fn geometry(t: &Template) -> Geometry {
         pad_b: twips(t.cell.padding_bottom),
         border: t.cell.border,
         hyphenate: t.cell.hyphenate,
+        soft: t.cell.soft_hyphens(),
         fonts: FontSet::of(t),
     }
 }
@@ -442,8 +443,9 @@ mod tests {
         layout(&crate::layout::build(r, &t), &t)
     }
 
+    /// A page's text without the soft hyphens at the hyphenation points.
     fn page_text(p: &Page) -> String {
-        p.texts.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join("\n")
+        p.texts.iter().map(|t| t.text.replace('\u{AD}', "")).collect::<Vec<_>>().join("\n")
     }
 
     #[test]
@@ -495,9 +497,13 @@ mod tests {
                 name: text("Второй департамент"), events: vec![event("b", "Последнее", &filler)]
             });
             let doc = render(&report(deps));
-            let page = doc.pages.iter().position(|p| p.texts.iter().any(|t| t.text == "Второй департамент")).unwrap();
+            let page = doc
+                .pages
+                .iter()
+                .position(|p| p.texts.iter().any(|t| t.text.replace('\u{AD}', "") == "Второй департамент"))
+                .unwrap();
             let texts = &doc.pages[page].texts;
-            let dep_y = texts.iter().find(|t| t.text == "Второй департамент").unwrap().y;
+            let dep_y = texts.iter().find(|t| t.text.replace('\u{AD}', "") == "Второй департамент").unwrap().y;
             let next_row: Vec<_> = texts.iter().filter(|t| t.y > dep_y && t.text.starts_with("текст")).collect();
             assert!(!next_row.is_empty(), "department row left alone (n = {n})");
             assert!(

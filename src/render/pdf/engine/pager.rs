@@ -52,6 +52,8 @@ pub(super) struct Geometry {
     pub(super) pad_b: f32,
     pub(super) border: f32,
     pub(super) hyphenate: bool,
+    /// Hyphenation by soft hyphens ([`super::Breaker::soft`]).
+    pub(super) soft: bool,
     pub(super) fonts: FontSet,
 }
 
@@ -91,7 +93,7 @@ impl RowBox {
 
 pub(super) fn make_cell(text: &str, x: f32, w: f32, g: &Geometry, align: Align, bold: bool, size: f32) -> CellBox {
     let inner = (w - g.pad_l - g.pad_r).max(1.0);
-    let lines = Breaker { metrics: g.metrics(bold), size, hyphenate: g.hyphenate }.lines(text, inner);
+    let lines = Breaker { metrics: g.metrics(bold), size, hyphenate: g.hyphenate, soft: g.soft }.lines(text, inner);
     CellBox { lines, x, w, align, bold, size, owner: Owner::Repeat }
 }
 
@@ -157,7 +159,7 @@ impl Pager<'_> {
             let size = self.t.font.title_size;
             let bold = super::Weights::of(self.t).title;
             let m = self.g.metrics(bold);
-            let breaker = Breaker { metrics: m, size, hyphenate: self.g.hyphenate };
+            let breaker = Breaker { metrics: m, size, hyphenate: self.g.hyphenate, soft: self.g.soft };
             let width = self.g.width;
             let lh = m.line_height * size;
             let top = self.y;

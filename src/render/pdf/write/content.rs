@@ -22,7 +22,17 @@ fn own_spaces(run_text: &str, owner: Owner, table: &Table) -> Option<Vec<bool>> 
         // Title, header and repeats: told by the pass itself.
         _ => true,
     };
-    typed.then(|| crate::layout::typeset_spaces(run_text))
+    // Soft hyphens (the hyphenation points) are no characters of the text
+    // the typography pass saw.
+    let shy = crate::text::SOFT_HYPHEN;
+    typed.then(|| {
+        if !run_text.contains(shy) {
+            return crate::layout::typeset_spaces(run_text);
+        }
+        let plain: String = run_text.chars().filter(|&c| c != shy).collect();
+        let mut set = crate::layout::typeset_spaces(&plain).into_iter();
+        run_text.chars().map(|c| c != shy && set.next().unwrap_or(false)).collect()
+    })
 }
 
 /// Is char `n`, `c`, one of typography's no-break spaces (by
