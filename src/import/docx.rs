@@ -59,18 +59,6 @@ pub enum VMerge {
     Continue,
 }
 
-impl Block {
-    /// Every paragraph of the block: itself, or each of its cells'.
-    pub fn paragraphs_mut(&mut self) -> Box<dyn Iterator<Item = &mut Paragraph> + '_> {
-        match self {
-            Block::Paragraph(p) => Box::new(std::iter::once(p)),
-            Block::Table(t) => {
-                Box::new(t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).flat_map(|c| c.paragraphs.iter_mut()))
-            }
-        }
-    }
-}
-
 /// A table cell.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cell {

@@ -7,7 +7,7 @@ use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
 
-use super::docx::{body, push_reference, val_named, Block};
+use super::docx::{body, push_reference, val_named, Block, Paragraph};
 
 /// Largest part read from the package (a 10,000-event report's
 /// `document.xml` is about 40 MB).
@@ -278,6 +278,18 @@ fn custom_properties(xml: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+impl Block {
+    /// Every paragraph of the block: itself, or each of its cells'.
+    fn paragraphs_mut(&mut self) -> Box<dyn Iterator<Item = &mut Paragraph> + '_> {
+        match self {
+            Block::Paragraph(p) => Box::new(std::iter::once(p)),
+            Block::Table(t) => {
+                Box::new(t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).flat_map(|c| c.paragraphs.iter_mut()))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
