@@ -494,3 +494,20 @@ fn digit_ranges_are_unbreakable_in_word_and_come_back_as_typed() {
     assert!(again.contains("\"Программа на 2020-2024 годы\""), "{again}");
     assert!(again.contains("\"Делегации 2021\u{2011}2022 и 7-8 классы\""), "{again}");
 }
+
+/// Our soft-hyphenated DOCX saved again by LibreOffice (which writes every
+/// soft hyphen as Word's element and keeps the document's properties)
+/// imports to the reference data: no soft hyphen of ours is left in it.
+/// The fixture: `otchet render data/2020-q4.toml --format docx`, then
+/// `soffice --convert-to "docx:MS Word 2007 XML"` (LibreOffice 7.4).
+#[test]
+fn our_soft_hyphenated_report_saved_again_by_libreoffice_imports_to_the_same_data() {
+    let xml = common::part(&std::fs::read(fixture("reference-soft-libreoffice.docx")).unwrap(), "word/document.xml");
+    assert!(xml.matches("<w:softHyphen/>").count() > 1000, "the fixture carries the soft hyphens");
+    let (_d, o, text) = import(&["reference-soft-libreoffice.docx"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("предупреждение"), "{}", stderr(&o));
+    let text = text.unwrap();
+    assert!(!text.contains('\u{AD}'), "a soft hyphen of otchet's came back as data");
+    assert_eq!(content(&common::load_str(&text)), content(&common::reference()));
+}
