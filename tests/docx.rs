@@ -7,9 +7,7 @@ use otchet::typo::plain;
 /// A DOCX cell's text as the data has it: otchet's soft hyphens (one at
 /// every hyphenation point) taken out, typography undone.
 fn shown(text: &str) -> String {
-    let paragraphs: Vec<String> =
-        text.split('\n').map(|p| otchet::render::pdf::hyphen::typed_soft_hyphens(p).into_owned()).collect();
-    plain(&paragraphs.join("\n"))
+    plain(&common::typed(text))
 }
 
 #[test]

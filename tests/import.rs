@@ -65,9 +65,7 @@ fn table_rows(t: &otchet::layout::Table) -> Vec<Expected> {
 /// A DOCX cell's text as a reader sees it: otchet's soft hyphens (one at
 /// every hyphenation point) are no characters of it.
 fn read(s: &str) -> String {
-    let paragraphs: Vec<String> =
-        s.split('\n').map(|p| otchet::render::pdf::hyphen::typed_soft_hyphens(p).into_owned()).collect();
-    seen(&paragraphs.join("\n"))
+    seen(&common::typed(s))
 }
 
 /// The rows of a rendered DOCX in the same form (a continued merge cell

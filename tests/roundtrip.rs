@@ -70,7 +70,8 @@ proptest! {
         let rows = common::rows(&common::part(&docx, "word/document.xml"));
         // DOCX: every text whole, inside one cell (not somewhere in the
         // document, where a one-letter word is always found).
-        let cells: Vec<String> = rows.iter().flat_map(|r| r.cells.iter().map(|c| common::squash(&c.text))).collect();
+        let cells: Vec<String> =
+            rows.iter().flat_map(|r| r.cells.iter().map(|c| common::squash(&common::typed(&c.text)))).collect();
         let pdf_text = common::squash(&common::pdf_pages(&common::pdf(&l)).concat());
         for t in &texts {
             let whole = common::squash(t);

@@ -181,6 +181,14 @@ pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
 
 /// Text with whitespace, no-break spaces and hyphens removed, so that line
 /// breaks and hyphenation do not matter for comparisons.
+/// A DOCX cell's text without otchet's soft hyphens (one at every
+/// hyphenation point of each paragraph): the text as typed.
+pub fn typed(text: &str) -> String {
+    let paragraphs: Vec<String> =
+        text.split('\n').map(|p| otchet::render::pdf::hyphen::typed_soft_hyphens(p).into_owned()).collect();
+    paragraphs.join("\n")
+}
+
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{a0}').collect()
 }

@@ -13,7 +13,7 @@
 //! libhyphen itself on every word of the reference report).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use crate::text::SOFT_HYPHEN;
 
@@ -146,28 +146,43 @@ pub fn dictionary() -> &'static Dictionary {
 /// Byte offsets inside `word` (a run of letters) where it may be broken
 /// with a hyphen, keeping at least `min_left` letters before the break and
 /// `min_right` after it (at least [`MIN_LEFT`] and [`MIN_RIGHT`]; more next
-/// to the hard hyphen of a compound word). Results are cached: reports
-/// repeat their words.
+/// to the hard hyphen of a compound word).
 pub fn points(word: &str, min_left: usize, min_right: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    each_point(word, min_left, min_right, |p| out.push(p));
+    out
+}
+
+/// [`points`], each handed to `f`. Results are cached per thread (reports
+/// repeat their words; soft hyphenation asks for every word), without a
+/// lock.
+fn each_point(word: &str, min_left: usize, min_right: usize, mut f: impl FnMut(usize)) {
     /// Per word: its length in chars, and each break as (char index, byte
     /// offset).
     type Breaks = (usize, Vec<(usize, usize)>);
-    static CACHE: OnceLock<Mutex<HashMap<String, Breaks>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let (n, all) = match cache.lock().ok().and_then(|c| c.get(word).cloned()) {
-        Some(hit) => hit,
-        None => {
-            let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
-            let all: Breaks = (chars.len(), dictionary().breaks(word).into_iter().map(|i| (i, chars[i])).collect());
-            if let Ok(mut c) = cache.lock() {
-                if c.len() < 100_000 {
-                    c.insert(word.to_string(), all.clone());
-                }
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<Box<str>, Breaks>> = std::cell::RefCell::new(HashMap::new());
+    }
+    let give = |(n, all): &Breaks, f: &mut dyn FnMut(usize)| {
+        for &(i, byte) in all {
+            if i >= min_left && n - i >= min_right {
+                f(byte);
             }
-            all
         }
     };
-    all.into_iter().filter(|&(i, _)| i >= min_left && n - i >= min_right).map(|(_, byte)| byte).collect()
+    CACHE.with(|cache| {
+        if let Some(hit) = cache.borrow().get(word) {
+            give(hit, &mut f);
+            return;
+        }
+        let chars: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+        let all: Breaks = (chars.len(), dictionary().breaks(word).into_iter().map(|i| (i, chars[i])).collect());
+        give(&all, &mut f);
+        let mut cache = cache.borrow_mut();
+        if cache.len() < 100_000 {
+            cache.insert(word.into(), all);
+        }
+    });
 }
 
 /// Letters kept next to a hard hyphen inside a compound word (libhyphen's
@@ -187,16 +202,23 @@ fn ends_compound_hyphen(s: &str) -> bool {
 /// a word joined to another by a hard hyphen keeps at least
 /// [`COMPOUND_MIN`] letters on that side.
 pub fn word_points(para: &str, from: usize, to: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    word_points_into(para, from, to, &mut out);
+    out
+}
+
+/// [`word_points`] appended to `out`.
+fn word_points_into(para: &str, from: usize, to: usize, out: &mut Vec<usize>) {
     let letter = crate::text::is_letter;
     let word = &para[from..to];
     if word.chars().take(MIN_WORD).count() < MIN_WORD {
-        return Vec::new();
+        return;
     }
     let joined_left = ends_compound_hyphen(&para[..from]);
     let joined_right = para[to..].strip_prefix('-').and_then(|r| r.chars().next()).is_some_and(letter);
     let min_left = if joined_left { COMPOUND_MIN } else { MIN_LEFT };
     let min_right = if joined_right { COMPOUND_MIN } else { MIN_RIGHT };
-    points(word, min_left, min_right).into_iter().map(|p| from + p).collect()
+    each_point(word, min_left, min_right, |p| out.push(from + p));
 }
 
 /// Every point of a paragraph where a word may be hyphenated, ascending
@@ -209,7 +231,7 @@ fn paragraph_points(para: &str) -> Vec<usize> {
         match (letter(c) && i < para.len(), start) {
             (true, None) => start = Some(i),
             (false, Some(from)) => {
-                out.extend(word_points(para, from, i));
+                word_points_into(para, from, i, &mut out);
                 start = None;
             }
             _ => {}

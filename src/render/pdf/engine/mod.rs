@@ -200,6 +200,9 @@ pub fn tall_rows(table: &Table, t: &Template) -> Vec<bool> {
     let g = geometry(t);
     let room = body_room(t, &g, &header_box(&table.header, &g, t));
     crate::par::map(&table.rows, |row| {
+        if !may_be_taller(row, &g, t, room) {
+            return false;
+        }
         let b = row_box(row, &g, t);
         let merged = b.merge != Merge::Single;
         // A merged agreement cell spans its group's rows.
@@ -212,6 +215,37 @@ pub fn tall_rows(table: &Table, t: &Template) -> Vec<bool> {
             .fold(0.0, f32::max);
         !crate::units::fits(h, room)
     })
+}
+
+/// Whether a body row may be taller than `room`, by a bound on its lines
+/// that breaks none: greedy breaking fills any two consecutive lines of a
+/// paragraph past its width less a character or a hyphen (the first piece
+/// of the second line did not fit on the first), so a paragraph `w` wide
+/// takes at most `2·w / (inner − 3 em) + 2` lines. Most rows are far below
+/// a page; only the others are broken into lines.
+fn may_be_taller(row: &Row, g: &Geometry, t: &Template, room: f32) -> bool {
+    let bold = Weights::of(t).row(row);
+    let size = t.font.body_size;
+    let m = g.metrics(bold);
+    let bound = |text: &str, w: f32| {
+        let inner = w - g.pad_l - g.pad_r - 3.0 * size;
+        if inner <= 0.0 {
+            return f32::INFINITY;
+        }
+        let lines: f32 = text.split('\n').map(|p| (2.0 * m.width(p) * size / inner).floor() + 2.0).sum();
+        g.cell_height(lines as usize, size, m)
+    };
+    let height = match row {
+        Row::Department(c) => bound(&c.text, g.width),
+        Row::Event(ev) => ev
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| ev.merge == Merge::Single || i != crate::layout::AGREEMENT_COL)
+            .map(|(i, c)| bound(&c.text, g.col_w[i]))
+            .fold(0.0, f32::max),
+    };
+    !crate::units::fits(height, room)
 }
 
 /// The room for rows below the repeated header on a page.
