@@ -6,8 +6,9 @@ import zipfile
 
 
 def docx_words(docx_bytes, accept=None):
-    """The words of a DOCX's body as a reader sees them; with tracked
-    changes, after accepting (True) or rejecting (False) every one."""
+    """The words of a DOCX's body as a reader sees them (soft hyphens are
+    invisible); with tracked changes, after accepting (True) or rejecting
+    (False) every one."""
     xml = zipfile.ZipFile(__import__("io").BytesIO(docx_bytes)).read("word/document.xml").decode()
     out = []
     for row in re.findall(r"<w:tr>.*?</w:tr>|<w:p>.*?</w:p>|<w:p .*?</w:p>", xml, re.S):
@@ -23,7 +24,7 @@ def docx_words(docx_bytes, accept=None):
                 row = re.sub(r"<w:ins (?:(?!/>).)*?>.*?</w:ins>", "", row, flags=re.S)
                 row = row.replace("w:delText", "w:t")
         out.extend(" ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", row)).split())
-    return " ".join(out).replace("\u00a0", " ").split()
+    return " ".join(out).replace("\u00a0", " ").replace("\u00ad", "").split()
 
 
 def authors(docx_bytes):
