@@ -515,7 +515,7 @@ fn concurrent_renders_into_one_folder_never_mix_their_pair() {
 fn docx_with(edit: impl FnOnce(String) -> String) -> Vec<u8> {
     let dir = rendered();
     let bytes = std::fs::read(dir.path().join("r.docx")).unwrap();
-    common::docx_edit::edit_document(&bytes, |s| edit(s.replace('\u{AD}', "")))
+    common::docx_edit::edit_document(&bytes, |s| edit(common::no_soft_hyphens(s)))
 }
 
 #[test]

@@ -181,6 +181,12 @@ pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
 
 /// Text with whitespace, no-break spaces and hyphens removed, so that line
 /// breaks and hyphenation do not matter for comparisons.
+/// `document.xml` without its soft hyphen elements between text elements
+/// (otchet's, at every hyphenation point), so words are found whole.
+pub fn no_soft_hyphens(xml: &str) -> String {
+    xml.replace("</w:t><w:softHyphen/><w:t>", "").replace("</w:t><w:softHyphen/><w:t xml:space=\"preserve\">", "")
+}
+
 /// A DOCX cell's text without otchet's soft hyphens (one at every
 /// hyphenation point of each paragraph): the text as typed.
 pub fn typed(text: &str) -> String {

@@ -313,29 +313,38 @@ fn paragraph_soft(x: &mut Xml, text: &str, ppr: &PPr, rpr: &RPr, soft: &[usize])
     x.close("w:p");
 }
 
-/// A run's text with the hyphenation points `soft` (byte offsets) as soft
-/// hyphen characters in the text — two bytes each where Word's element
-/// would split the text; Word and LibreOffice read both alike. Typed soft
-/// and non-breaking hyphens are elements, as in [`run_content`], so import
-/// tells them from the points (it takes one soft hyphen off each point).
+/// A run's text with the hyphenation points `soft` (byte offsets) as Word's
+/// soft hyphen elements. (Word shows the U+00AD character in text as a
+/// hard hyphen; LibreOffice reads both alike.) The text between them keeps
+/// `xml:space` only where it has a space at an end, so each point costs
+/// 29 bytes. Typed soft and non-breaking hyphens are elements too, as in
+/// [`run_content`]; import takes one soft hyphen off each point, so the
+/// typed ones remain.
 fn run_soft(x: &mut Xml, text: &str, soft: &[usize]) {
-    let mut chunk = String::with_capacity(text.len() + 2 * soft.len());
-    let mut next = 0;
+    let chunk = |x: &mut Xml, t: &str| {
+        if t.starts_with(' ') || t.ends_with(' ') {
+            text_element(x, t, "w:t");
+        } else if !t.is_empty() {
+            x.open("w:t", &[]);
+            x.text(t);
+            x.close("w:t");
+        }
+    };
+    let (mut from, mut next) = (0, 0);
     for (i, c) in text.char_indices() {
         if soft.get(next) == Some(&i) {
-            chunk.push(crate::text::SOFT_HYPHEN);
+            chunk(x, &text[from..i]);
+            x.empty("w:softHyphen", &[]);
+            from = i;
             next += 1;
         }
-        match special(text, i, c) {
-            Some(element) => {
-                text_element(x, &chunk, "w:t");
-                chunk.clear();
-                x.empty(element, &[]);
-            }
-            None => chunk.push(c),
+        if let Some(element) = special(text, i, c) {
+            chunk(x, &text[from..i]);
+            x.empty(element, &[]);
+            from = i + c.len_utf8();
         }
     }
-    text_element(x, &chunk, "w:t");
+    chunk(x, &text[from..]);
 }
 
 /// The content of a run: text, with a typed soft hyphen and non-breaking
