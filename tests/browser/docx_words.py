@@ -10,6 +10,8 @@ def docx_words(docx_bytes, accept=None):
     invisible); with tracked changes, after accepting (True) or rejecting
     (False) every one."""
     xml = zipfile.ZipFile(__import__("io").BytesIO(docx_bytes)).read("word/document.xml").decode()
+    # Soft hyphens (Word's elements, between the text of a word) join it.
+    xml = re.sub(r"</w:t>(?:<w:softHyphen/>)+<w:t(?: [^>]*)?>", "", xml)
     out = []
     for row in re.findall(r"<w:tr>.*?</w:tr>|<w:p>.*?</w:p>|<w:p .*?</w:p>", xml, re.S):
         if accept is not None:
